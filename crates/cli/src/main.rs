@@ -1,0 +1,32 @@
+//! The `statewright` command line: dispatches to one module per subcommand.
+
+mod input;
+mod validate;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: statewright <command> [options]
+
+commands:
+  validate [--format text|json] FILE...   check definitions with AWS's rules (- reads stdin)
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let code = match args.first().map(String::as_str) {
+        Some("validate") => validate::main(&args[1..]),
+        Some("-h" | "--help" | "help") => {
+            print!("{USAGE}");
+            0
+        }
+        Some(other) => {
+            eprintln!("statewright: unknown command '{other}'\n{USAGE}");
+            2
+        }
+        None => {
+            eprint!("{USAGE}");
+            2
+        }
+    };
+    ExitCode::from(code)
+}

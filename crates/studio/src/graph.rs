@@ -1,0 +1,178 @@
+//! The flow graph derived from a definition: one node per state (nested ones too), one edge per transition.
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// What kind of transition an edge is; matches the page's `data-edge-kind`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EdgeKind {
+    Next,
+    Default,
+    Choice,
+    Catch,
+}
+
+impl EdgeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EdgeKind::Next => "next",
+            EdgeKind::Default => "default",
+            EdgeKind::Choice => "choice",
+            EdgeKind::Catch => "catch",
+        }
+    }
+}
+
+/// A state in the flow graph.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StateNode {
+    pub name: String,
+    /// The `Type` field, or `"?"` when absent or not a string.
+    pub kind: String,
+    /// Index of the enclosing Parallel/Map state, `None` at the top level.
+    pub parent: Option<usize>,
+    /// Which branch of the parent (0 for a Map processor).
+    pub branch: usize,
+    pub start: bool,
+}
+
+/// A transition between two states of the same scope.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Edge {
+    pub from: usize,
+    pub to: usize,
+    pub kind: EdgeKind,
+    pub label: Option<String>,
+}
+
+/// All states and transitions of a definition, nested scopes flattened with parent links.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct FlowGraph {
+    pub nodes: Vec<StateNode>,
+    pub edges: Vec<Edge>,
+}
+
+impl FlowGraph {
+    /// Build the graph of a definition; malformed parts are skipped, never a panic.
+    pub fn from_definition(definition: &Value) -> FlowGraph {
+        let mut g = FlowGraph::default();
+        g.add_scope(definition, None, 0);
+        g
+    }
+
+    fn add_scope(&mut self, machine: &Value, parent: Option<usize>, branch: usize) {
+        let Some(states) = machine.get("States").and_then(Value::as_object) else {
+            return;
+        };
+        let start = machine.get("StartAt").and_then(Value::as_str);
+        let first = self.nodes.len();
+        for (name, state) in states {
+            self.nodes.push(StateNode {
+                name: name.clone(),
+                kind: state
+                    .get("Type")
+                    .and_then(Value::as_str)
+                    .unwrap_or("?")
+                    .to_string(),
+                parent,
+                branch,
+                start: Some(name.as_str()) == start,
+            });
+        }
+        let index_of = |nodes: &[StateNode], target: &str| {
+            nodes[first..]
+                .iter()
+                .position(|n| n.name == target)
+                .map(|i| i + first)
+        };
+        for (offset, (_, state)) in states.iter().enumerate() {
+            let from = first + offset;
+            let push = |target: Option<&Value>,
+                        kind: EdgeKind,
+                        label: Option<String>,
+                        g: &mut FlowGraph| {
+                if let Some(to) = target
+                    .and_then(Value::as_str)
+                    .and_then(|t| index_of(&g.nodes, t))
+                {
+                    g.edges.push(Edge {
+                        from,
+                        to,
+                        kind,
+                        label,
+                    });
+                }
+            };
+            if let Some(choices) = state.get("Choices").and_then(Value::as_array) {
+                for (i, rule) in choices.iter().enumerate() {
+                    push(
+                        rule.get("Next"),
+                        EdgeKind::Choice,
+                        Some(rule_label(rule, i)),
+                        self,
+                    );
+                }
+            }
+            push(
+                state.get("Default"),
+                EdgeKind::Default,
+                Some("Default".into()),
+                self,
+            );
+            push(state.get("Next"), EdgeKind::Next, None, self);
+            if let Some(catches) = state.get("Catch").and_then(Value::as_array) {
+                for c in catches {
+                    let errors = c.get("ErrorEquals").and_then(Value::as_array).map(|e| {
+                        e.iter()
+                            .filter_map(Value::as_str)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    });
+                    push(c.get("Next"), EdgeKind::Catch, errors, self);
+                }
+            }
+        }
+        for (offset, (_, state)) in states.iter().enumerate() {
+            let me = Some(first + offset);
+            if let Some(branches) = state.get("Branches").and_then(Value::as_array) {
+                for (b, machine) in branches.iter().enumerate() {
+                    self.add_scope(machine, me, b);
+                }
+            }
+            for key in ["ItemProcessor", "Iterator"] {
+                if let Some(machine) = state.get(key) {
+                    self.add_scope(machine, me, 0);
+                }
+            }
+        }
+    }
+}
+
+/// A short label for a Choice rule: its condition, e.g. `$.x == 3`.
+fn rule_label(rule: &Value, index: usize) -> String {
+    if let Some(cond) = rule.get("Condition").and_then(Value::as_str) {
+        return cond.to_string();
+    }
+    let var = rule.get("Variable").and_then(Value::as_str);
+    let ops = [
+        ("StringEquals", "=="),
+        ("NumericEquals", "=="),
+        ("BooleanEquals", "=="),
+        ("TimestampEquals", "=="),
+        ("NumericLessThan", "<"),
+        ("NumericGreaterThan", ">"),
+        ("NumericLessThanEquals", "<="),
+        ("NumericGreaterThanEquals", ">="),
+        ("StringMatches", "matches"),
+        ("IsPresent", "is present"),
+    ];
+    if let (Some(var), Some(obj)) = (var, rule.as_object()) {
+        for (op, sym) in ops {
+            if let Some(v) = obj.get(op) {
+                return format!("{var} {sym} {v}");
+            }
+        }
+    }
+    format!("Rule #{}", index + 1)
+}

@@ -1,0 +1,190 @@
+//! `cargo xtask serve | test | setup | build`: installs what is missing, then builds, serves and tests.
+//!
+//! Every step checks before it installs, so a warm run costs seconds. Nothing is downloaded from
+//! anywhere but the package registries (crates.io, npm, Debian).
+
+mod serve_static;
+mod setup;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+  serve    install what is missing, build the studio and serve it on http://127.0.0.1:8080
+  test     install what the tests need, then run every test (native, wasm in Chromium, Playwright)
+  setup    only install the tools (idempotent)
+  build    install the tools and make a release build of the studio in dist/ (prints the wasm size)
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("serve") => serve(),
+        Some("test") => test(&args[1..]),
+        Some("setup") => setup::all(true),
+        Some("build") => setup::all(false).and_then(|()| build_release()),
+        _ => {
+            eprint!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The repository root (xtask lives one level below it).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask has a parent")
+        .to_path_buf()
+}
+
+/// Run a command in the repository root with the project's tool PATH; fail on a non-zero exit.
+pub fn run(cmd: &mut Command) -> Result<(), String> {
+    let shown = format!("{cmd:?}");
+    println!("xtask: $ {shown}");
+    if cmd.get_current_dir().is_none() {
+        cmd.current_dir(root());
+    }
+    let status = cmd
+        .env("PATH", setup::tool_path())
+        .status()
+        .map_err(|e| format!("could not start {shown}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} failed with {status}"))
+    }
+}
+
+fn serve() -> Result<(), String> {
+    setup::all(false)?;
+    run(Command::new("trunk").args([
+        "serve",
+        "--offline",
+        "--address",
+        "127.0.0.1",
+        "--port",
+        "8080",
+    ]))
+}
+
+/// Release build of the studio into dist/; prints the wasm size raw and gzip.
+fn build_release() -> Result<(), String> {
+    run(Command::new("trunk").args(["build", "--offline", "--release"]))?;
+    report_wasm_size()
+}
+
+fn report_wasm_size() -> Result<(), String> {
+    let dist = root().join("dist");
+    let wasm = std::fs::read_dir(&dist)
+        .map_err(|e| format!("{}: {e}", dist.display()))?
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "wasm"))
+        .ok_or("no .wasm in dist/")?;
+    let raw = std::fs::metadata(&wasm).map_err(|e| e.to_string())?.len();
+    let out = Command::new("gzip")
+        .args(["-9", "-c"])
+        .arg(&wasm)
+        .output()
+        .map_err(|e| e.to_string())?;
+    println!(
+        "xtask: wasm size: {} raw, {} gzip ({})",
+        kib(raw),
+        kib(out.stdout.len() as u64),
+        wasm.file_name().unwrap_or_default().to_string_lossy()
+    );
+    Ok(())
+}
+
+fn kib(bytes: u64) -> String {
+    format!("{:.1} KiB", bytes as f64 / 1024.0)
+}
+
+/// Every test: native, wasm-bindgen in Chromium, then Playwright against the release build.
+fn test(args: &[String]) -> Result<(), String> {
+    let started = Instant::now();
+    setup::all(true)?;
+    println!("xtask: setup checked in {:.1?}", started.elapsed());
+    let only = args.first().map(String::as_str);
+    let mut failures = Vec::new();
+    let mut step = |name: &str, f: &dyn Fn() -> Result<(), String>| {
+        if only.is_none() || only == Some(name) {
+            let t = Instant::now();
+            match f() {
+                Ok(()) => println!("xtask: {name} tests passed in {:.1?}", t.elapsed()),
+                Err(e) => {
+                    println!("xtask: {name} tests FAILED: {e}");
+                    failures.push(name.to_string());
+                }
+            }
+        }
+    };
+    step("native", &native_tests);
+    step("wasm", &wasm_tests);
+    step("e2e", &e2e_tests);
+    println!("xtask: all done in {:.1?}", started.elapsed());
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("failed: {}", failures.join(", ")))
+    }
+}
+
+fn native_tests() -> Result<(), String> {
+    if setup::has_nextest() {
+        run(Command::new("cargo").args([
+            "nextest",
+            "run",
+            "--workspace",
+            "--exclude",
+            "web",
+            "--no-fail-fast",
+        ]))?;
+        // nextest does not run doc tests.
+        run(Command::new("cargo").args([
+            "test",
+            "--workspace",
+            "--exclude",
+            "web",
+            "--doc",
+            "--quiet",
+        ]))
+    } else {
+        run(Command::new("cargo").args([
+            "test",
+            "--workspace",
+            "--exclude",
+            "web",
+            "--no-fail-fast",
+        ]))
+    }
+}
+
+fn wasm_tests() -> Result<(), String> {
+    run(Command::new("cargo")
+        .args(["test", "--target", "wasm32-unknown-unknown", "-p", "web"])
+        .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))
+}
+
+fn e2e_tests() -> Result<(), String> {
+    build_release()?;
+    let server = serve_static::start(&root().join("dist"))?;
+    let url = format!("http://{}", server.addr);
+    println!("xtask: serving dist/ on {url}");
+    run(Command::new("npx")
+        .args(["playwright", "test"])
+        .current_dir(root().join("tests/e2e"))
+        .env("STATEWRIGHT_URL", &url))
+    .map_err(|e| e.replace("\"npx\"", "playwright"))
+}
