@@ -4,6 +4,8 @@
 //! definition (when the text is well-formed) plus every diagnostic. It never panics and never fails.
 
 pub mod diagnostic;
+pub mod intrinsics;
+pub mod jsonpath;
 pub mod validate;
 
 pub use diagnostic::{Diagnostic, Severity, Span};
