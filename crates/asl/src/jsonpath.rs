@@ -346,8 +346,13 @@ impl Parser<'_> {
         loop {
             match self.bump() {
                 None => return Err(self.err("unterminated quoted name")),
-                Some('\\') => match self.bump() {
-                    Some(c) => out.push(c),
+                // Only `\<quote>` is an escape; any other backslash is kept, as AWS does.
+                Some('\\') => match self.peek() {
+                    Some(c) if c == q => {
+                        self.pos += c.len_utf8();
+                        out.push(c);
+                    }
+                    Some(_) => out.push('\\'),
                     None => return Err(self.err("unterminated quoted name")),
                 },
                 Some(c) if c == q => return Ok(out),
@@ -1025,6 +1030,7 @@ mod tests {
         check("$['a']['b'][0]", doc.clone(), Some(json!(1)));
         check("$.input-value", doc.clone(), Some(json!(5)));
         check("$['it\\'s']", doc.clone(), Some(json!(1)));
+        check("$['a\\\"b']", json!({"a\\\"b": 2}), Some(json!(2)));
         check("$.missing", doc.clone(), None);
         check("$.a.b[10]", doc.clone(), None);
         check("$.a.b.length()", doc, Some(json!(3)));

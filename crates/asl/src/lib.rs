@@ -6,6 +6,7 @@
 pub mod diagnostic;
 pub mod intrinsics;
 pub mod jsonpath;
+pub mod simulate;
 pub mod validate;
 
 pub use diagnostic::{Diagnostic, Severity, Span};
