@@ -993,6 +993,13 @@ impl<'a> Engine<'a> {
         self.now += (duration * 1000.0) as i64;
         match result {
             MockResult::Return(v) => {
+                if !is_lambda_arn && (resource.ends_with(".sync") || resource.ends_with(".sync:2"))
+                {
+                    self.emit(
+                        "TaskSubmitted",
+                        json!({"resourceType": rtype, "resource": rname, "output": payload::text(&params), "outputDetails": {"truncated": false}}),
+                    )?;
+                }
                 if is_lambda_arn {
                     self.emit_noted(
                         "LambdaFunctionSucceeded",
