@@ -424,7 +424,11 @@ impl Intrinsic {
                 Arg::Path(p) => env.resolve(p).ok_or_else(|| IntrinsicError {
                     message: format!(
                         "The JsonPath argument for the field '{}' could not be found in the input",
+                        // AWS names a context path as if it were rooted at `$`.
                         p.as_str()
+                            .strip_prefix('$')
+                            .filter(|r| r.starts_with('$'))
+                            .unwrap_or(p.as_str())
                     ),
                     position: 0,
                     error: "States.Runtime",

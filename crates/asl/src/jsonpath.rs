@@ -577,6 +577,17 @@ impl JsonPath {
         &self.text
     }
 
+    /// The path made of the first `n` segments (same root), e.g. the parent of a step.
+    pub fn prefix(&self, n: usize) -> JsonPath {
+        let mut p = JsonPath {
+            root: self.root.clone(),
+            segments: self.segments.iter().take(n).cloned().collect(),
+            text: String::new(),
+        };
+        p.text = p.normalized();
+        p
+    }
+
     /// True for a path that selects at most one value: only names and single indexes.
     pub fn is_definite(&self) -> bool {
         self.segments.iter().all(|s| {

@@ -334,3 +334,52 @@ fn choice_no_match_and_fail_paths() {
     );
     assert_eq!(out.error.as_deref(), Some("States.NoChoiceMatched"));
 }
+
+#[test]
+fn path_failures_follow_aws_wording() {
+    let def = |params: Value| json!({"StartAt": "Pick", "States": {"Pick": {"Type": "Pass", "Parameters": params, "End": true}}});
+    let (out, _) = run(
+        def(json!({"v.$": "States.Format('{}', $$.Nope.Deep)"})),
+        json!({"other": 1}),
+        &Mocks::default(),
+    );
+    assert_eq!(out.error.as_deref(), Some("States.Runtime"));
+    assert_eq!(
+        out.cause.as_deref(),
+        Some(
+            "An error occurred while executing the state 'Pick' (entered at the event id #2). The function 'States.Format('{}', $$.Nope.Deep)' had the following error: The JsonPath argument for the field '$.Nope.Deep' could not be found in the input '{\"other\":1}'"
+        )
+    );
+    let (out, _) = run(
+        def(json!({"v.$": "$.items[5]"})),
+        json!({"items": [1, 2]}),
+        &Mocks::default(),
+    );
+    assert_eq!(
+        out.output,
+        Some(json!({"v": null})),
+        "an index past the end is null in a plain reference"
+    );
+    let (out, _) = run(
+        def(json!({"v.$": "$.other.x"})),
+        json!({"other": 1}),
+        &Mocks::default(),
+    );
+    assert_eq!(
+        out.cause.as_deref(),
+        Some(
+            "An error occurred while executing the state 'Pick' (entered at the event id #2). The JSONPath '$.other.x' specified for the field 'v.$' could not be found in the input '{\"other\":1}'"
+        )
+    );
+
+    let rp = json!({"StartAt": "P", "States": {
+        "P": {"Type": "Parallel", "ResultPath": "$.x", "Branches": [{"StartAt": "B", "States": {"B": {"Type": "Pass", "End": true}}}],
+              "Catch": [{"ErrorEquals": ["States.ResultPathMatchFailure"], "Next": "R"}], "End": true},
+        "R": {"Type": "Pass", "End": true}}});
+    let (out, _) = run(rp, json!("just-a-string"), &Mocks::default());
+    assert_eq!(out.status, Status::Succeeded);
+    assert_eq!(
+        out.output.as_ref().and_then(|o| o.get("Error")),
+        Some(&json!("States.ResultPathMatchFailure"))
+    );
+}

@@ -385,7 +385,21 @@ impl<'a> Engine<'a> {
                                 }
                                 None => result,
                             };
-                            return self.finish(name, state, raw, selected, vars, &sctx, true);
+                            return match self.finish(
+                                name,
+                                state,
+                                raw.clone(),
+                                selected,
+                                vars,
+                                &sctx,
+                                true,
+                            ) {
+                                // e.g. States.ResultPathMatchFailure: the state's catchers apply
+                                Err(f) if f.kind == FailureKind::Normal => {
+                                    self.catch(name, state, raw, f, vars, &sctx)
+                                }
+                                other => other,
+                            };
                         }
                         Err(f) => f,
                     };
@@ -538,9 +552,16 @@ impl<'a> Engine<'a> {
                     return Ok(result);
                 }
                 let mut target = raw;
+                let shown = payload::text(&target);
                 match payload::set_result(&mut target, &path, result) {
                     Ok(()) => Ok(target),
-                    Err(msg) => Err(self.runtime(sctx, format!("Invalid path '{p}' : {msg}"))),
+                    Err(_) => Err(Failure::new(
+                        "States.ResultPathMatchFailure",
+                        format!(
+                            "An error occurred while executing the state '{}' (entered at the event id #{}). Unable to apply ReferencePath {p} to input '{shown}'",
+                            sctx.name, sctx.entered_id
+                        ),
+                    )),
                 }
             }
             Some(_) => Err(self.runtime(sctx, "ResultPath must be a string or null.")),
@@ -627,9 +648,14 @@ impl<'a> Engine<'a> {
                 rng: &mut self.rng,
             };
             return call.evaluate(&mut env).map_err(|e| {
+                let detail = if e.error == "States.Runtime" {
+                    format!("{} '{}'", e.message, payload::text(input))
+                } else {
+                    e.message
+                };
                 let cause = format!(
-                    "An error occurred while executing the state '{}' (entered at the event id #{}). {}",
-                    sctx.name, sctx.entered_id, e.message
+                    "An error occurred while executing the state '{}' (entered at the event id #{}). The function '{expr}' had the following error: {detail}",
+                    sctx.name, sctx.entered_id
                 );
                 if e.error == "States.Runtime" {
                     Failure::fatal("States.Runtime", cause)
@@ -646,6 +672,8 @@ impl<'a> Engine<'a> {
         })?;
         match eval_root(&path, input, ctx, vars) {
             Some(v) => Ok(v),
+            // AWS resolves an index past the end of an existing array to null in a plain reference.
+            None if index_past_end(&path, input, ctx, vars) => Ok(Value::Null),
             None => Err(self.runtime(
                 sctx,
                 format!(
@@ -1515,6 +1543,22 @@ fn plain(v: &Value) -> String {
         Value::String(s) => s.clone(),
         other => other.to_string(),
     }
+}
+
+/// True when the path's last step is an index and the rest selects an array that is too short.
+fn index_past_end(
+    path: &jsonpath::JsonPath,
+    input: &Value,
+    ctx: &Value,
+    vars: &Map<String, Value>,
+) -> bool {
+    let Some((jsonpath::Segment::Child(jsonpath::Selector::Index(_)), head)) =
+        path.segments.split_last()
+    else {
+        return false;
+    };
+    let parent = path.prefix(head.len());
+    matches!(eval_root(&parent, input, ctx, vars), Some(Value::Array(_)))
 }
 
 /// Evaluate a path against its root: `$` the input, `$$` the context, `$name` a variable.

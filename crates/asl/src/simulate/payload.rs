@@ -23,7 +23,6 @@ pub fn set_result(target: &mut Value, path: &JsonPath, result: Value) -> Result<
 /// last step is missing, `Missing property in path $['a']` when an earlier step is.
 pub fn missing_message(path: &JsonPath, root: &Value) -> String {
     let mut cur = root;
-    let mut prefix = JsonPath::clone(path);
     for (i, seg) in path.segments.iter().enumerate() {
         let next = match seg {
             Segment::Child(Selector::Name(n)) => cur.get(n.as_str()),
@@ -40,8 +39,10 @@ pub fn missing_message(path: &JsonPath, root: &Value) -> String {
                 if i + 1 == path.segments.len() {
                     return format!("No results for path: {}", path.normalized());
                 }
-                prefix.segments.truncate(i + 1);
-                return format!("Missing property in path {}", prefix.normalized());
+                return format!(
+                    "Missing property in path {}",
+                    path.prefix(i + 1).normalized()
+                );
             }
         }
     }
