@@ -237,6 +237,10 @@ impl Parser<'_> {
                             segments.push(Segment::Child(Selector::Wildcard));
                             continue;
                         }
+                        // Jayway accepts `$.[0]` as `$[0]`.
+                        if self.peek() == Some('[') {
+                            continue;
+                        }
                         let name = self.take_name(in_filter);
                         if name.is_empty() {
                             return Err(if self.peek().is_none() {
@@ -1044,7 +1048,8 @@ mod tests {
         check("$['a\\\"b']", json!({"a\\\"b": 2}), Some(json!(2)));
         check("$.missing", doc.clone(), None);
         check("$.a.b[10]", doc.clone(), None);
-        check("$.a.b.length()", doc, Some(json!(3)));
+        check("$.a.b.length()", doc.clone(), Some(json!(3)));
+        check("$.a.[\"b\"].[0]", doc, Some(json!(1)));
     }
 
     #[test]

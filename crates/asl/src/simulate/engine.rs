@@ -11,7 +11,9 @@ use super::{Options, payload};
 use crate::intrinsics::{self, SplitMix64};
 use crate::jsonpath::{self, Root};
 use serde_json::{Map, Value, json};
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 /// Why a state (or the execution) failed.
 #[derive(Debug, Clone, PartialEq)]
@@ -89,9 +91,42 @@ pub(crate) struct Engine<'a> {
     pub peak_payload: usize,
     pub execution_input: Value,
     pub deadline: Option<i64>,
+    exec_ctx: Option<Rc<Value>>,
 }
 
-const MAX_NESTING: usize = 32;
+/// The context object of one state, assembled on first use.
+pub(crate) struct Ctx {
+    execution: Rc<Value>,
+    state_machine: Value,
+    custom: Option<Value>,
+    state: Value,
+    task_token: Option<String>,
+    map_item: Option<(usize, Value)>,
+    cell: OnceCell<Value>,
+}
+
+impl Ctx {
+    pub(crate) fn get(&self) -> &Value {
+        self.cell.get_or_init(|| {
+            if let Some(c) = &self.custom {
+                return c.clone();
+            }
+            let mut m = Map::new();
+            m.insert("Execution".into(), (*self.execution).clone());
+            m.insert("State".into(), self.state.clone());
+            m.insert("StateMachine".into(), self.state_machine.clone());
+            if let Some(t) = &self.task_token {
+                m.insert("Task".into(), json!({"Token": t}));
+            }
+            if let Some((i, v)) = &self.map_item {
+                m.insert("Map".into(), json!({"Item": {"Index": i, "Value": v}}));
+            }
+            Value::Object(m)
+        })
+    }
+}
+
+const MAX_NESTING: usize = 16;
 
 impl<'a> Engine<'a> {
     pub fn new(opts: &'a Options, mocks: &'a Mocks, input: Value) -> Engine<'a> {
@@ -107,6 +142,7 @@ impl<'a> Engine<'a> {
             peak_payload: 0,
             execution_input: input,
             deadline: None,
+            exec_ctx: None,
         }
     }
 
@@ -162,38 +198,27 @@ impl<'a> Engine<'a> {
         )
     }
 
-    /// The context object `$$` for a state.
-    pub fn context(&self, s: &StateCtx) -> Value {
-        if let Some(custom) = &self.opts.context {
-            return custom.clone();
-        }
-        let mut m = Map::new();
-        m.insert(
-            "Execution".into(),
-            json!({
+    /// The context object `$$` for a state; built only when a `$$` path reads it.
+    pub(crate) fn context(&mut self, s: &StateCtx) -> Ctx {
+        if self.exec_ctx.is_none() {
+            self.exec_ctx = Some(Rc::new(json!({
                 "Id": self.execution_arn(),
                 "Input": self.execution_input,
                 "StartTime": format_timestamp(self.opts.start_time_ms),
                 "Name": self.opts.execution_name,
                 "RoleArn": format!("arn:aws:iam::{}:role/StatewrightSimulator", self.opts.account),
                 "RedriveCount": 0,
-            }),
-        );
-        m.insert(
-            "State".into(),
-            json!({"EnteredTime": format_timestamp(s.entered_ms), "Name": s.name, "RetryCount": s.retry_count}),
-        );
-        m.insert(
-            "StateMachine".into(),
-            json!({"Id": self.state_machine_arn(), "Name": self.opts.state_machine_name}),
-        );
-        if let Some(t) = &s.task_token {
-            m.insert("Task".into(), json!({"Token": t}));
+            })));
         }
-        if let Some((i, v)) = &s.map_item {
-            m.insert("Map".into(), json!({"Item": {"Index": i, "Value": v}}));
+        Ctx {
+            execution: self.exec_ctx.clone().unwrap_or_default(),
+            state_machine: json!({"Id": self.state_machine_arn(), "Name": self.opts.state_machine_name}),
+            custom: self.opts.context.clone(),
+            state: json!({"EnteredTime": format_timestamp(s.entered_ms), "Name": s.name, "RetryCount": s.retry_count}),
+            task_token: s.task_token.clone(),
+            map_item: s.map_item.clone(),
+            cell: OnceCell::new(),
         }
-        Value::Object(m)
     }
 
     pub(crate) fn runtime(&self, s: &StateCtx, msg: impl std::fmt::Display) -> Failure {
@@ -407,7 +432,7 @@ impl<'a> Engine<'a> {
                         return Err(failure);
                     }
                     if let Some(delay_ms) = self.retry_delay(state, &failure, &mut counters) {
-                        self.now += delay_ms;
+                        self.now = self.now.saturating_add(delay_ms);
                         sctx.retry_count += 1;
                         self.transitions += 1;
                         continue;
@@ -586,7 +611,7 @@ impl<'a> Engine<'a> {
         &mut self,
         tpl: &Value,
         input: &Value,
-        ctx: &Value,
+        ctx: &Ctx,
         vars: &Map<String, Value>,
         sctx: &StateCtx,
         field: &str,
@@ -633,7 +658,7 @@ impl<'a> Engine<'a> {
         &mut self,
         expr: &str,
         input: &Value,
-        ctx: &Value,
+        ctx: &Ctx,
         vars: &Map<String, Value>,
         sctx: &StateCtx,
         key: &str,
@@ -756,7 +781,7 @@ impl<'a> Engine<'a> {
             let secs = s
                 .as_i64()
                 .ok_or_else(|| self.runtime(sctx, "Seconds must be an integer."))?;
-            self.now + secs.max(0).saturating_mul(1000)
+            self.now.saturating_add(secs.max(0).saturating_mul(1000))
         } else if let Some(t) = state.get("Timestamp").and_then(Value::as_str) {
             parse_timestamp(t).ok_or_else(|| {
                 self.runtime(
@@ -805,7 +830,7 @@ impl<'a> Engine<'a> {
             self.now
         };
         const YEAR_MS: i64 = 365 * 24 * 3600 * 1000;
-        if until_ms - self.now > YEAR_MS {
+        if until_ms.saturating_sub(self.now) > YEAR_MS {
             return Err(self.runtime(sctx, "Wait state delay is too long."));
         }
         self.now = self.now.max(until_ms);
@@ -825,7 +850,7 @@ impl<'a> Engine<'a> {
         &mut self,
         p: &str,
         input: &Value,
-        ctx: &Value,
+        ctx: &Ctx,
         vars: &Map<String, Value>,
         sctx: &StateCtx,
         field: &str,
@@ -999,7 +1024,7 @@ impl<'a> Engine<'a> {
         if let Some((secs, err)) = limit
             && duration > secs
         {
-            self.now += (secs * 1000.0) as i64;
+            self.now = self.now.saturating_add((secs * 1000.0) as i64);
             let (kind, mut d) = if is_lambda_arn {
                 ("LambdaFunctionTimedOut", json!({"error": err, "cause": ""}))
             } else {
@@ -1018,7 +1043,7 @@ impl<'a> Engine<'a> {
                 kind: FailureKind::Normal,
             });
         }
-        self.now += (duration * 1000.0) as i64;
+        self.now = self.now.saturating_add((duration * 1000.0) as i64);
         match result {
             MockResult::Return(v) => {
                 if !is_lambda_arn && (resource.ends_with(".sync") || resource.ends_with(".sync:2"))
@@ -1512,10 +1537,18 @@ fn service_parts(resource: &str) -> (String, String) {
     // arn:aws:states:::service:action[.pattern]
     let parts: Vec<&str> = resource.splitn(6, ':').collect();
     match parts.as_slice() {
-        ["arn", _, "states", _, _, rest] => match rest.split_once(':') {
-            Some((svc, action)) => (svc.to_string(), action.to_string()),
-            None => (rest.to_string(), String::new()),
-        },
+        ["arn", _, "states", _, _, rest] => {
+            // `aws-sdk:sqs:sendMessage` → (`aws-sdk:sqs`, `sendMessage`); `lambda:invoke` → (`lambda`, `invoke`)
+            let split = if rest.starts_with("aws-sdk:") {
+                rest.rsplit_once(':')
+            } else {
+                rest.split_once(':')
+            };
+            match split {
+                Some((svc, action)) => (svc.to_string(), action.to_string()),
+                None => (rest.to_string(), String::new()),
+            }
+        }
         ["arn", _, svc, _, _, rest] => (svc.to_string(), rest.to_string()),
         _ => ("lambda".into(), resource.to_string()),
     }
@@ -1549,7 +1582,7 @@ fn plain(v: &Value) -> String {
 fn index_past_end(
     path: &jsonpath::JsonPath,
     input: &Value,
-    ctx: &Value,
+    ctx: &Ctx,
     vars: &Map<String, Value>,
 ) -> bool {
     let Some((jsonpath::Segment::Child(jsonpath::Selector::Index(_)), head)) =
@@ -1565,12 +1598,12 @@ fn index_past_end(
 pub(crate) fn eval_root(
     path: &jsonpath::JsonPath,
     input: &Value,
-    ctx: &Value,
+    ctx: &Ctx,
     vars: &Map<String, Value>,
 ) -> Option<Value> {
     match &path.root {
         Root::Input => path.evaluate(input),
-        Root::Context => path.evaluate(ctx),
+        Root::Context => path.evaluate(ctx.get()),
         Root::Variable(n) => vars.get(n).and_then(|v| path.evaluate(v)),
         Root::Current => None,
     }
@@ -1578,7 +1611,7 @@ pub(crate) fn eval_root(
 
 struct IntrinsicEnv<'x> {
     input: &'x Value,
-    ctx: &'x Value,
+    ctx: &'x Ctx,
     vars: &'x Map<String, Value>,
     rng: &'x mut SplitMix64,
 }
@@ -1594,7 +1627,7 @@ impl intrinsics::Env for IntrinsicEnv<'_> {
 
 struct ChoiceLookup<'x> {
     input: &'x Value,
-    ctx: &'x Value,
+    ctx: &'x Ctx,
     vars: &'x Map<String, Value>,
 }
 

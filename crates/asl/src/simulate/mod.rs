@@ -211,7 +211,7 @@ pub fn run(
             (status, None, f.error, f.cause)
         }
     };
-    let duration_ms = u64::try_from(e.now - options.start_time_ms).unwrap_or(0);
+    let duration_ms = u64::try_from(e.now.saturating_sub(options.start_time_ms)).unwrap_or(0);
     let outcome = Outcome {
         status,
         output,
