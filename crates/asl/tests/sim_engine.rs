@@ -383,3 +383,36 @@ fn path_failures_follow_aws_wording() {
         Some(&json!("States.ResultPathMatchFailure"))
     );
 }
+
+#[test]
+fn variables_are_scoped_to_branches_and_iterations() {
+    let def = |after: &str| {
+        json!({"StartAt": "S0", "States": {
+            "S0": {"Type": "Pass", "Assign": {"x": 42, "items": [1, 2, 3], "big": "y".repeat(100_000)}, "Next": "M"},
+            "M": {"Type": "Map", "ItemsPath": "$items", "ItemProcessor": {"StartAt": "I", "States": {
+                "I": {"Type": "Pass", "Assign": {"innerX.$": "$x"}, "Parameters": {"v.$": "$", "x.$": "$x"}, "End": true}}}, "Next": "S2"},
+            "S2": {"Type": "Pass", "Parameters": {"r.$": after}, "End": true}}})
+    };
+    let (out, _) = run(def("$x"), json!({}), &Mocks::default());
+    assert_eq!(out.output, Some(json!({"r": 42})));
+    let (out, _) = run(def("$innerX"), json!({}), &Mocks::default());
+    assert_eq!(
+        out.error.as_deref(),
+        Some("States.Runtime"),
+        "inner assignments stay inside the iteration"
+    );
+
+    // Many iterations over a large outer scope stay fast (no per-iteration copies of the variables).
+    let many = json!({"StartAt": "S0", "States": {
+        "S0": {"Type": "Pass", "Assign": {"big": "y".repeat(200_000)}, "Next": "M"},
+        "M": {"Type": "Map", "ItemProcessor": {"StartAt": "I", "States": {"I": {"Type": "Pass", "End": true}}}, "End": true}}});
+    let items: Vec<Value> = (0..3000).map(Value::from).collect();
+    let (out, h) = run(many, Value::Array(items), &Mocks::default());
+    assert_eq!(out.status, Status::Succeeded);
+    assert_eq!(
+        h.iter()
+            .filter(|e| e.kind == "MapIterationSucceeded")
+            .count(),
+        3000
+    );
+}

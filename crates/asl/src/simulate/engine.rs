@@ -94,6 +94,44 @@ pub(crate) struct Engine<'a> {
     exec_ctx: Option<Rc<Value>>,
 }
 
+/// Workflow variables: a state's own scope plus read access to the enclosing ones (Parallel branches and Map
+/// iterations see outer variables; what they assign stays inside).
+pub(crate) struct Vars<'p> {
+    pub local: Map<String, Value>,
+    parent: Option<&'p Vars<'p>>,
+}
+
+impl<'p> Vars<'p> {
+    pub(crate) fn root(local: Map<String, Value>) -> Vars<'static> {
+        Vars {
+            local,
+            parent: None,
+        }
+    }
+
+    pub(crate) fn child(&self) -> Vars<'_> {
+        Vars {
+            local: Map::new(),
+            parent: Some(self),
+        }
+    }
+
+    pub(crate) fn get(&self, name: &str) -> Option<&Value> {
+        let mut cur = Some(self);
+        while let Some(v) = cur {
+            if let Some(x) = v.local.get(name) {
+                return Some(x);
+            }
+            cur = v.parent;
+        }
+        None
+    }
+
+    pub(crate) fn extend(&mut self, m: Map<String, Value>) {
+        self.local.extend(m);
+    }
+}
+
 /// The context object of one state, assembled on first use.
 pub(crate) struct Ctx {
     execution: Rc<Value>,
@@ -251,7 +289,7 @@ impl<'a> Engine<'a> {
         &mut self,
         machine: &Value,
         input: Value,
-        vars: &mut Map<String, Value>,
+        vars: &mut Vars<'_>,
         depth: usize,
     ) -> Result<Value, Failure> {
         if depth > MAX_NESTING {
@@ -310,7 +348,7 @@ impl<'a> Engine<'a> {
         name: &str,
         state: &Value,
         raw: Value,
-        vars: &mut Map<String, Value>,
+        vars: &mut Vars<'_>,
         depth: usize,
     ) -> Result<Flow, Failure> {
         let ty = state.get("Type").and_then(Value::as_str).unwrap_or("");
@@ -474,7 +512,7 @@ impl<'a> Engine<'a> {
         state: &Value,
         raw: Value,
         result: Value,
-        vars: &mut Map<String, Value>,
+        vars: &mut Vars<'_>,
         sctx: &StateCtx,
         _task_like: bool,
     ) -> Result<Flow, Failure> {
@@ -498,7 +536,7 @@ impl<'a> Engine<'a> {
         &mut self,
         assign: &Value,
         current: &Value,
-        vars: &Map<String, Value>,
+        vars: &Vars<'_>,
         sctx: &StateCtx,
     ) -> Result<Map<String, Value>, Failure> {
         match self.template(assign, current, vars, sctx, "Assign")? {
@@ -511,7 +549,7 @@ impl<'a> Engine<'a> {
         &mut self,
         state: &Value,
         raw: &Value,
-        vars: &Map<String, Value>,
+        vars: &Vars<'_>,
         sctx: &StateCtx,
     ) -> Result<Value, Failure> {
         match state.get("InputPath") {
@@ -526,7 +564,7 @@ impl<'a> Engine<'a> {
         &mut self,
         state: &Value,
         v: &Value,
-        vars: &Map<String, Value>,
+        vars: &Vars<'_>,
         sctx: &StateCtx,
     ) -> Result<Value, Failure> {
         match state.get("OutputPath") {
@@ -542,7 +580,7 @@ impl<'a> Engine<'a> {
         &mut self,
         p: &str,
         v: &Value,
-        vars: &Map<String, Value>,
+        vars: &Vars<'_>,
         sctx: &StateCtx,
     ) -> Result<Value, Failure> {
         let path = jsonpath::parse(p)
@@ -598,7 +636,7 @@ impl<'a> Engine<'a> {
         &mut self,
         tpl: &Value,
         input: &Value,
-        vars: &Map<String, Value>,
+        vars: &Vars<'_>,
         sctx: &StateCtx,
         field: &str,
     ) -> Result<Value, Failure> {
@@ -612,7 +650,7 @@ impl<'a> Engine<'a> {
         tpl: &Value,
         input: &Value,
         ctx: &Ctx,
-        vars: &Map<String, Value>,
+        vars: &Vars<'_>,
         sctx: &StateCtx,
         field: &str,
         depth: usize,
@@ -659,7 +697,7 @@ impl<'a> Engine<'a> {
         expr: &str,
         input: &Value,
         ctx: &Ctx,
-        vars: &Map<String, Value>,
+        vars: &Vars<'_>,
         sctx: &StateCtx,
         key: &str,
     ) -> Result<Value, Failure> {
@@ -714,7 +752,7 @@ impl<'a> Engine<'a> {
         name: &str,
         state: &Value,
         raw: Value,
-        vars: &mut Map<String, Value>,
+        vars: &mut Vars<'_>,
         sctx: &StateCtx,
     ) -> Result<Flow, Failure> {
         let effective = self.input_path(state, &raw, vars, sctx)?;
@@ -772,7 +810,7 @@ impl<'a> Engine<'a> {
         name: &str,
         state: &Value,
         raw: Value,
-        vars: &mut Map<String, Value>,
+        vars: &mut Vars<'_>,
         sctx: &StateCtx,
     ) -> Result<Flow, Failure> {
         let effective = self.input_path(state, &raw, vars, sctx)?;
@@ -851,7 +889,7 @@ impl<'a> Engine<'a> {
         p: &str,
         input: &Value,
         ctx: &Ctx,
-        vars: &Map<String, Value>,
+        vars: &Vars<'_>,
         sctx: &StateCtx,
         field: &str,
     ) -> Result<Value, Failure> {
@@ -906,7 +944,7 @@ impl<'a> Engine<'a> {
         state: &Value,
         raw: Value,
         f: Failure,
-        vars: &mut Map<String, Value>,
+        vars: &mut Vars<'_>,
         sctx: &StateCtx,
     ) -> Result<Flow, Failure> {
         let err = f.error.clone().unwrap_or_default();
@@ -950,7 +988,7 @@ impl<'a> Engine<'a> {
         name: &str,
         state: &Value,
         effective: &Value,
-        vars: &Map<String, Value>,
+        vars: &Vars<'_>,
         sctx: &mut StateCtx,
     ) -> Result<Value, Failure> {
         let resource = state
@@ -1099,7 +1137,7 @@ impl<'a> Engine<'a> {
         _name: &str,
         state: &Value,
         effective: &Value,
-        vars: &Map<String, Value>,
+        vars: &Vars<'_>,
         sctx: &StateCtx,
         depth: usize,
     ) -> Result<Value, Failure> {
@@ -1118,7 +1156,7 @@ impl<'a> Engine<'a> {
             .unwrap_or_default();
         for b in &branches {
             self.now = start;
-            let mut scope = vars.clone();
+            let mut scope = vars.child();
             match self.run_machine(b, input.clone(), &mut scope, depth + 1) {
                 Ok(v) => results.push(v),
                 Err(f) => {
@@ -1150,7 +1188,7 @@ impl<'a> Engine<'a> {
         name: &str,
         state: &Value,
         effective: &Value,
-        vars: &Map<String, Value>,
+        vars: &Vars<'_>,
         sctx: &StateCtx,
         depth: usize,
     ) -> Result<Value, Failure> {
@@ -1307,7 +1345,7 @@ impl<'a> Engine<'a> {
             if !distributed {
                 self.emit("MapIterationStarted", json!({"name": name, "index": i}))?;
             }
-            let mut scope = vars.clone();
+            let mut scope = vars.child();
             let r = self.run_machine(&processor, item, &mut scope, depth + 1);
             if let Some(s) = slot_free.get_mut(slot) {
                 *s = self.now;
@@ -1389,7 +1427,7 @@ impl<'a> Engine<'a> {
         name: &str,
         reader: &Value,
         effective: &Value,
-        vars: &Map<String, Value>,
+        vars: &Vars<'_>,
         sctx: &StateCtx,
     ) -> Result<Vec<Value>, Failure> {
         let n = {
@@ -1455,7 +1493,7 @@ impl<'a> Engine<'a> {
         batcher: &Value,
         items: Vec<Value>,
         effective: &Value,
-        vars: &Map<String, Value>,
+        vars: &Vars<'_>,
         sctx: &StateCtx,
     ) -> Result<Vec<Value>, Failure> {
         let ctx = self.context(sctx);
@@ -1579,12 +1617,7 @@ fn plain(v: &Value) -> String {
 }
 
 /// True when the path's last step is an index and the rest selects an array that is too short.
-fn index_past_end(
-    path: &jsonpath::JsonPath,
-    input: &Value,
-    ctx: &Ctx,
-    vars: &Map<String, Value>,
-) -> bool {
+fn index_past_end(path: &jsonpath::JsonPath, input: &Value, ctx: &Ctx, vars: &Vars<'_>) -> bool {
     let Some((jsonpath::Segment::Child(jsonpath::Selector::Index(_)), head)) =
         path.segments.split_last()
     else {
@@ -1599,7 +1632,7 @@ pub(crate) fn eval_root(
     path: &jsonpath::JsonPath,
     input: &Value,
     ctx: &Ctx,
-    vars: &Map<String, Value>,
+    vars: &Vars<'_>,
 ) -> Option<Value> {
     match &path.root {
         Root::Input => path.evaluate(input),
@@ -1612,7 +1645,7 @@ pub(crate) fn eval_root(
 struct IntrinsicEnv<'x> {
     input: &'x Value,
     ctx: &'x Ctx,
-    vars: &'x Map<String, Value>,
+    vars: &'x Vars<'x>,
     rng: &'x mut SplitMix64,
 }
 
@@ -1628,7 +1661,7 @@ impl intrinsics::Env for IntrinsicEnv<'_> {
 struct ChoiceLookup<'x> {
     input: &'x Value,
     ctx: &'x Ctx,
-    vars: &'x Map<String, Value>,
+    vars: &'x Vars<'x>,
 }
 
 impl Lookup for ChoiceLookup<'_> {

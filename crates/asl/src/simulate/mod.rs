@@ -172,7 +172,7 @@ pub fn run(
             kind: FailureKind::Fatal,
         }),
         Ok(_) => {
-            let mut vars = Map::new();
+            let mut vars = engine::Vars::root(Map::new());
             e.run_machine(definition, input, &mut vars, 0)
         }
     };

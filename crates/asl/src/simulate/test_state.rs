@@ -2,7 +2,7 @@
 //! mock, context, variables and stateConfiguration, and answer as AWS does, including `inspectionData` at
 //! INFO/DEBUG/TRACE, RETRIABLE and CAUGHT_ERROR statuses, and AWS's validation errors.
 
-use super::engine::{Engine, Failure, FailureKind, Flow, StateCtx, error_matches};
+use super::engine::{Engine, Failure, FailureKind, Flow, StateCtx, Vars, error_matches};
 use super::mocks::{MockResult, Mocks};
 use super::{Options, payload};
 use serde_json::{Map, Value, json};
@@ -166,7 +166,7 @@ fn run(req: &Value, options: &Options) -> Result<Value, Value> {
         .unwrap_or(0);
 
     let mut e = Engine::new(&opts, &mocks, input.clone());
-    let mut vars = vars;
+    let mut vars = Vars::root(vars);
     let sctx = StateCtx {
         name: name.clone(),
         entered_ms: opts.start_time_ms,
@@ -273,7 +273,7 @@ fn pipeline(
     name: &str,
     state: &Value,
     raw: &Value,
-    vars: &mut Map<String, Value>,
+    vars: &mut Vars<'_>,
     sctx: &StateCtx,
     data: &mut Map<String, Value>,
     mocks: &Mocks,
@@ -351,7 +351,7 @@ fn map_inspection(
     e: &mut Engine,
     state: &Value,
     effective: &Value,
-    vars: &Map<String, Value>,
+    vars: &Vars<'_>,
     sctx: &StateCtx,
     data: &mut Map<String, Value>,
 ) -> Result<(), Failure> {
