@@ -206,7 +206,8 @@ impl<'a> Engine<'a> {
         let id = self.events.len() as u64 + 1;
         self.events.push(Event {
             id,
-            previous_event_id: id - 1,
+            // AWS: the first state's event after ExecutionStarted points back to 0.
+            previous_event_id: if id == 2 { 0 } else { id - 1 },
             timestamp_ms: self.now,
             kind: kind.to_string(),
             details_key: if details.is_null() {
@@ -1084,11 +1085,13 @@ impl<'a> Engine<'a> {
         self.now = self.now.saturating_add((duration * 1000.0) as i64);
         match result {
             MockResult::Return(v) => {
-                if !is_lambda_arn && (resource.ends_with(".sync") || resource.ends_with(".sync:2"))
+                if !is_lambda_arn
+                    && (resource.ends_with(".sync") || resource.ends_with(".sync:2") || wait_token)
                 {
-                    self.emit(
+                    self.emit_noted(
                         "TaskSubmitted",
-                        json!({"resourceType": rtype, "resource": rname, "output": payload::text(&params), "outputDetails": {"truncated": false}}),
+                        json!({"resourceType": rtype, "resource": rname, "output": "{}", "outputDetails": {"truncated": false}}),
+                        Some("The service's submission response is not simulated; the mock gives the task's final result.".into()),
                     )?;
                 }
                 if is_lambda_arn {
@@ -1162,16 +1165,7 @@ impl<'a> Engine<'a> {
                 Err(f) => {
                     self.now = self.now.max(end);
                     if f.kind == FailureKind::Normal {
-                        let mut d = json!({});
-                        if let Value::Object(m) = &mut d {
-                            if let Some(e) = &f.error {
-                                m.insert("error".into(), json!(e));
-                            }
-                            if let Some(c) = &f.cause {
-                                m.insert("cause".into(), json!(c));
-                            }
-                        }
-                        self.emit("ParallelStateFailed", d)?;
+                        self.emit("ParallelStateFailed", Value::Null)?;
                     }
                     return Err(f);
                 }
@@ -1409,15 +1403,8 @@ impl<'a> Engine<'a> {
         Ok(Value::Array(results))
     }
 
-    fn emit_map_failed(&mut self, f: &Failure) -> Result<u64, Failure> {
-        let mut d = Map::new();
-        if let Some(e) = &f.error {
-            d.insert("error".into(), json!(e));
-        }
-        if let Some(c) = &f.cause {
-            d.insert("cause".into(), json!(c));
-        }
-        self.emit("MapStateFailed", Value::Object(d))
+    fn emit_map_failed(&mut self, _f: &Failure) -> Result<u64, Failure> {
+        self.emit("MapStateFailed", Value::Null)
     }
 
     /// ItemReader: the items come from the mock registered for the Map state's name (a JSON array, an object
