@@ -416,3 +416,18 @@ fn variables_are_scoped_to_branches_and_iterations() {
         3000
     );
 }
+
+#[test]
+fn oversized_task_results_fail_the_task_and_can_be_caught() {
+    let def = json!({"StartAt": "T", "States": {
+        "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "H"}], "End": true},
+        "H": {"Type": "Pass", "End": true}}});
+    let m = mock(&[("T", MockResult::Return(json!("x".repeat(300 * 1024))), 0.0)]);
+    let (out, h) = run(def, json!({}), &m);
+    assert_eq!(
+        out.output,
+        Some(json!({"Error": "States.DataLimitExceeded",
+            "Cause": "The state/task 'lambda' returned a result with a size exceeding the maximum number of bytes service limit."}))
+    );
+    assert!(kinds(&h).contains(&"TaskFailed"));
+}

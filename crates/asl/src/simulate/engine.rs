@@ -1083,6 +1083,22 @@ impl<'a> Engine<'a> {
             });
         }
         self.now = self.now.saturating_add((duration * 1000.0) as i64);
+        let result = match result {
+            MockResult::Return(v) if payload::size(&v) > self.opts.limits.max_payload_bytes => {
+                MockResult::Throw {
+                    error: "States.DataLimitExceeded".into(),
+                    cause: Some(format!(
+                        "The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.",
+                        if is_lambda_arn || rtype == "lambda" {
+                            "lambda"
+                        } else {
+                            name
+                        }
+                    )),
+                }
+            }
+            other => other,
+        };
         match result {
             MockResult::Return(v) => {
                 if !is_lambda_arn
@@ -1312,12 +1328,17 @@ impl<'a> Engine<'a> {
         }
         self.emit("MapStateStarted", json!({"length": items.len()}))?;
         let map_run_arn = format!(
-            "arn:aws:states:{}:{}:mapRun:{}/{}:{:08x}",
+            "arn:aws:states:{}:{}:mapRun:{}/{}:{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
             self.opts.region,
             self.opts.account,
             self.opts.state_machine_name,
-            name,
-            self.rng.next_u64() as u32
+            // AWS names the map run after the state's Label when it has one
+            state.get("Label").and_then(Value::as_str).unwrap_or(name),
+            self.rng.next_u64() as u32,
+            self.rng.next_u64() as u16,
+            self.rng.next_u64() & 0xfff,
+            (self.rng.next_u64() as u16 & 0x3fff) | 0x8000,
+            self.rng.next_u64() & 0xffff_ffff_ffff
         );
         if distributed {
             self.emit("MapRunStarted", json!({"mapRunArn": map_run_arn}))?;
@@ -1546,7 +1567,9 @@ impl<'a> Engine<'a> {
 /// AWS's error-name matching for Retry and Catch.
 pub fn error_matches(name: &str, error: &str) -> bool {
     match name {
-        "States.ALL" => !matches!(error, "States.Runtime" | "States.DataLimitExceeded"),
+        // AWS (recorded): States.ALL catches a task's States.DataLimitExceeded; only States.Runtime escapes.
+        // Oversized state inputs/outputs fail with a terminal (Fatal) failure that no catcher sees.
+        "States.ALL" => error != "States.Runtime",
         "States.TaskFailed" => !matches!(
             error,
             "States.Timeout"
