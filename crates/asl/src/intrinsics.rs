@@ -597,18 +597,19 @@ impl Intrinsic {
                 Ok(Value::Object(a))
             }
             Function::MathRandom => {
-                let start = int_arg(name, arg(0))?;
-                let end = int_arg(name, arg(1))?;
-                if end <= start {
+                // AWS rounds non-integer bounds to the nearest integer; both bounds are inclusive.
+                let start = round_arg(name, arg(0))?;
+                let end = round_arg(name, arg(1))?;
+                if end < start {
                     return Err(failure(format!(
-                        "{name}: the end ({end}) must be greater than the start ({start})"
+                        "{name}: the end ({end}) must not be less than the start ({start})"
                     )));
                 }
                 let r = match vals.get(2) {
-                    Some(seed) => SplitMix64(int_arg(name, seed)? as u64).next_u64(),
+                    Some(seed) => SplitMix64(round_arg(name, seed)? as u64).next_u64(),
                     None => env.next_random(),
                 };
-                let span = (end as i128 - start as i128) as u128;
+                let span = (end as i128 - start as i128 + 1) as u128;
                 let v = start as i128 + (r as u128 % span) as i128;
                 Ok(Value::from(v as i64))
             }
@@ -733,15 +734,7 @@ fn format(template: &str, args: &[Value]) -> Result<Value, IntrinsicError> {
                     )));
                 };
                 next += 1;
-                match v {
-                    Value::String(s) => out.push_str(s),
-                    Value::Array(_) | Value::Object(_) => {
-                        return Err(failure(
-                            "States.Format: arguments must be strings, numbers, booleans or null",
-                        ));
-                    }
-                    other => out.push_str(&other.to_string()),
-                }
+                java_text(v, &mut out, 0);
             }
             c => out.push(c),
         }
@@ -753,6 +746,39 @@ fn format(template: &str, args: &[Value]) -> Result<Value, IntrinsicError> {
         )));
     }
     Ok(Value::String(out))
+}
+
+/// A value as AWS's States.Format writes it (Java's `toString`): strings bare, objects `{k=v, k2=[1, 2]}`.
+fn java_text(v: &Value, out: &mut String, depth: usize) {
+    if depth > 64 {
+        return;
+    }
+    match v {
+        Value::String(s) => out.push_str(s),
+        Value::Array(a) => {
+            out.push('[');
+            for (i, x) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                java_text(x, out, depth + 1);
+            }
+            out.push(']');
+        }
+        Value::Object(m) => {
+            out.push('{');
+            for (i, (k, x)) in m.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(k);
+                out.push('=');
+                java_text(x, out, depth + 1);
+            }
+            out.push('}');
+        }
+        other => out.push_str(&other.to_string()),
+    }
 }
 
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -859,6 +885,12 @@ mod tests {
             json!({"a": 1}),
         );
         check("States.JsonToString($.o2)", doc.clone(), json!("{\"y\":2}"));
+        check(
+            "States.Format('{} {}', $.o1, $.a)",
+            doc.clone(),
+            json!("{x=1, y={z=1}} [1, 2, 2, 3]"),
+        );
+        check("States.MathRandom(5.4, 5.4)", doc.clone(), json!(5));
         check(
             "States.Array('a', 1, true, null)",
             doc.clone(),
