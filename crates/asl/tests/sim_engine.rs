@@ -198,6 +198,19 @@ fn task_timeouts_and_heartbeats_use_mock_durations() {
         &slow,
     );
     assert_eq!(out.error.as_deref(), Some("States.HeartbeatTimeout"));
+    let (out, h) = run(
+        def(json!({"TimeoutSecondsPath": "$.t"})),
+        json!({"t": 7}),
+        &slow,
+    );
+    assert_eq!(out.error.as_deref(), Some("States.Timeout"));
+    assert_eq!(times(&h, "TaskTimedOut"), vec![7.0]);
+    let (out, _) = run(
+        def(json!({"HeartbeatSecondsPath": "$.t"})),
+        json!({"t": "x"}),
+        &slow,
+    );
+    assert_eq!(out.error.as_deref(), Some("States.Runtime"));
     let (out, h) = run(def(json!({"TimeoutSeconds": 60})), json!({}), &slow);
     assert_eq!(out.output, Some(json!("done")));
     let scheduled = h

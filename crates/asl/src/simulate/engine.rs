@@ -1009,8 +1009,8 @@ impl<'a> Engine<'a> {
             Some(p) => self.template(p, effective, vars, sctx, "Parameters")?,
             None => effective.clone(),
         };
-        let timeout = state.get("TimeoutSeconds").and_then(Value::as_f64);
-        let heartbeat = state.get("HeartbeatSeconds").and_then(Value::as_f64);
+        let timeout = self.seconds_field(state, "TimeoutSeconds", effective, vars, sctx)?;
+        let heartbeat = self.seconds_field(state, "HeartbeatSeconds", effective, vars, sctx)?;
         let is_lambda_arn =
             resource.starts_with("arn:aws:lambda:") || !resource.starts_with("arn:");
         let (rtype, rname) = service_parts(&resource);
@@ -1148,6 +1148,34 @@ impl<'a> Engine<'a> {
                     kind: FailureKind::Normal,
                 })
             }
+        }
+    }
+
+    /// `TimeoutSeconds` / `HeartbeatSeconds`, or their `*Path` forms read from the effective input (a positive
+    /// integer, else States.Runtime).
+    fn seconds_field(
+        &mut self,
+        state: &Value,
+        field: &str,
+        effective: &Value,
+        vars: &Vars<'_>,
+        sctx: &StateCtx,
+    ) -> Result<Option<f64>, Failure> {
+        if let Some(v) = state.get(field) {
+            return Ok(v.as_f64());
+        }
+        let path_field = format!("{field}Path");
+        let Some(p) = state.get(&path_field).and_then(Value::as_str) else {
+            return Ok(None);
+        };
+        let ctx = self.context(sctx);
+        let v = self.wait_path(p, effective, &ctx, vars, sctx, &path_field)?;
+        match v.as_i64() {
+            Some(n) if n > 0 => Ok(Some(n as f64)),
+            _ => Err(self.runtime(
+                sctx,
+                format!("The {path_field} field refers to value \"{}\" which is not a valid positive integer: {p}", plain(&v)),
+            )),
         }
     }
 
