@@ -113,10 +113,16 @@ impl Mocks {
 
     /// TestState's `mock`: `{"result": "<json text>"}` or `{"errorOutput": {"error", "cause"}}`.
     pub fn from_test_state(state: &str, mock: &Value) -> Result<Mocks, String> {
+        if mock.get("result").is_some() && mock.get("errorOutput").is_some() {
+            return Err(
+                "A test mock should have only one of the following fields: [result, errorOutput]."
+                    .into(),
+            );
+        }
         let result = if let Some(text) = mock.get("result") {
             let text = text.as_str().ok_or("mock.result must be a JSON string")?;
             let v: Value = serde_json::from_str(text)
-                .map_err(|e| format!("mock.result is not valid JSON: {e}"))?;
+                .map_err(|_| "Mocked result must be valid JSON".to_string())?;
             MockResult::Return(v)
         } else if let Some(err) = mock.get("errorOutput") {
             MockResult::Throw {

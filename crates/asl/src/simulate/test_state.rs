@@ -113,6 +113,28 @@ fn run(req: &Value, options: &Options) -> Result<Value, Value> {
             format!("State type '{ty}' is not supported when a mock is specified"),
         ));
     }
+    if matches!(ty.as_str(), "Map" | "Parallel") && mock.is_none() {
+        return Err(api_error(
+            "InvalidDefinition",
+            "TestState API does not support Map or Parallel states. Supported state types include: [Task, Wait, Pass, Succeed, Fail, Choice]",
+        ));
+    }
+    if mock.is_some() && req.get("revealSecrets").and_then(Value::as_bool) == Some(true) {
+        return Err(api_error(
+            "ValidationException",
+            "TestState does not support RevealSecrets when a mock is specified.",
+        ));
+    }
+    let config = req.get("stateConfiguration");
+    let failure_count = config
+        .and_then(|c| c.get("mapIterationFailureCount"))
+        .and_then(Value::as_u64);
+    if failure_count.is_some() && mock.is_none() {
+        return Err(api_error(
+            "ValidationException",
+            "TestState does not support MapIterationFailureCount when a mock is not specified.",
+        ));
+    }
     if state.get("QueryLanguage").and_then(Value::as_str) == Some("JSONata") {
         return Err(api_error(
             "ValidationException",
@@ -145,7 +167,35 @@ fn run(req: &Value, options: &Options) -> Result<Value, Value> {
         if state.get("ResultWriter").is_none() && !v.is_array() {
             return Err(api_error(
                 "ValidationException",
-                "Mocked result must be a JSON array.",
+                "Mocked result must be an array.",
+            ));
+        }
+        if failure_count.is_some_and(|n| n as usize > v.as_array().map_or(0, Vec::len)) {
+            return Err(api_error(
+                "ValidationException",
+                "Map iteration failure count must be less than or equal to the number of Map iterations",
+            ));
+        }
+    }
+    if ty == "Parallel"
+        && let Some(MockResult::Return(v)) = mock
+            .and_then(|m| Mocks::from_test_state(&name, m).ok())
+            .and_then(|m| m.response(&name, 0).map(|r| r.result.clone()))
+    {
+        let Some(items) = v.as_array() else {
+            return Err(api_error(
+                "ValidationException",
+                "Mocked result must be an array.",
+            ));
+        };
+        let branches = state
+            .get("Branches")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+        if items.len() != branches {
+            return Err(api_error(
+                "ValidationException",
+                "Mocked result must contain the same number of items as number of Parallel branches.",
             ));
         }
     }
@@ -159,7 +209,6 @@ fn run(req: &Value, options: &Options) -> Result<Value, Value> {
     if let Some(ctx) = json_field(req, "context")? {
         opts.context = Some(ctx);
     }
-    let config = req.get("stateConfiguration");
     let retry_count = config
         .and_then(|c| c.get("retrierRetryCount"))
         .and_then(Value::as_u64)
@@ -180,10 +229,28 @@ fn run(req: &Value, options: &Options) -> Result<Value, Value> {
 
     let outcome: Result<Flow, Failure> = match ty.as_str() {
         "Task" | "Pass" => pipeline(
-            &mut e, &name, &state, &input, &mut vars, &sctx, &mut data, &mocks, &ty,
+            &mut e,
+            &name,
+            &state,
+            &input,
+            &mut vars,
+            &sctx,
+            &mut data,
+            &mocks,
+            &ty,
+            failure_count,
         ),
         "Map" | "Parallel" if mock.is_some() => pipeline(
-            &mut e, &name, &state, &input, &mut vars, &sctx, &mut data, &mocks, &ty,
+            &mut e,
+            &name,
+            &state,
+            &input,
+            &mut vars,
+            &sctx,
+            &mut data,
+            &mocks,
+            &ty,
+            failure_count,
         ),
         _ => {
             if let Ok(v) = e.input_path(&state, &input, &vars, &sctx) {
@@ -246,6 +313,21 @@ fn run(req: &Value, options: &Options) -> Result<Value, Value> {
                         e.catch(&name, &state, input.clone(), f.clone(), &mut vars, &sctx)
                 {
                     status = "CAUGHT_ERROR";
+                    let err = f.error.clone().unwrap_or_default();
+                    let index = state.get("Catch").and_then(Value::as_array).and_then(|cs| {
+                        cs.iter().position(|c| {
+                            c.get("ErrorEquals")
+                                .and_then(Value::as_array)
+                                .is_some_and(|l| {
+                                    l.iter()
+                                        .filter_map(Value::as_str)
+                                        .any(|n| error_matches(n, &err))
+                                })
+                        })
+                    });
+                    if let Some(i) = index {
+                        data.insert("errorDetails".into(), json!({"catchIndex": i}));
+                    }
                     resp.insert("output".into(), json!(payload::text(&out)));
                     resp.insert("nextState".into(), json!(next));
                 }
@@ -278,6 +360,7 @@ fn pipeline(
     data: &mut Map<String, Value>,
     mocks: &Mocks,
     ty: &str,
+    failure_count: Option<u64>,
 ) -> Result<Flow, Failure> {
     let t = |v: &Value| json!(payload::text(v));
     let effective = e.input_path(state, raw, vars, sctx)?;
@@ -321,6 +404,26 @@ fn pipeline(
             }
             None => params,
         };
+        if ty == "Map"
+            && let Some(failed) = failure_count
+            && failed > 0
+        {
+            let total = r.as_array().map_or(0, Vec::len).max(1) as f64;
+            let count_ok = state
+                .get("ToleratedFailureCount")
+                .and_then(Value::as_u64)
+                .is_some_and(|c| failed <= c);
+            let pct_ok = state
+                .get("ToleratedFailurePercentage")
+                .and_then(Value::as_f64)
+                .is_some_and(|p| failed as f64 * 100.0 / total <= p);
+            if !count_ok && !pct_ok {
+                return Err(Failure::new(
+                    "States.ExceedToleratedFailureThreshold",
+                    "The specified tolerated failure threshold was exceeded",
+                ));
+            }
+        }
         if ty == "Task" {
             data.insert("result".into(), t(&r));
         }
