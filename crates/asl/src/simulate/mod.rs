@@ -8,6 +8,7 @@ mod engine;
 pub mod history;
 pub mod mocks;
 mod payload;
+pub mod schema;
 pub mod test_state;
 pub mod time;
 

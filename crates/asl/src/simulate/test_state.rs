@@ -205,6 +205,23 @@ fn run(req: &Value, options: &Options) -> Result<Value, Value> {
         }
         None => Mocks::default(),
     };
+    // fieldValidationMode: the mocked result must fit the service's API (STRICT by default).
+    if ty == "Task"
+        && let Some(MockResult::Return(v)) = mocks.response(&name, 0).map(|r| &r.result)
+        && let Some(shape) = state
+            .get("Resource")
+            .and_then(Value::as_str)
+            .and_then(super::schema::output_shape)
+    {
+        let mode = mock
+            .and_then(|m| m.get("fieldValidationMode"))
+            .and_then(Value::as_str)
+            .unwrap_or("STRICT");
+        if mode != "NONE" {
+            super::schema::validate(&shape, v, mode == "STRICT")
+                .map_err(|msg| api_error("ValidationException", msg))?;
+        }
+    }
     let mut opts = options.clone();
     if let Some(ctx) = json_field(req, "context")? {
         opts.context = Some(ctx);
