@@ -444,3 +444,50 @@ fn oversized_task_results_fail_the_task_and_can_be_caught() {
     );
     assert!(kinds(&h).contains(&"TaskFailed"));
 }
+
+#[test]
+fn state_statuses_follow_the_history() {
+    use asl::simulate::history::{StateStatus, state_statuses};
+    let def = json!({"StartAt": "T", "States": {
+        "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+              "Retry": [{"ErrorEquals": ["Busy"], "IntervalSeconds": 1}], "Next": "C"},
+        "C": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+              "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "F"}], "End": true},
+        "F": {"Type": "Fail", "Error": "Done"}}});
+    let m = mock(&[
+        ("T", throw("Busy"), 0.0),
+        ("T", MockResult::Return(json!(1)), 0.0),
+        ("C", throw("Bad"), 0.0),
+    ]);
+    let mut ex = Execution::new(&def, json!({}), &m, &Options::default());
+    ex.add_breakpoint("C");
+    ex.continue_to_breakpoint();
+    let partial = state_statuses(ex.history());
+    assert_eq!(partial.get("T"), Some(&StateStatus::Retried));
+    assert_eq!(partial.get("C"), Some(&StateStatus::Running));
+    ex.run_to_end();
+    let all = state_statuses(ex.history());
+    let got: Vec<(&str, &str)> = all.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert_eq!(
+        got,
+        vec![("C", "caught"), ("F", "failed"), ("T", "retried")]
+    );
+
+    let map = json!({"StartAt": "M", "States": {
+        "M": {"Type": "Map", "ItemProcessor": {"StartAt": "I", "States": {"I": {"Type": "Fail", "Error": "E"}}},
+              "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Done"}], "Next": "Done"},
+        "Done": {"Type": "Succeed"}}});
+    let (_, h) = run(map, json!([1]), &Mocks::default());
+    let got: Vec<(String, &str)> = state_statuses(&h)
+        .into_iter()
+        .map(|(k, v)| (k, v.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("Done".into(), "succeeded"),
+            ("I".into(), "failed"),
+            ("M".into(), "caught")
+        ]
+    );
+}

@@ -64,3 +64,107 @@ pub fn details_key(kind: &str) -> String {
         None => String::new(),
     }
 }
+
+/// How a state fared in (a prefix of) a run: the studio's `data-status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StateStatus {
+    Running,
+    Succeeded,
+    Failed,
+    Caught,
+    Retried,
+    Cancelled,
+}
+
+impl StateStatus {
+    /// The `data-status` attribute value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StateStatus::Running => "running",
+            StateStatus::Succeeded => "succeeded",
+            StateStatus::Failed => "failed",
+            StateStatus::Caught => "caught",
+            StateStatus::Retried => "retried",
+            StateStatus::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// The status of every state seen in `events` (the last visit wins): entered and not left → running; left
+/// normally → succeeded; left after a failure → caught; succeeded after a retry → retried; failed with the run →
+/// failed; still open when the run stopped some other way → cancelled.
+pub fn state_statuses(events: &[Event]) -> std::collections::BTreeMap<String, StateStatus> {
+    use std::collections::BTreeMap;
+    #[derive(Default)]
+    struct Open {
+        name: String,
+        failed: bool,
+        retried: bool,
+        attempts: u32,
+    }
+    let mut out: BTreeMap<String, StateStatus> = BTreeMap::new();
+    let mut stack: Vec<Open> = Vec::new();
+    for e in events {
+        let kind = e.kind.as_str();
+        if kind.ends_with("StateEntered") {
+            if let Some(n) = e.state_name() {
+                out.insert(n.to_string(), StateStatus::Running);
+                stack.push(Open {
+                    name: n.to_string(),
+                    ..Open::default()
+                });
+            }
+        } else if kind.ends_with("StateExited") {
+            if let Some(n) = e.state_name()
+                && let Some(pos) = stack.iter().rposition(|o| o.name == n)
+            {
+                // States still open inside this one failed (a failed iteration or branch).
+                let inner = stack.split_off(pos + 1);
+                let inner_failed = !inner.is_empty();
+                for o in inner {
+                    out.insert(o.name, StateStatus::Failed);
+                }
+                let open = stack.remove(pos);
+                let status = if open.failed || inner_failed {
+                    StateStatus::Caught
+                } else if open.retried {
+                    StateStatus::Retried
+                } else {
+                    StateStatus::Succeeded
+                };
+                out.insert(open.name, status);
+            }
+        } else if matches!(
+            kind,
+            "TaskScheduled"
+                | "LambdaFunctionScheduled"
+                | "ActivityScheduled"
+                | "ParallelStateStarted"
+                | "MapStateStarted"
+        ) {
+            if let Some(open) = stack.last_mut() {
+                open.attempts += 1;
+                if open.attempts > 1 {
+                    open.retried = true;
+                    open.failed = false;
+                }
+            }
+        } else if (kind.ends_with("Failed") || kind.ends_with("TimedOut"))
+            && !kind.starts_with("Execution")
+        {
+            // A failure of the innermost open state; MapIterationFailed belongs to the enclosing Map.
+            if let Some(open) = stack.last_mut() {
+                open.failed = true;
+            }
+        } else if kind == "ExecutionFailed" || kind == "ExecutionTimedOut" {
+            for open in stack.drain(..) {
+                out.insert(open.name, StateStatus::Failed);
+            }
+        } else if kind == "ExecutionAborted" {
+            for open in stack.drain(..) {
+                out.insert(open.name, StateStatus::Cancelled);
+            }
+        }
+    }
+    out
+}
