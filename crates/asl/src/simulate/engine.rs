@@ -91,6 +91,8 @@ pub(crate) struct Engine<'a> {
     pub peak_payload: usize,
     pub execution_input: Value,
     pub deadline: Option<i64>,
+    /// The definition's top-level `QueryLanguage` is JSONata.
+    pub jsonata_default: bool,
     exec_ctx: Option<Rc<Value>>,
 }
 
@@ -180,6 +182,7 @@ impl<'a> Engine<'a> {
             peak_payload: 0,
             execution_input: input,
             deadline: None,
+            jsonata_default: false,
             exec_ctx: None,
         }
     }
@@ -366,7 +369,15 @@ impl<'a> Engine<'a> {
             map_item: None,
             task_token: None,
         };
-        if state.get("QueryLanguage").and_then(Value::as_str) == Some("JSONata") {
+        let query_language = state
+            .get("QueryLanguage")
+            .and_then(Value::as_str)
+            .unwrap_or(if self.jsonata_default {
+                "JSONata"
+            } else {
+                "JSONPath"
+            });
+        if query_language == "JSONata" {
             return Err(self.runtime(
                 &sctx,
                 "JSONata states are not supported by this simulator yet.",

@@ -146,6 +146,7 @@ pub fn run(
     options: &Options,
 ) -> (Outcome, Vec<Event>) {
     let mut e = engine::Engine::new(options, mocks, input.clone());
+    e.jsonata_default = definition.get("QueryLanguage").and_then(Value::as_str) == Some("JSONata");
     e.deadline = definition
         .get("TimeoutSeconds")
         .and_then(Value::as_u64)
