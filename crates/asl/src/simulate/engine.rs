@@ -70,6 +70,8 @@ pub(crate) struct StateCtx {
     pub entered_ms: i64,
     pub entered_id: u64,
     pub retry_count: u32,
+    /// Task, Parallel and Map states carry `$$.State.RetryCount`; the others do not.
+    pub retryable: bool,
     pub map_item: Option<(usize, Value)>,
     pub task_token: Option<String>,
 }
@@ -153,8 +155,8 @@ impl Ctx {
             }
             let mut m = Map::new();
             m.insert("Execution".into(), (*self.execution).clone());
-            m.insert("State".into(), self.state.clone());
             m.insert("StateMachine".into(), self.state_machine.clone());
+            m.insert("State".into(), self.state.clone());
             if let Some(t) = &self.task_token {
                 m.insert("Task".into(), json!({"Token": t}));
             }
@@ -256,7 +258,11 @@ impl<'a> Engine<'a> {
             execution: self.exec_ctx.clone().unwrap_or_default(),
             state_machine: json!({"Id": self.state_machine_arn(), "Name": self.opts.state_machine_name}),
             custom: self.opts.context.clone(),
-            state: json!({"EnteredTime": format_timestamp(s.entered_ms), "Name": s.name, "RetryCount": s.retry_count}),
+            state: if s.retryable {
+                json!({"Name": s.name, "EnteredTime": format_timestamp(s.entered_ms), "RetryCount": s.retry_count})
+            } else {
+                json!({"Name": s.name, "EnteredTime": format_timestamp(s.entered_ms)})
+            },
             task_token: s.task_token.clone(),
             map_item: s.map_item.clone(),
             cell: OnceCell::new(),
@@ -366,6 +372,7 @@ impl<'a> Engine<'a> {
             entered_ms: self.now,
             entered_id,
             retry_count: 0,
+            retryable: matches!(ty, "Task" | "Parallel" | "Map"),
             map_item: None,
             task_token: None,
         };

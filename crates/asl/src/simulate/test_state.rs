@@ -238,6 +238,7 @@ fn run(req: &Value, options: &Options) -> Result<Value, Value> {
         entered_ms: opts.start_time_ms,
         entered_id: 2,
         retry_count: u32::try_from(retry_count).unwrap_or(0),
+        retryable: matches!(ty.as_str(), "Task" | "Parallel" | "Map"),
         map_item: None,
         task_token: None,
     };
