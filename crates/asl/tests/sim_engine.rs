@@ -506,3 +506,60 @@ fn jsonata_machines_are_refused_not_misread() {
     let (out, _) = run(mixed, json!({"a": 1}), &Mocks::default());
     assert_eq!(out.output, Some(json!({"a": 1})));
 }
+
+#[test]
+fn item_reader_rules() {
+    let def = |config: Value| {
+        json!({"StartAt": "M", "States": {"M": {"Type": "Map", "ItemReader": {"Resource": "arn:aws:states:::s3:getObject",
+            "ReaderConfig": config, "Parameters": {"Bucket": "b", "Key": "k"}},
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "P",
+                "States": {"P": {"Type": "Pass", "End": true}}}, "End": true}}})
+    };
+    let json_file = mock(&[("M", MockResult::Return(json!("[1, 2, 3]")), 0.0)]);
+    let not_list = mock(&[("M", MockResult::Return(json!({"a": 1})), 0.0)]);
+    let csv = mock(&[("M", MockResult::Return(json!("a,a\n1,2\n")), 0.0)]);
+    let (out, _) = run(
+        def(json!({"InputType": "JSON", "MaxItemsPath": "$.n"})),
+        json!({"n": "2"}),
+        &json_file,
+    );
+    assert_eq!(out.output, Some(json!([1, 2])));
+    let (out, _) = run(
+        def(json!({"InputType": "JSON", "MaxItemsPath": "$.n"})),
+        json!({"n": 0}),
+        &json_file,
+    );
+    assert_eq!(out.output, Some(json!([1, 2, 3])), "0 means no limit");
+    let (out, _) = run(
+        def(json!({"InputType": "JSON", "MaxItemsPath": "$.n"})),
+        json!({"n": -1}),
+        &json_file,
+    );
+    assert_eq!(
+        (out.error.as_deref(), out.cause.as_deref()),
+        (
+            Some("States.ItemReaderFailed"),
+            Some("field MaxItems must be positive")
+        )
+    );
+    let (out, _) = run(
+        def(json!({"InputType": "JSON", "MaxItemsPath": "$.n"})),
+        json!({"n": 1.5}),
+        &json_file,
+    );
+    assert_eq!(out.error.as_deref(), Some("States.Runtime"));
+    let (out, _) = run(def(json!({"InputType": "JSON"})), json!({}), &not_list);
+    assert_eq!(
+        out.cause.as_deref(),
+        Some("Attempting to map over non-iterable node.")
+    );
+    let (out, _) = run(
+        def(json!({"InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW"})),
+        json!({}),
+        &csv,
+    );
+    assert_eq!(
+        out.cause.as_deref(),
+        Some("CSV headers cannot contain duplicates.")
+    );
+}

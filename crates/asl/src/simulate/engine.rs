@@ -1510,8 +1510,20 @@ impl<'a> Engine<'a> {
             }
         };
         let cfg = reader.get("ReaderConfig");
+        let reader_failed = |cause: &str| Failure::new("States.ItemReaderFailed", cause);
+        let input_type = cfg.and_then(|c| c.get("InputType")).and_then(Value::as_str);
         let mut items = match data {
             Value::Array(a) => a,
+            // A JSON file must hold an array (Statewright also accepts the file's text).
+            Value::String(text) if input_type == Some("JSON") => {
+                match serde_json::from_str(&text) {
+                    Ok(Value::Array(a)) => a,
+                    _ => return Err(reader_failed("Attempting to map over non-iterable node.")),
+                }
+            }
+            _ if input_type == Some("JSON") => {
+                return Err(reader_failed("Attempting to map over non-iterable node."));
+            }
             Value::String(text) => {
                 let header_first = cfg
                     .and_then(|c| c.get("CSVHeaderLocation"))
@@ -1526,6 +1538,23 @@ impl<'a> Engine<'a> {
                             .map(str::to_string)
                             .collect()
                     });
+                let headers = match &given {
+                    Some(h) => h.clone(),
+                    None => payload::csv_items(&text, false, Some(vec![]))
+                        .first()
+                        .and_then(Value::as_object)
+                        .map(|o| {
+                            o.values()
+                                .filter_map(Value::as_str)
+                                .map(str::to_string)
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                };
+                let mut seen = std::collections::BTreeSet::new();
+                if !headers.iter().all(|h| seen.insert(h.clone())) {
+                    return Err(reader_failed("CSV headers cannot contain duplicates."));
+                }
                 payload::csv_items(&text, header_first, given)
             }
             Value::Object(o) => o
@@ -1536,8 +1565,30 @@ impl<'a> Engine<'a> {
                 .unwrap_or_default(),
             other => vec![other],
         };
-        if let Some(max) = cfg.and_then(|c| c.get("MaxItems")).and_then(Value::as_u64) {
-            items.truncate(max as usize);
+        let max_items = match cfg
+            .and_then(|c| c.get("MaxItemsPath"))
+            .and_then(Value::as_str)
+        {
+            Some(p) => {
+                let ctx = self.context(sctx);
+                let v = self.wait_path(p, effective, &ctx, vars, sctx, "MaxItemsPath")?;
+                match as_int(&v) {
+                    Some(n) => Some(n),
+                    None => {
+                        return Err(self.runtime(
+                            sctx,
+                            format!("The MaxItemsPath field refers to value \"{}\" which is not a valid integer: {p}", plain(&v)),
+                        ));
+                    }
+                }
+            }
+            None => cfg.and_then(|c| c.get("MaxItems")).and_then(Value::as_i64),
+        };
+        match max_items {
+            Some(n) if n < 0 => return Err(reader_failed("field MaxItems must be positive")),
+            // 0 means no limit; AWS reads at most 100,000,000 items
+            Some(n) if n > 0 => items.truncate(n.min(100_000_000) as usize),
+            _ => {}
         }
         Ok(items)
     }
