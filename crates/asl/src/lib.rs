@@ -4,7 +4,10 @@
 //! definition (when the text is well-formed) plus every diagnostic. It never panics and never fails.
 
 pub mod diagnostic;
+pub mod lints;
+pub mod syntax;
 pub mod validate;
 
 pub use diagnostic::{Diagnostic, Severity, Span};
 pub use validate::{Analysis, analyze};
+pub use validate::{MachineType, Options, analyze_with, creation_error_message};

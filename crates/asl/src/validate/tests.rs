@@ -1,0 +1,1 @@
+//! Unit tests of the validator against hand-written definitions.
