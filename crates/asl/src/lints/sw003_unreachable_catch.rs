@@ -41,8 +41,8 @@ pub(crate) fn check(ctx: &mut Ctx, state: &State) {
                 ctx.warning(
                     CODE,
                     format!(
-                        "This {what} can never fire: {} earlier {what} #{j} already handles [{}]",
-                        state.name_possessive(),
+                        "This {what} of '{}' can never fire: {what} #{j} before it already handles [{}]",
+                        state.name,
                         names.join(", ")
                     ),
                     &index(&list_path, i),
@@ -67,11 +67,5 @@ pub(crate) fn check(ctx: &mut Ctx, state: &State) {
                 );
             }
         }
-    }
-}
-
-impl State<'_> {
-    fn name_possessive(&self) -> String {
-        format!("'{}''s", self.name)
     }
 }

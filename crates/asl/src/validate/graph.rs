@@ -69,7 +69,7 @@ fn is_terminal(state: &Node) -> bool {
     matches!(
         state.get("Type").and_then(Node::as_str),
         Some("Succeed" | "Fail")
-    ) || state.get("End").and_then(Node::as_bool) == Some(true)
+    ) || state.get("End").is_some_and(|e| e.as_bool() != Some(false))
 }
 
 /// Check the transitions of one machine's `States`.

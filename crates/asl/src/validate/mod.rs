@@ -74,11 +74,13 @@ pub fn analyze(text: &str) -> Analysis {
 pub fn analyze_with(text: &str, options: &Options) -> Analysis {
     let mut ctx = Ctx::new(text, options);
     if text.trim().is_empty() {
-        ctx.diags.push(Diagnostic::error(
+        let mut d = Diagnostic::error(
             "SCHEMA_VALIDATION_FAILED",
             "Definition must be a valid JSON object",
             "",
-        ));
+        );
+        d.span = Some(Span::of(text, 0, text.len()));
+        ctx.diags.push(d);
         return Analysis {
             definition: None,
             diagnostics: ctx.diags,

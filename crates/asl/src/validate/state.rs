@@ -291,7 +291,7 @@ fn check_state(
         if let Some(e) = end {
             expect_type(ctx, e, &key(path, "End"), "BOOLEAN");
         }
-        let ends = end.and_then(Node::as_bool) == Some(true);
+        let ends = end.is_some_and(|e| e.as_bool() != Some(false));
         match (next.is_some(), ends) {
             (true, true) => ctx.schema(
                 "Only one of the following fields can be specified: [Next, End]",
