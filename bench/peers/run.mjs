@@ -1,0 +1,61 @@
+// Times the peers on the shared workloads (median of N runs) and prints one JSON object: {name: milliseconds}.
+import { readFileSync } from 'node:fs';
+import { StateMachine } from 'aws-local-stepfunctions';
+import aslValidator from 'asl-validator';
+import jsonata from 'jsonata';
+
+const dir = process.env.WORKLOADS ?? new URL('../../../shared/bench/workloads/', import.meta.url).pathname;
+const runs = Number(process.env.RUNS ?? 5);
+const only = process.argv.slice(2);
+const load = (f) => JSON.parse(readFileSync(dir + f, 'utf8'));
+
+async function median(fn) {
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await fn();
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+async function execution(name, repeat = 1) {
+  const def = load(`${name}.asl.json`);
+  const input = load(`${name}.input.json`);
+  const machine = new StateMachine(def, { validationOptions: { checkPaths: false, checkArn: false } });
+  return median(async () => {
+    for (let i = 0; i < repeat; i++) await machine.run(input).result;
+  });
+}
+
+const jsonataInput = { items: Array.from({ length: 1000 }, (_, i) => ({ id: i, name: `item-${i}`, price: i * 1.5, tags: ['a', 'b'] })) };
+export const JSONATA_EXPRESSIONS = {
+  'jsonata-map': '$map(items, function($v) { {"id": $v.id, "label": $uppercase($v.name)} })',
+  'jsonata-filter': '$filter(items, function($v) { $v.price > 500 })',
+  'jsonata-string': '$join(items.($string(id) & ":" & name), ",")',
+  'jsonata-fields': 'items[price > 100].{"name": name, "total": price * 2}',
+};
+
+const benches = {
+  loop: () => execution('loop'),
+  map: () => execution('map'),
+  chain: () => execution('chain', 100),
+  'validate-2000': () => {
+    const def = load('validate-2000.asl.json');
+    return median(() => aslValidator(def));
+  },
+};
+for (const [name, expr] of Object.entries(JSONATA_EXPRESSIONS)) {
+  benches[name] = () => {
+    const compiled = jsonata(expr);
+    return median(() => compiled.evaluate(jsonataInput));
+  };
+}
+
+const out = {};
+for (const [name, fn] of Object.entries(benches)) {
+  if (only.length && !only.includes(name)) continue;
+  out[name] = await fn();
+}
+console.log(JSON.stringify(out));
