@@ -10,4 +10,4 @@ pub mod validate;
 
 pub use diagnostic::{Diagnostic, Severity, Span};
 pub use validate::{Analysis, analyze};
-pub use validate::{MachineType, Options, analyze_with, creation_error_message};
+pub use validate::{MachineType, Options, analyze_state, analyze_with, creation_error_message};

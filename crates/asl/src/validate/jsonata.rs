@@ -165,7 +165,9 @@ fn syntax_error(body: &str) -> Result<(), (&'static str, String)> {
             }
             '?' | ':' | '=' | '<' | '>' | '&' | ','
                 if !after_operand
-                    && (c != '=' || !matches!(last_significant, ':' | '!' | '<' | '>')) =>
+                    && (c != '=' || !matches!(last_significant, ':' | '!' | '<' | '>'))
+                    && (c != '>' || last_significant != '~')
+                    && !(matches!(c, '?' | ':') && last_significant == '?') =>
             {
                 return Err((
                     "INVALID_JSONATA_EXPRESSION",
@@ -240,6 +242,11 @@ mod tests {
             ("$states.input.n * 2", true),
             ("a != 1 and b <= 2 or c in [1,2]", true),
             ("1.5e3", true),
+            ("$x ~> $uppercase()", true),
+            ("$a ?? 'default'", true),
+            ("$a ?: 'default'", true),
+            ("[1..5]", true),
+            ("items#$i[$i > 1]", true),
             ("$match($x, /^[a-z/]+$/i) and $y", true),
             ("$match(\"a\", /abc", false),
         ] {

@@ -47,7 +47,7 @@ pub fn check_map(
                             Some("DISTRIBUTED") => distributed = true,
                             Some("INLINE") => {}
                             _ => ctx.schema(
-                                "Value should be one of the following: [INLINE, DISTRIBUTED]",
+                                "The field 'Mode' should have one of these values: [INLINE, DISTRIBUTED]",
                                 &mp,
                                 mode,
                             ),
@@ -60,7 +60,7 @@ pub fn check_map(
                         && !matches!(et.as_str(), Some("STANDARD" | "EXPRESS"))
                     {
                         ctx.schema(
-                            "Value should be one of the following: [STANDARD, EXPRESS]",
+                            "The field 'ExecutionType' should have one of these values: [STANDARD, EXPRESS]",
                             &ep,
                             et,
                         );
@@ -233,7 +233,7 @@ fn check_item_reader(ctx: &mut Ctx, node: &Node, path: &[PathSeg], ql: Ql) {
                     )
                 {
                     ctx.schema(
-                        "Value should be one of the following: [CSV, JSON, JSONL, MANIFEST, PARQUET]",
+                        "The field 'InputType' should have one of these values: [MANIFEST, JSON, CSV, JSONL, PARQUET]",
                         &tp,
                         t,
                     );

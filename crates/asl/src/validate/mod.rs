@@ -125,6 +125,29 @@ pub fn analyze_with(text: &str, options: &Options) -> Analysis {
     }
 }
 
+/// Validate one state on its own, as the TestState API does: the state is checked as the only state
+/// of a machine (named `StateName`, AWS's placeholder), without the graph rules (its Next may name a
+/// state that is not there). Locations read `/States/StateName/...`.
+pub fn analyze_state(state: &Value, options: &Options) -> Vec<Diagnostic> {
+    let mut wrapper = serde_json::Map::new();
+    wrapper.insert("StartAt".into(), Value::String("StateName".into()));
+    let mut states = serde_json::Map::new();
+    states.insert("StateName".into(), state.clone());
+    wrapper.insert("States".into(), Value::Object(states));
+    let text = Value::Object(wrapper).to_string();
+    let mut ctx = Ctx::new(&text, options);
+    ctx.graph = false;
+    if let Ok(root) = syntax::json::parse(&text) {
+        let ql = state::top_query_language(&mut ctx, &root);
+        let mut names = graph::NameRegistry::default();
+        state::check_machine(&mut ctx, &root, &[], 0, ql, &mut names, true);
+    }
+    for d in &mut ctx.diags {
+        d.span = None;
+    }
+    ctx.diags
+}
+
 /// AWS's CreateStateMachine message for a failed definition:
 /// `Invalid State Machine Definition: 'CODE: message at /location, ...'` (errors only).
 pub fn creation_error_message(diagnostics: &[Diagnostic]) -> Option<String> {
@@ -175,6 +198,8 @@ pub(crate) struct Ctx<'a> {
     pub text: &'a str,
     pub options: &'a Options,
     pub diags: Vec<Diagnostic>,
+    /// Run the transition/reachability rules (off for a lone state).
+    pub graph: bool,
 }
 
 impl<'a> Ctx<'a> {
@@ -183,6 +208,7 @@ impl<'a> Ctx<'a> {
             text,
             options,
             diags: Vec::new(),
+            graph: true,
         }
     }
 

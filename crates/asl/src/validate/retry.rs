@@ -114,7 +114,11 @@ pub fn check_retriers(ctx: &mut Ctx, list: &Node, path: &[PathSeg], ql: Ql) {
         if let Some(n) = r.get("JitterStrategy") {
             let jp = key(&p, "JitterStrategy");
             if expect_type(ctx, n, &jp, "STRING") && !matches!(n.as_str(), Some("FULL" | "NONE")) {
-                ctx.schema("Value should be one of the following: [FULL, NONE]", &jp, n);
+                ctx.schema(
+                    "The field 'JitterStrategy' should have one of these values: [FULL, NONE]",
+                    &jp,
+                    n,
+                );
             }
         }
         if let Some(n) = r.get("Comment") {

@@ -190,7 +190,9 @@ pub fn check_machine(
         }
         check_state(ctx, &m.value, &state_path, depth, machine_ql, names);
     }
-    graph::check_transitions(ctx, machine, path, top);
+    if ctx.graph || !top {
+        graph::check_transitions(ctx, machine, path, top);
+    }
 }
 
 /// Validate one state.

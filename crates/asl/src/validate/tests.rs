@@ -333,3 +333,15 @@ fn never_panics_on_odd_input() {
         let _ = analyze(text);
     }
 }
+
+#[test]
+fn a_lone_state_is_checked_like_test_state() {
+    let state = serde_json::json!({"Type": "Parallel", "Branches": [], "End": true});
+    let d = analyze_state(&state, &Options::default());
+    assert_eq!(
+        creation_error_message(&d).unwrap(),
+        "Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: Value cannot be empty at /States/StateName/Branches'"
+    );
+    let ok = serde_json::json!({"Type": "Pass", "Next": "Elsewhere"});
+    assert!(analyze_state(&ok, &Options::default()).is_empty());
+}
