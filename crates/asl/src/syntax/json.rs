@@ -1,4 +1,4 @@
-//! A JSON parser that keeps spans and duplicate keys, and words its errors as AWS does (Jackson's messages).
+//! A JSON parser that keeps spans and key order, rejects duplicate keys, and words its errors as AWS does (Jackson's messages).
 
 use super::{MAX_DEPTH, Member, Node, NodeKind, SyntaxError};
 
@@ -293,7 +293,8 @@ impl Parser<'_> {
     fn object(&mut self, depth: usize) -> Result<Node, SyntaxError> {
         let start = self.pos;
         self.pos += 1;
-        let mut members = Vec::new();
+        let mut members: Vec<Member> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         self.skip_ws();
         if self.peek() == Some(b'}') {
             self.pos += 1;
@@ -311,6 +312,10 @@ impl Parser<'_> {
             let key_start = self.pos;
             let key = self.string()?;
             let key_end = self.pos;
+            if is_duplicate(&members, &mut seen, &key) {
+                // AWS's parser rejects duplicate keys (Jackson's strict duplicate detection).
+                return Err(self.error(format!("Duplicate field '{key}'")));
+            }
             self.skip_ws();
             match self.peek() {
                 Some(b':') => self.pos += 1,
@@ -376,6 +381,22 @@ impl Parser<'_> {
             }
         }
     }
+}
+
+/// Whether `key` is already a member (a set takes over from the linear scan for big objects).
+fn is_duplicate(
+    members: &[Member],
+    seen: &mut std::collections::HashSet<String>,
+    key: &str,
+) -> bool {
+    const SCAN: usize = 16;
+    if members.len() < SCAN {
+        return members.iter().any(|m| m.key == key);
+    }
+    if seen.is_empty() {
+        seen.extend(members.iter().map(|m| m.key.clone()));
+    }
+    !seen.insert(key.to_string())
 }
 
 /// Jackson's description of a character: `'x' (code 120)`, `(CTRL-CHAR, code 10)`.
@@ -480,12 +501,31 @@ mod tests {
     }
 
     #[test]
+    fn duplicate_keys_are_rejected() {
+        let e = parse("{\"A\": 1, \"A\": 2}").unwrap_err();
+        assert_eq!(
+            e.location,
+            "[Source: (String)\"{\"A\": 1, \"A\": 2}\"; line: 1, column: 13]"
+        );
+        assert!(e.message.starts_with("Duplicate field 'A'\n at "));
+        let many: Vec<String> = (0..40).map(|i| format!("\"k{i}\": {i}")).collect();
+        let text = format!("{{{}, \"k7\": 0}}", many.join(", "));
+        assert!(
+            parse(&text)
+                .unwrap_err()
+                .message
+                .starts_with("Duplicate field 'k7'")
+        );
+        assert!(parse(&format!("{{{}}}", many.join(", "))).is_ok());
+    }
+
+    #[test]
     fn spans_and_values() {
-        let text = "{\n  \"A\": [1, \"x\\u00e9\", {\"k\": null}],\n  \"A\": false\n}";
+        let text = "{\n  \"A\": [1, \"x\\u00e9\", {\"k\": null}],\n  \"B\": false\n}";
         let node = parse(text).unwrap();
         let members = node.members();
-        assert_eq!(members.len(), 2, "duplicates are kept");
-        assert_eq!(node.get("A").and_then(Node::as_bool), Some(false));
+        assert_eq!(members.len(), 2);
+        assert_eq!(node.get("B").and_then(Node::as_bool), Some(false));
         let first = &members[0].value;
         assert_eq!(
             &text[first.start..first.end],

@@ -1,8 +1,9 @@
 //! The user's text as an order-preserving tree with source spans (JSON parser of our own, YAML via yaml-rust2).
 //!
 //! serde_json keeps no positions, so definitions are parsed into [`Node`]s that remember the byte
-//! range of every value and key. Duplicate keys are kept (AWS reports them), lookups see the last
-//! one as Jackson does, and [`Node::to_value`] gives the `serde_json::Value` with key order intact.
+//! range of every value and key. A duplicate key is a syntax error (AWS rejects it, as Jackson's
+//! strict duplicate detection does); [`Node::to_value`] gives the `serde_json::Value` with key
+//! order intact.
 
 pub mod json;
 pub mod yaml;
@@ -84,7 +85,7 @@ impl Node {
         Node { kind, start, end }
     }
 
-    /// The value of `key` (the last one when the key is duplicated, as Jackson does).
+    /// The value of `key`.
     pub fn get(&self, key: &str) -> Option<&Node> {
         self.member(key).map(|m| &m.value)
     }

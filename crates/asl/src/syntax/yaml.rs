@@ -108,6 +108,10 @@ impl Builder<'_> {
                     *pending = Some((key, node.start, node.end));
                 }
                 Some((key, key_start, key_end)) => {
+                    if map.members().iter().any(|m| m.key == key) {
+                        self.fail(format!("Duplicate field '{key}'"), key_start);
+                        return;
+                    }
                     if let NodeKind::Object(members) = &mut map.kind {
                         members.push(Member {
                             key,
@@ -190,6 +194,13 @@ impl MarkedEventReceiver for Builder<'_> {
                     Some(Frame::Seq(n, a) | Frame::Map(n, a, _)) => (n, a),
                     None => return,
                 };
+                // Block mappings are marked where their first key ends: start at the first key.
+                if let Some(first) = node.members().first() {
+                    node.start = node.start.min(first.key_start);
+                }
+                if let Some(first) = node.items().first() {
+                    node.start = node.start.min(first.start);
+                }
                 node.end = at.max(node.start);
                 if anchor > 0 {
                     self.anchors.push((anchor, node.clone()));
@@ -250,6 +261,9 @@ mod tests {
         let a = node.pointer("/States/A/Type").unwrap();
         assert_eq!(&text[a.start..a.start + 4], "Pass");
         assert_eq!(crate::diagnostic::line_col(text, a.start), (4, 11));
+        assert_eq!(node.start, 0);
+        let state = node.pointer("/States/A").unwrap();
+        assert_eq!(crate::diagnostic::line_col(text, state.start), (4, 5));
     }
 
     #[test]
