@@ -35,6 +35,13 @@ pub fn check_expression(ctx: &mut Ctx, node: &Node, path: &[PathSeg]) {
     };
     if let Err((code, message)) = syntax_error(body) {
         ctx.error(code, message, path, node);
+    } else if !ctx.in_catch && body.contains("$states.errorOutput") {
+        ctx.error(
+            "UNSUPPORTED_JSONATA_EXPRESSION",
+            "Field '$states.errorOutput' does not exist.",
+            path,
+            node,
+        );
     }
 }
 

@@ -200,6 +200,8 @@ pub(crate) struct Ctx<'a> {
     pub diags: Vec<Diagnostic>,
     /// Run the transition/reachability rules (off for a lone state).
     pub graph: bool,
+    /// Checking a Catch entry's Output/Assign, where `$states.errorOutput` exists.
+    pub in_catch: bool,
 }
 
 impl<'a> Ctx<'a> {
@@ -209,6 +211,7 @@ impl<'a> Ctx<'a> {
             options,
             diags: Vec::new(),
             graph: true,
+            in_catch: false,
         }
     }
 

@@ -164,6 +164,7 @@ pub fn check_catchers(ctx: &mut Ctx, list: &Node, path: &[PathSeg], ql: Ql) {
         {
             paths::check_result_path(ctx, n, &p);
         }
+        ctx.in_catch = true;
         if let Some(n) = c.get("Assign")
             && expect_type(ctx, n, &key(&p, "Assign"), "OBJECT")
         {
@@ -177,6 +178,7 @@ pub fn check_catchers(ctx: &mut Ctx, list: &Node, path: &[PathSeg], ql: Ql) {
         {
             jsonata::check_template(ctx, n, &key(&p, "Output"));
         }
+        ctx.in_catch = false;
     }
     all_must_be_last(ctx, list, path, &alls, "catcher");
 }

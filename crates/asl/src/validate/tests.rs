@@ -239,6 +239,12 @@ fn invalid_states_report_aws_code_and_location() {
             s,
             "/TimeoutSeconds",
         ),
+        (
+            r#"{"Type":"Pass","Output":"{% $states.errorOutput %}","Next":"Done"}"#,
+            ATA,
+            "UNSUPPORTED_JSONATA_EXPRESSION",
+            "/States/S/Output",
+        ),
     ]);
 }
 
