@@ -218,7 +218,16 @@ fn check_item_reader(ctx: &mut Ctx, node: &Node, path: &[PathSeg], ql: Ql) {
     match node.get("Resource") {
         None => ctx.schema("These fields are required: [Resource]", path, node),
         Some(r) => {
-            expect_type(ctx, r, &key(path, "Resource"), "STRING");
+            let rp = key(path, "Resource");
+            if expect_type(ctx, r, &rp, "STRING")
+                && !is_states_s3(r.as_str().unwrap_or(""), &["getObject", "listObjectsV2"])
+            {
+                ctx.schema(
+                    "The field 'Resource' does not match any of the allowed values. Examples: [arn:<partition>:states:::s3:getObject, arn:<partition>:states:::s3:listObjectsV2]",
+                    &rp,
+                    r,
+                );
+            }
         }
     }
     if let Some(cfg) = node.get("ReaderConfig") {
@@ -258,6 +267,20 @@ fn check_item_reader(ctx: &mut Ctx, node: &Node, path: &[PathSeg], ql: Ql) {
     {
         jsonata::check_template(ctx, a, &key(path, "Arguments"));
     }
+}
+
+/// `arn:<partition>:states:::s3:<action>` for one of `actions`.
+fn is_states_s3(arn: &str, actions: &[&str]) -> bool {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    parts.len() == 6
+        && parts[0] == "arn"
+        && parts[1].starts_with("aws")
+        && parts[2] == "states"
+        && parts[3].is_empty()
+        && parts[4].is_empty()
+        && parts[5]
+            .strip_prefix("s3:")
+            .is_some_and(|a| actions.contains(&a))
 }
 
 fn check_item_batcher(ctx: &mut Ctx, node: &Node, path: &[PathSeg], ql: Ql) {
@@ -309,6 +332,18 @@ fn check_result_writer(ctx: &mut Ctx, node: &Node, path: &[PathSeg], ql: Ql) {
     }
     if node.members().is_empty() {
         ctx.schema("These fields are required: [Resource]", path, node);
+    }
+    if let Some(r) = node.get("Resource") {
+        let rp = key(path, "Resource");
+        if expect_type(ctx, r, &rp, "STRING")
+            && !is_states_s3(r.as_str().unwrap_or(""), &["putObject"])
+        {
+            ctx.schema(
+                "The field 'Resource' does not match any of the allowed values. Examples: [arn:<partition>:states:::s3:putObject]",
+                &rp,
+                r,
+            );
+        }
     }
     if let Some(cfg) = node.get("WriterConfig") {
         let cp = key(path, "WriterConfig");

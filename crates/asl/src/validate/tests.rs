@@ -240,6 +240,18 @@ fn invalid_states_report_aws_code_and_location() {
             "/TimeoutSeconds",
         ),
         (
+            r#"{"Type":"Map","ItemReader":{"Resource":"arn:aws:states:::s3:unknownOperation","Parameters":{"Bucket":"b","Key":"k"}},"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}},"Next":"Done"}"#,
+            "",
+            s,
+            "/States/S/ItemReader/Resource",
+        ),
+        (
+            r#"{"Type":"Map","ResultWriter":{"Resource":"arn:aws:states:::s3:getObject","Parameters":{"Bucket":"b"}},"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}},"Next":"Done"}"#,
+            "",
+            s,
+            "/States/S/ResultWriter/Resource",
+        ),
+        (
             r#"{"Type":"Pass","Output":"{% $states.errorOutput %}","Next":"Done"}"#,
             ATA,
             "UNSUPPORTED_JSONATA_EXPRESSION",
