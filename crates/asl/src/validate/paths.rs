@@ -35,6 +35,10 @@ pub fn path_kind(s: &str) -> Option<bool> {
                     i += 1;
                     continue;
                 }
+                if b.get(i) == Some(&b'[') {
+                    // `$.[0]`, `$.[?(...)]`: Jayway reads the dot as nothing.
+                    continue;
+                }
                 let start = i;
                 while i < b.len() && !matches!(b[i], b'.' | b'[') {
                     if matches!(b[i], b' ' | b'\'' | b'"' | b']' | b'\t' | b'\n') {
@@ -610,6 +614,9 @@ mod tests {
             ("$.a[-1:]", Some(false)),
             ("$.a.length()", Some(false)),
             ("$.path-with-hyphen", Some(true)),
+            ("$.[?(@.year <= 1998)]", Some(false)),
+            ("$.[?(@.year < 1999)].name", Some(false)),
+            ("$.[0]", Some(true)),
             ("a.b", None),
             ("$.", None),
             ("$.a[", None),
