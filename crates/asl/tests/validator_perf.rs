@@ -27,3 +27,26 @@ fn validates_2000_states_quickly() {
     // Generous for unoptimised debug builds on a loaded 2-core machine; release is far faster.
     assert!(per_run.as_millis() < 500, "{per_run:?}");
 }
+
+#[test]
+fn thousands_of_diagnostics_stay_fast() {
+    // 2,000 states, each with a warning and an error: spans must not rescan the text each time.
+    let states: Vec<String> = (0..2000)
+        .map(|i| {
+            format!(
+                "\"S{i}\": {{\"Type\": \"Pass\", \"Parameters\": {{\"a\": \"$.x\"}}, \"Bogus\": 1, \"Next\": \"S{}\"}}",
+                i + 1
+            )
+        })
+        .collect();
+    let text = format!(
+        "{{\"StartAt\": \"S0\", \"States\": {{\n{},\n\"S2000\": {{\"Type\": \"Succeed\"}}}}}}",
+        states.join(",\n")
+    );
+    let start = Instant::now();
+    let a = asl::analyze(&text);
+    let took = start.elapsed();
+    assert_eq!(a.diagnostics.len(), 4000);
+    println!("4,000 diagnostics in {took:?}");
+    assert!(took.as_millis() < 1000, "{took:?}");
+}

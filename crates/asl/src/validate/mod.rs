@@ -202,6 +202,7 @@ pub(crate) struct Ctx<'a> {
     pub graph: bool,
     /// Checking a Catch entry's Output/Assign, where `$states.errorOutput` exists.
     pub in_catch: bool,
+    lines: crate::diagnostic::LineIndex,
 }
 
 impl<'a> Ctx<'a> {
@@ -212,6 +213,7 @@ impl<'a> Ctx<'a> {
             diags: Vec::new(),
             graph: true,
             in_catch: false,
+            lines: crate::diagnostic::LineIndex::new(text),
         }
     }
 
@@ -229,7 +231,7 @@ impl<'a> Ctx<'a> {
             severity,
             message,
             location,
-            span: Some(Span::of(self.text, start, end)),
+            span: Some(self.lines.span(self.text, start, end)),
         });
     }
 
