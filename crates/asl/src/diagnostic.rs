@@ -86,7 +86,9 @@ pub struct Diagnostic {
     pub code: String,
     pub severity: Severity,
     pub message: String,
-    /// JSON Pointer to the offending value, e.g. `/States/Check/Choices/0/Next`.
+    /// Where, as AWS writes it: `/States/Check/Choices[0]/Next` (`/` for the top level, empty when
+    /// AWS gives none, Jackson's `[Source: ...]` for malformed JSON). [`Diagnostic::pointer`] gives
+    /// the RFC 6901 form.
     pub location: String,
     /// Where in the source text, when known.
     pub span: Option<Span>,
@@ -100,6 +102,16 @@ impl Diagnostic {
             message: message.into(),
             location: location.into(),
             span: None,
+        }
+    }
+
+    /// The location as an RFC 6901 JSON Pointer (`/States/C/Choices/0/Next`), for tools that
+    /// navigate the document; empty when the diagnostic has no location.
+    pub fn pointer(&self) -> String {
+        if self.location.starts_with('/') {
+            crate::syntax::json_pointer(&crate::syntax::parse_aws_location(&self.location))
+        } else {
+            String::new()
         }
     }
 

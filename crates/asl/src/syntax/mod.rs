@@ -272,6 +272,32 @@ pub fn aws_location(path: &[PathSeg]) -> String {
     out
 }
 
+/// Read an AWS location back into path steps (`/States/A/Choices[0]/Next`). Names holding `/`
+/// cannot be told apart from nesting; such a location reads as more steps than it had.
+pub fn parse_aws_location(location: &str) -> Vec<PathSeg> {
+    let mut out = Vec::new();
+    for part in location.split('/').filter(|p| !p.is_empty()) {
+        let mut name = part;
+        let mut indexes = Vec::new();
+        while let Some(open) = name.rfind('[') {
+            let Some(idx) = name
+                .get(open + 1..name.len().saturating_sub(1))
+                .filter(|_| name.ends_with(']'))
+                .and_then(|d| d.parse::<usize>().ok())
+            else {
+                break;
+            };
+            indexes.push(idx);
+            name = name.get(..open).unwrap_or("");
+        }
+        if !name.is_empty() {
+            out.push(PathSeg::Key(name.to_string()));
+        }
+        out.extend(indexes.into_iter().rev().map(PathSeg::Index));
+    }
+    out
+}
+
 /// RFC 6901 JSON Pointer for a path: `/States/A/Choices/0/Next`.
 pub fn json_pointer(path: &[PathSeg]) -> String {
     let mut out = String::new();
@@ -309,6 +335,10 @@ mod tests {
         assert_eq!(aws_location(&path), "/States/a/b/Choices[0]");
         assert_eq!(json_pointer(&path), "/States/a~1b/Choices/0");
         assert_eq!(aws_location(&[]), "/");
+        let back = parse_aws_location("/States/C/Choices[0]/And[1]/Next");
+        assert_eq!(json_pointer(&back), "/States/C/Choices/0/And/1/Next");
+        assert_eq!(parse_aws_location("/"), vec![]);
+        assert_eq!(parse_aws_location(""), vec![]);
     }
 
     #[test]
