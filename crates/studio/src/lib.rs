@@ -1,5 +1,5 @@
 //! The studio's logic without a DOM: the document and its edits with undo, flow graph, layout,
-//! geometry (edits, share codec to follow).
+//! geometry, share links.
 
 pub mod document;
 pub mod edit;
@@ -7,6 +7,7 @@ pub mod geometry;
 pub mod graph;
 pub mod history;
 pub mod layout;
+pub mod share;
 
 pub use document::Document;
 pub use edit::{Edit, EditError, Transition, apply};
@@ -14,5 +15,6 @@ pub use geometry::{Point, Rect, Viewport};
 pub use graph::{EdgeKind, FlowGraph, ScopePath, ScopeStep};
 pub use history::History;
 pub use layout::{EdgePath, Layout, NodeBox, layout};
+pub use share::{ShareEnvelope, ShareError, ShareView};
 #[cfg(test)]
 pub(crate) mod testgen;
