@@ -396,3 +396,92 @@ proptest! {
         prop_assert_eq!(l.edges.len(), FlowGraph::from_definition(&def).edges.len());
     }
 }
+
+/// Renders a layout as a standalone SVG (for looking at layouts while working on them).
+fn to_svg(l: &Layout) -> String {
+    let mut s = format!(
+        "<svg xmlns='http://www.w3.org/2000/svg' width='{}' height='{}' font-family='sans-serif'>\
+         <defs><marker id='a' viewBox='0 0 10 10' refX='9' refY='5' markerWidth='7' markerHeight='7' orient='auto'>\
+         <path d='M0,0 L10,5 L0,10 z'/></marker></defs><rect width='100%' height='100%' fill='white'/>",
+        l.width, l.height
+    );
+    for n in &l.nodes {
+        let fill = if n.container { "#eef3ff" } else { "#fff7e6" };
+        s += &format!(
+            "<rect x='{}' y='{}' width='{}' height='{}' rx='8' fill='{fill}' stroke='#555'/>",
+            n.x, n.y, n.w, n.h
+        );
+        let (tx, ty, anchor) = if n.container {
+            (n.x + 10.0, n.y + 20.0, "start")
+        } else {
+            (n.x + n.w / 2.0, n.y + 27.0, "middle")
+        };
+        s += &format!(
+            "<text x='{tx}' y='{ty}' font-size='13' text-anchor='{anchor}'>{} ({})</text>",
+            n.name, n.kind
+        );
+    }
+    for e in &l.edges {
+        let color = match e.kind {
+            EdgeKind::Next => "#333",
+            EdgeKind::Choice => "#1a5fb4",
+            EdgeKind::Default => "#613583",
+            EdgeKind::Catch => "#c01c28",
+        };
+        let dash = if e.kind == EdgeKind::Catch {
+            " stroke-dasharray='5,3'"
+        } else {
+            ""
+        };
+        s += &format!(
+            "<path d='{}' fill='none' stroke='{color}'{dash} marker-end='url(#a)'/>",
+            e.d
+        );
+        if let Some(lbl) = &e.label {
+            s += &format!(
+                "<text x='{}' y='{}' font-size='10' text-anchor='middle' fill='{color}' stroke='white' stroke-width='3' paint-order='stroke'>{}</text>",
+                e.label_x,
+                e.label_y,
+                lbl.replace('<', "&lt;").replace('&', "&amp;")
+            );
+        }
+    }
+    s + "</svg>"
+}
+
+#[test]
+fn write_svgs_when_asked() {
+    // STUDIO_SVG_DIR=/tmp/svg cargo test -p studio write_svgs -- then open the files.
+    let Ok(dir) = std::env::var("STUDIO_SVG_DIR") else {
+        return;
+    };
+    let samples = [
+        ("realistic30", testgen::realistic(30)),
+        ("random", testgen::definition(&mut Rng::new(7), 8, 2)),
+        ("random2", testgen::definition(&mut Rng::new(12345), 8, 2)),
+    ];
+    for (name, def) in samples {
+        let l = lay(&def);
+        std::fs::write(format!("{dir}/{name}.svg"), to_svg(&l)).unwrap();
+    }
+}
+
+#[test]
+fn appending_a_state_at_the_end_leaves_the_top_in_place() {
+    let mut def = testgen::realistic(40);
+    let before = lay(&def);
+    def["States"]["Step 0039"] = json!({"Type": "Pass", "Next": "Extra"});
+    def["States"]["Extra"] = json!({"Type": "Succeed"});
+    let after = lay(&def);
+    let moved: Vec<_> = before
+        .nodes
+        .iter()
+        .filter(|b| {
+            let a = after.node_named(&b.name).unwrap();
+            (a.x - b.x).abs() > 0.5 || (a.y - b.y).abs() > 0.5
+        })
+        .map(|b| b.name.as_str())
+        .collect();
+    println!("moved after appending: {moved:?}");
+    assert!(moved.len() <= 2, "{moved:?}");
+}
