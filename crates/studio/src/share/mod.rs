@@ -1,9 +1,10 @@
 //! Share links: the workflow travels in the URL fragment, never in a request.
 //!
 //! Format: `#v1:<payload>` where payload = base64url (no padding) of raw DEFLATE (RFC 1951, via the
-//! pure-Rust `miniz_oxide`, best compression) of the compact JSON of a [`ShareEnvelope`]. A definition
-//! whose text is in the canonical pretty form is stored minified with `"pretty": true` and re-rendered
-//! on decode, byte for byte; any other text is stored exactly as typed.
+//! pure-Rust `miniz_oxide`, best compression) of the compact JSON of the envelope, with a preset
+//! dictionary of common ASL text (`dictionary-v1.txt`, frozen: links depend on it byte for byte). A
+//! definition whose text is in the canonical pretty form travels as a JSON value (`"d": {...}`) and is
+//! re-rendered on decode, byte for byte; any other text travels as a string, exactly as typed.
 //!
 //! Decoding is bounded: the payload is capped at [`MAX_PAYLOAD_CHARS`] before decoding and the inflated
 //! data at [`MAX_INFLATED_BYTES`] while inflating, so an inflation bomb stops after 2 MiB of output.
@@ -53,22 +54,94 @@ pub struct ShareView {
     pub selected: Option<String>,
 }
 
-/// The wire form: like the envelope, with the definition possibly minified.
+/// The wire form: like the envelope, with short keys. `d` is the definition: a JSON value when the
+/// text is the canonical rendering of that value, else the text as a string.
 #[derive(Serialize, Deserialize)]
 struct Wire {
-    #[serde(rename = "d")]
-    definition: String,
-    /// True when `d` is minified JSON to be re-rendered in the canonical pretty form.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not", rename = "p")]
-    pretty: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none", rename = "i")]
-    input: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none", rename = "m")]
-    mocks: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none", rename = "t")]
-    test_cases: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none", rename = "v")]
-    view: Option<ShareView>,
+    d: Value,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    i: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    m: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    t: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    v: Option<ShareView>,
+}
+
+/// Preset dictionary of the v1 format. FROZEN: every v1 link depends on these exact bytes.
+const DICTIONARY_V1: &[u8] = include_bytes!("dictionary-v1.txt");
+
+/// Deepest definition sent as a value (deeper ones go as text, well within the JSON parser's limit).
+const MAX_VALUE_DEPTH: usize = 64;
+
+fn depth_within(v: &Value, limit: usize) -> bool {
+    let mut stack = vec![(v, 0usize)];
+    while let Some((v, d)) = stack.pop() {
+        if d > limit {
+            return false;
+        }
+        match v {
+            Value::Array(a) => stack.extend(a.iter().map(|x| (x, d + 1))),
+            Value::Object(o) => stack.extend(o.values().map(|x| (x, d + 1))),
+            _ => {}
+        }
+    }
+    true
+}
+
+/// Raw DEFLATE of `data` with the compressor primed on `dict` (the dictionary's own output, which ends
+/// with a sync flush on a byte boundary, is dropped).
+fn deflate_with_dictionary(data: &[u8], dict: &[u8]) -> Vec<u8> {
+    use miniz_oxide::deflate::core::{
+        CompressorOxide, TDEFLFlush, compress_to_output, create_comp_flags_from_zip_params,
+    };
+    let mut c = CompressorOxide::new(create_comp_flags_from_zip_params(10, -15, 0));
+    let _ = compress_to_output(&mut c, dict, TDEFLFlush::Sync, |_| true);
+    let mut out = Vec::new();
+    let _ = compress_to_output(&mut c, data, TDEFLFlush::Finish, |chunk| {
+        out.extend_from_slice(chunk);
+        true
+    });
+    out
+}
+
+/// Inflates raw DEFLATE whose back-references may reach into `dict`, producing at most `limit` bytes.
+fn inflate_with_dictionary(input: &[u8], dict: &[u8], limit: usize) -> Result<Vec<u8>, ShareError> {
+    use miniz_oxide::inflate::TINFLStatus;
+    use miniz_oxide::inflate::core::{DecompressorOxide, decompress, inflate_flags};
+    let max = dict.len() + limit;
+    let mut out = vec![0u8; (dict.len() + input.len().saturating_mul(4).max(1024)).min(max)];
+    out[..dict.len()].copy_from_slice(dict);
+    let mut r = DecompressorOxide::new();
+    let (mut in_pos, mut out_pos) = (0, dict.len());
+    loop {
+        let rest = input.get(in_pos..).unwrap_or_default();
+        let (status, consumed, written) = decompress(
+            &mut r,
+            rest,
+            &mut out,
+            out_pos,
+            inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF,
+        );
+        in_pos += consumed;
+        out_pos += written;
+        match status {
+            TINFLStatus::Done => break,
+            TINFLStatus::HasMoreOutput => {
+                if out.len() >= max {
+                    return Err(ShareError::TooLarge);
+                }
+                let grown = out.len().saturating_mul(2).min(max);
+                out.resize(grown, 0);
+            }
+            TINFLStatus::FailedCannotMakeProgress | TINFLStatus::NeedsMoreInput => {
+                return Err(ShareError::Truncated);
+            }
+            _ => return Err(ShareError::Corrupt),
+        }
+    }
+    Ok(out.get(dict.len()..out_pos).unwrap_or_default().to_vec())
 }
 
 /// Why a link could not be opened. The current document is never touched by a failed decode.
@@ -141,23 +214,20 @@ impl std::error::Error for ShareError {}
 
 /// The URL fragment (with the leading `#`) carrying an envelope.
 pub fn encode(envelope: &ShareEnvelope) -> String {
-    let canonical_value = Document::new(envelope.definition.as_str());
-    let (definition, pretty) = match canonical_value.value() {
-        Some(v) if canonical_value.is_canonical() => {
-            (serde_json::to_string(v).unwrap_or_default(), true)
-        }
-        _ => (envelope.definition.clone(), false),
+    let doc = Document::new(envelope.definition.as_str());
+    let d = match doc.value() {
+        Some(v) if doc.is_canonical() && depth_within(v, MAX_VALUE_DEPTH) => v.clone(),
+        _ => Value::String(envelope.definition.clone()),
     };
     let wire = Wire {
-        definition,
-        pretty,
-        input: envelope.input.clone(),
-        mocks: envelope.mocks.clone(),
-        test_cases: envelope.test_cases.clone(),
-        view: envelope.view.clone(),
+        d,
+        i: envelope.input.clone(),
+        m: envelope.mocks.clone(),
+        t: envelope.test_cases.clone(),
+        v: envelope.view.clone(),
     };
     let json = serde_json::to_vec(&wire).unwrap_or_default();
-    let packed = miniz_oxide::deflate::compress_to_vec(&json, 10);
+    let packed = deflate_with_dictionary(&json, DICTIONARY_V1);
     format!("#v{VERSION}:{}", base64url_encode(&packed))
 }
 
@@ -200,28 +270,25 @@ pub fn decode(link: &str) -> Result<ShareEnvelope, ShareError> {
         return Err(ShareError::Empty);
     }
     let packed = base64url_decode(payload)?;
-    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_INFLATED_BYTES)
-        .map_err(|e| match e.status {
-            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => ShareError::TooLarge,
-            miniz_oxide::inflate::TINFLStatus::FailedCannotMakeProgress => ShareError::Truncated,
-            _ => ShareError::Corrupt,
-        })?;
+    let json = inflate_with_dictionary(&packed, DICTIONARY_V1, MAX_INFLATED_BYTES)?;
     let text = String::from_utf8(json).map_err(|_| ShareError::InvalidUtf8)?;
     let wire: Wire =
         serde_json::from_str(&text).map_err(|e| ShareError::BadEnvelope(e.to_string()))?;
-    let definition = if wire.pretty {
-        let v: Value = serde_json::from_str(&wire.definition)
-            .map_err(|e| ShareError::BadEnvelope(format!("definition: {e}")))?;
-        render(&v)
-    } else {
-        wire.definition
+    let definition = match wire.d {
+        Value::String(s) => s,
+        v @ Value::Object(_) => render(&v),
+        _ => {
+            return Err(ShareError::BadEnvelope(
+                "the definition is neither text nor an object".into(),
+            ));
+        }
     };
     Ok(ShareEnvelope {
         definition,
-        input: wire.input,
-        mocks: wire.mocks,
-        test_cases: wire.test_cases,
-        view: wire.view,
+        input: wire.i,
+        mocks: wire.m,
+        test_cases: wire.t,
+        view: wire.v,
     })
 }
 
@@ -294,6 +361,32 @@ mod tests {
             definition: definition.to_string(),
             ..ShareEnvelope::default()
         }
+    }
+
+    const FROZEN_HASH: u64 = 0x5646_1b0a_fd4b_aa8f;
+    const OLD_LINK: &str =
+        "#v1:fdixDQAgEALAVQxjOIFDUPodift3kmg033xLwbWEC35jhLQSdJJCe4WE50cQvRH-NTQJGxs";
+
+    #[test]
+    fn the_v1_dictionary_is_frozen() {
+        // FNV-1a of the dictionary: if this fails, the dictionary changed and every v1 link broke.
+        let hash = DICTIONARY_V1
+            .iter()
+            .fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
+                (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+            });
+        assert_eq!((DICTIONARY_V1.len(), hash), (4626, FROZEN_HASH));
+    }
+
+    /// A link made by this codec when v1 was introduced; it must decode forever.
+    #[test]
+    fn an_old_link_still_decodes() {
+        let env = decode(OLD_LINK).unwrap();
+        assert_eq!(
+            env.definition,
+            "{\n  \"StartAt\": \"Hello\",\n  \"States\": {\n    \"Hello\": {\n      \"Type\": \"Pass\",\n      \"End\": true\n    }\n  }\n}\n"
+        );
+        assert_eq!(env.input.as_deref(), Some("{\"name\": \"world\"}"));
     }
 
     #[test]
@@ -419,7 +512,7 @@ mod tests {
     #[test]
     fn an_inflation_bomb_is_rejected_early() {
         let bomb = vec![b' '; 100 * 1024 * 1024];
-        let packed = miniz_oxide::deflate::compress_to_vec(&bomb, 1);
+        let packed = deflate_with_dictionary(&bomb, DICTIONARY_V1);
         drop(bomb);
         let link = format!("#v1:{}", base64url_encode(&packed));
         assert!(
@@ -437,14 +530,71 @@ mod tests {
             let text = render(&testgen::realistic(n));
             let frag = encode(&envelope(&text));
             assert_eq!(decode(&frag).unwrap().definition, text);
+            // the same text made non-canonical (one trailing space) is stored as typed, not minified
+            let as_typed = encode(&envelope(&format!("{text} "))).len();
             println!(
-                "{n} states: {} bytes of ASL -> link fragment of {} chars",
+                "{n} states: {} bytes of ASL -> link fragment of {} chars ({as_typed} without minifying)",
                 text.len(),
                 frag.len()
             );
             sizes.push(frag.len());
         }
         assert!(sizes[1] <= 2000, "30-state link is {} chars", sizes[1]);
+        // a varied 30-state workflow built from the palette (every service template, both languages)
+        let mut doc = Document::new(
+            "{\"StartAt\": \"Start\", \"States\": {\"Start\": {\"Type\": \"Pass\", \"End\": true}}}",
+        );
+        let mut last = "Start".to_string();
+        let entries: Vec<_> = crate::catalog::catalog()
+            .iter()
+            .filter(|e| !e.is_flow())
+            .collect();
+        for i in 0..29 {
+            let entry = entries[i % entries.len()];
+            let opts = crate::catalog::NewStateOptions {
+                query_language: if i % 2 == 0 {
+                    crate::QueryLanguage::JSONPath
+                } else {
+                    crate::QueryLanguage::JSONata
+                },
+                mark_query_language: true,
+                ..Default::default()
+            };
+            let s = crate::catalog::new_state(entry, &opts, &doc.state_names()).unwrap();
+            crate::edit::apply(
+                &mut doc,
+                crate::Edit::AddState {
+                    scope: vec![],
+                    name: s.name.clone(),
+                    state: s.state,
+                    after: Some(last),
+                },
+            )
+            .unwrap();
+            last = s.name;
+        }
+        if let Ok(path) = std::env::var("STUDIO_DUMP_PALETTE") {
+            std::fs::write(path, doc.text()).unwrap();
+        }
+        let frag = encode(&envelope(doc.text()));
+        println!(
+            "palette workflow, 30 states: {} bytes -> {} chars",
+            doc.text().len(),
+            frag.len()
+        );
+        assert!(frag.len() <= 2000, "{}", frag.len());
+        // less regular workflows: random shapes with nesting
+        for seed in [1, 2, 3] {
+            let def = testgen::definition(&mut Rng::new(seed), 14, 2);
+            let text = render(&def);
+            let states = crate::FlowGraph::from_definition(&def).nodes.len();
+            let frag = encode(&envelope(&text));
+            println!(
+                "random workflow, {states} states: {} bytes -> {} chars",
+                text.len(),
+                frag.len()
+            );
+        }
     }
 
     proptest! {
