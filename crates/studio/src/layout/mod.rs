@@ -505,17 +505,32 @@ fn place_scope(ctx: &mut Ctx, parent: Option<usize>, branch: usize, depth: usize
         chain.push(t);
         for pair in chain.windows(2) {
             let (a, b) = (pair[0], pair[1]);
-            let dummies = verts[a].node.is_none() as u8 + verts[b].node.is_none() as u8;
-            let w = match dummies {
-                2 => 8.0,
-                1 => 2.0,
-                _ if out_adj[f].len() == 1 && verts[b].node.is_some() => 3.0,
-                _ => 1.0,
-            };
-            verts[a].succs.push((b, w));
-            verts[b].preds.push((a, w));
+            verts[a].succs.push((b, 1.0));
+            verts[b].preds.push((a, 1.0));
         }
         paths.push(Path::Chain(chain));
+    }
+    // Weights for placement: long edges stay straight (dummy to dummy), and one-to-one links between
+    // states form the spine; fan-outs and fan-ins get centred by the averaging.
+    for a in 0..verts.len() {
+        for si in 0..verts[a].succs.len() {
+            let b = verts[a].succs[si].0;
+            let w = match (verts[a].node.is_none(), verts[b].node.is_none()) {
+                (true, true) => 8.0,
+                (false, false) if verts[a].succs.len() == 1 && verts[b].preds.len() == 1 => 4.0,
+                _ => 1.0,
+            };
+            verts[a].succs[si].1 = w;
+        }
+    }
+    for v in &mut verts {
+        v.preds.clear();
+    }
+    for a in 0..verts.len() {
+        for si in 0..verts[a].succs.len() {
+            let (b, w) = verts[a].succs[si];
+            verts[b].preds.push((a, w));
+        }
     }
     // Labels sit above the first vertex after the source (channel edges: above the target).
     let mut label_slot = vec![0usize; edges.len()];

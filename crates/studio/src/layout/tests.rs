@@ -485,3 +485,12 @@ fn appending_a_state_at_the_end_leaves_the_top_in_place() {
     println!("moved after appending: {moved:?}");
     assert!(moved.len() <= 2, "{moved:?}");
 }
+
+#[test]
+fn big_random_nested_definitions_keep_the_invariants() {
+    for seed in 0..12 {
+        let def = testgen::definition(&mut Rng::new(seed), 30, 3);
+        let l = lay(&def);
+        check_invariants(&l).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+    }
+}
