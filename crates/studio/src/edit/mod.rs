@@ -780,8 +780,11 @@ fn structural(root: &mut Value, edit: Edit, tx: &mut Tx) -> Result<(), EditError
             new_name,
         } => {
             let (_, sp) = scope_ptrs(root, tx, &scope)?;
-            let st = get_state(root, &sp, &name)?;
+            let mut st = get_state(root, &sp, &name)?;
             check_new_name(root, &new_name)?;
+            let mut taken = all_names(root);
+            taken.insert(new_name.clone());
+            freshen_nested(&mut st, &mut taken, 0);
             let index = index_after(root, &sp, Some(&name));
             tx.put(root, &sp, &new_name, Some(st), index)?;
             Ok(())
@@ -795,7 +798,9 @@ fn structural(root: &mut Value, edit: Edit, tx: &mut Tx) -> Result<(), EditError
             if let Some(a) = &after {
                 get_state(root, &sp, a)?;
             }
-            let renames = paste_names(&all_names(root), &states);
+            let mut taken = all_names(root);
+            let renames = paste_names(&taken, &states);
+            taken.extend(renames.values().cloned());
             let mut index = index_after(root, &sp, after.as_deref());
             let mut first = None;
             for (old, st) in states {
@@ -814,6 +819,7 @@ fn structural(root: &mut Value, edit: Edit, tx: &mut Tx) -> Result<(), EditError
                         retarget(&mut st, o, Some(n));
                     }
                 }
+                freshen_nested(&mut st, &mut taken, 0);
                 tx.put(root, &sp, &new, Some(st), index)?;
                 index = index.map(|i| i + 1);
                 first.get_or_insert(new);
@@ -821,6 +827,70 @@ fn structural(root: &mut Value, edit: Edit, tx: &mut Tx) -> Result<(), EditError
             match first {
                 Some(f) => ensure_start(root, tx, &m, &sp, &f),
                 None => Ok(()),
+            }
+        }
+    }
+}
+
+/// Gives every state nested in `state` (Parallel branches, a Map's processor) a name not in `taken`,
+/// updating `StartAt` and the transitions of its own scope, so a copied container does not duplicate
+/// names (ASL wants them unique machine-wide). The names used are added to `taken`.
+fn freshen_nested(state: &mut Value, taken: &mut BTreeSet<String>, depth: usize) {
+    if depth > crate::graph::MAX_DEPTH {
+        return;
+    }
+    let machines: Vec<&mut Value> = match state.as_object_mut() {
+        None => Vec::new(),
+        Some(obj) => {
+            if obj.get("Branches").is_some_and(Value::is_array) {
+                obj.get_mut("Branches")
+                    .and_then(Value::as_array_mut)
+                    .map(|b| b.iter_mut().collect())
+                    .unwrap_or_default()
+            } else {
+                let key = ["ItemProcessor", "Iterator"]
+                    .into_iter()
+                    .find(|k| obj.contains_key(*k));
+                key.and_then(|k| obj.get_mut(k)).into_iter().collect()
+            }
+        }
+    };
+    for machine in machines {
+        let Some(states) = machine.get_mut("States").and_then(Value::as_object_mut) else {
+            continue;
+        };
+        let mut renames: Vec<(String, String)> = Vec::new();
+        for name in states.keys() {
+            if taken.contains(name) {
+                let new = unique_name(taken, name);
+                taken.insert(new.clone());
+                renames.push((name.clone(), new));
+            } else {
+                taken.insert(name.clone());
+            }
+        }
+        if !renames.is_empty() {
+            let old = std::mem::take(states);
+            for (k, mut v) in old {
+                for (from, to) in &renames {
+                    retarget(&mut v, from, Some(to));
+                }
+                let k = renames
+                    .iter()
+                    .find(|(from, _)| *from == k)
+                    .map_or(k, |(_, to)| to.clone());
+                states.insert(k, v);
+            }
+        }
+        for v in states.values_mut() {
+            freshen_nested(v, taken, depth + 1);
+        }
+        if let Some(start) = machine.get("StartAt").and_then(Value::as_str)
+            && let Some((_, to)) = renames.iter().find(|(from, _)| from == start)
+        {
+            let to = to.clone();
+            if let Some(o) = machine.as_object_mut() {
+                o.insert("StartAt".into(), Value::String(to));
             }
         }
     }

@@ -406,6 +406,40 @@ fn move_reorder_duplicate_paste() {
 }
 
 #[test]
+fn copies_of_containers_get_fresh_nested_names() {
+    let def = json!({"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true, "Branches": [
+        {"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Map", "End": true,
+            "ItemProcessor": {"StartAt": "C", "States": {"C": {"Type": "Pass", "Next": "C"}}}}}}]}}});
+    check(
+        def.clone(),
+        Edit::DuplicateState {
+            scope: top(),
+            name: "P".into(),
+            new_name: "P 2".into(),
+        },
+        json!({"StartAt": "P", "States": {
+            "P": {"Type": "Parallel", "End": true, "Branches": [
+                {"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Map", "End": true,
+                    "ItemProcessor": {"StartAt": "C", "States": {"C": {"Type": "Pass", "Next": "C"}}}}}}]},
+            "P 2": {"Type": "Parallel", "End": true, "Branches": [
+                {"StartAt": "A 2", "States": {"A 2": {"Type": "Pass", "Next": "B 2"}, "B 2": {"Type": "Map", "End": true,
+                    "ItemProcessor": {"StartAt": "C 2", "States": {"C 2": {"Type": "Pass", "Next": "C 2"}}}}}}]}}}),
+    );
+    let clip = def["States"].as_object().unwrap().clone();
+    let mut doc = Document::from_value(def);
+    apply(
+        &mut doc,
+        Edit::PasteStates {
+            scope: top(),
+            states: clip,
+            after: None,
+        },
+    )
+    .unwrap();
+    assert_eq!(doc.state_names().len(), 8, "{}", doc.text());
+}
+
+#[test]
 fn text_edits_splice_and_hand_formatting_survives_undo() {
     let typed = "{\"StartAt\":\"A\",\n \"States\":{\"A\":{\"Type\":\"Pass\",\"End\":true}}}";
     let mut doc = Document::new(typed);
