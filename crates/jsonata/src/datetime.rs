@@ -6,7 +6,7 @@ use crate::eval::Evaluator;
 use crate::functions::arg;
 use crate::value::*;
 
-type R = Result<Value, Error>;
+type R = Result<Value, crate::EvalError>;
 
 const FEW: [&str; 20] = [
     "Zero",
@@ -303,7 +303,7 @@ struct IntFormat {
     seps: Vec<(usize, char)>,
 }
 
-fn analyse_integer_picture(picture: &str) -> Result<IntFormat, Error> {
+fn analyse_integer_picture(picture: &str) -> Result<IntFormat, crate::EvalError> {
     let mut f = IntFormat {
         primary: Primary::Decimal,
         case: Case::Lower,
@@ -383,7 +383,7 @@ fn analyse_integer_picture(picture: &str) -> Result<IntFormat, Error> {
     Ok(f)
 }
 
-fn format_int(value: f64, f: &IntFormat) -> Result<String, Error> {
+fn format_int(value: f64, f: &IntFormat) -> Result<String, crate::EvalError> {
     let negative = value < 0.0;
     let value = value.abs();
     let mut s = match &f.primary {
@@ -482,7 +482,7 @@ struct Marker {
     n: i64,
 }
 
-fn analyse_datetime_picture(picture: &str) -> Result<Vec<Part>, Error> {
+fn analyse_datetime_picture(picture: &str) -> Result<Vec<Part>, crate::EvalError> {
     let chars: Vec<char> = picture.chars().collect();
     let mut spec = Vec::new();
     let add_literal = |spec: &mut Vec<Part>, a: usize, b: usize| {
@@ -824,7 +824,11 @@ fn js_parse_int(s: &str) -> f64 {
     }
 }
 
-fn format_datetime(millis: f64, picture: Option<&str>, tz: Option<&str>) -> Result<String, Error> {
+fn format_datetime(
+    millis: f64,
+    picture: Option<&str>,
+    tz: Option<&str>,
+) -> Result<String, crate::EvalError> {
     let (mut oh, mut om) = (0.0, 0.0);
     if let Some(tz) = tz {
         let off = js_parse_int(tz);
@@ -997,7 +1001,7 @@ fn parse_with(p: &Parser, v: &str) -> f64 {
     }
 }
 
-fn int_regex(f: &IntFormat, n: i64) -> Result<(String, Parser), Error> {
+fn int_regex(f: &IntFormat, n: i64) -> Result<(String, Parser), crate::EvalError> {
     let occ = if n > 0 {
         if f.optional == 0 {
             format!("{{{n}}}")
@@ -1048,7 +1052,7 @@ pub fn parse_integer_fn(_: &mut Evaluator, args: &[Value], _: &Env) -> R {
     Ok(Value::Number(parse_with(&p, v)))
 }
 
-fn parse_datetime(ts: &str, picture: &str, now: f64) -> Result<Option<f64>, Error> {
+fn parse_datetime(ts: &str, picture: &str, now: f64) -> Result<Option<f64>, crate::EvalError> {
     let spec = analyse_datetime_picture(picture)?;
     let mut regex = String::from("^");
     let mut parsers: Vec<(char, Option<Parser>)> = Vec::new();

@@ -9,7 +9,7 @@ use crate::value::*;
 use indexmap::IndexMap;
 use std::rc::Rc;
 
-type R<T> = Result<T, Error>;
+type R<T> = Result<T, crate::EvalError>;
 
 /// Evaluation state for one `evaluate` call.
 pub struct Evaluator<'a> {
@@ -235,35 +235,8 @@ impl<'a> Evaluator<'a> {
         let mut result = match &expr.kind {
             Kind::Path(steps) => self.evaluate_path(expr, steps, input, env)?,
             Kind::Binary(op, l, r) => self.evaluate_binary(expr, *op, l, r, input, env)?,
-            Kind::Neg(e) => {
-                let v = self.evaluate(e, input, env)?;
-                match v {
-                    Value::Undefined => Value::Undefined,
-                    Value::Number(n) if is_numeric(&v)? => Value::Number(-n),
-                    v => {
-                        return Err(Error::new("D1002").pos(expr.position).token("-").val(&v));
-                    }
-                }
-            }
-            Kind::Array(items) => {
-                let mut out: Vec<Value> = Vec::with_capacity(items.len());
-                for item in items {
-                    let v = self.evaluate(item, input, env)?;
-                    if v.is_undefined() {
-                        continue;
-                    }
-                    if item.is_array_cons() {
-                        out.push(v);
-                    } else {
-                        match v {
-                            Value::Array(a, _) => out.extend(a.iter().cloned()),
-                            Value::Tuples(t) => out.extend(t.iter().map(|t| t.at.clone())),
-                            v => out.push(v),
-                        }
-                    }
-                }
-                Value::Array(Rc::new(out), if expr.cons_array { CONS } else { 0 })
-            }
+            Kind::Neg(e) => self.evaluate_neg(expr, e, input, env)?,
+            Kind::Array(items) => self.evaluate_array(expr, items, input, env)?,
             Kind::Object(pairs) => self.evaluate_group(pairs, expr.position, input, env)?,
             Kind::Name(n) => lookup_field(input, n),
             Kind::Str(s) => Value::String(s.clone()),
@@ -271,39 +244,13 @@ impl<'a> Evaluator<'a> {
             Kind::Bool(b) => Value::Bool(*b),
             Kind::Null => Value::Null,
             Kind::Wildcard => evaluate_wildcard(input),
-            Kind::Descendant => {
-                let mut out = Vec::new();
-                if !input.is_undefined() {
-                    self.descendants(input, &mut out, 0)?;
-                }
-                if out.len() == 1 {
-                    out.pop().unwrap_or_default()
-                } else {
-                    Value::seq(out)
-                }
-            }
+            Kind::Descendant => self.evaluate_descendants(input)?,
             Kind::Parent(slot) => {
                 let label = slot.label.borrow().clone();
                 lookup(env, &label).unwrap_or_default()
             }
-            Kind::Condition(c, t, e) => {
-                let cv = self.evaluate(c, input, env)?;
-                if truthy(&cv) {
-                    self.evaluate(t, input, env)?
-                } else if let Some(e) = e {
-                    self.evaluate(e, input, env)?
-                } else {
-                    Value::Undefined
-                }
-            }
-            Kind::Block(exprs) => {
-                let frame = new_frame(env);
-                let mut r = Value::Undefined;
-                for e in exprs {
-                    r = self.evaluate(e, input, &frame)?;
-                }
-                r
-            }
+            Kind::Condition(c, t, e) => self.evaluate_condition(c, t, e.as_deref(), input, env)?,
+            Kind::Block(exprs) => self.evaluate_block(exprs, input, env)?,
             Kind::Bind(name, rhs) => {
                 let v = self.evaluate(rhs, input, env)?;
                 bind(env, name, v.clone());
@@ -313,18 +260,7 @@ impl<'a> Evaluator<'a> {
             Kind::Function(proc, args) => {
                 self.evaluate_function(expr, proc, args, input, env, None)?
             }
-            Kind::Variable(name) => {
-                if name.is_empty() {
-                    match input {
-                        Value::Array(a, f) if f & OUTER != 0 => {
-                            a.first().cloned().unwrap_or_default()
-                        }
-                        v => v.clone(),
-                    }
-                } else {
-                    self.lookup_var(env, name)
-                }
-            }
+            Kind::Variable(name) => self.evaluate_variable(name, input, env),
             Kind::Lambda(def) => Value::Function(Rc::new(Func::Lambda {
                 def: def.clone(),
                 input: input.clone(),
@@ -332,38 +268,17 @@ impl<'a> Evaluator<'a> {
                 params: None,
             })),
             Kind::Partial(proc, args) => self.evaluate_partial(expr, proc, args, input, env)?,
-            Kind::Apply(lhs, rhs) => {
-                let l = self.evaluate(lhs, input, env)?;
-                if let Kind::Function(p, a) = &rhs.kind {
-                    self.evaluate_function(rhs, p, a, input, env, Some(l))?
-                } else {
-                    let f = self.evaluate(rhs, input, env)?;
-                    if !f.is_function() {
-                        return Err(Error::new("T2006").pos(expr.position).val(&f));
-                    }
-                    if l.is_function() {
-                        Value::Function(Rc::new(Func::Chain(l, f)))
-                    } else {
-                        self.apply(&f, vec![l], input, env)
-                            .map_err(|e| e.pos_if_none(expr.position))?
-                    }
-                }
-            }
+            Kind::Apply(lhs, rhs) => self.evaluate_apply(expr, lhs, rhs, input, env)?,
             Kind::Transform(def) => Value::Function(Rc::new(Func::Transform {
                 def: def.clone(),
                 env: env.clone(),
             })),
-            Kind::Sort(_) => {
-                // a sort step outside a path (cannot happen after processing)
-                input.clone()
-            }
+            Kind::Sort(_) => input.clone(),
             Kind::Placeholder => Value::Undefined,
             _ => return Err(Error::new("S0206").pos(expr.position)),
         };
-        for stage in &expr.predicate {
-            if let Stage::Filter(p) = stage {
-                result = self.evaluate_filter(p, result, env)?;
-            }
+        if !expr.predicate.is_empty() {
+            result = self.apply_predicates(&expr.predicate, result, env)?;
         }
         if !matches!(expr.kind, Kind::Path(_))
             && let Some(g) = &expr.group
@@ -371,6 +286,135 @@ impl<'a> Evaluator<'a> {
             result = self.evaluate_group(&g.pairs, g.position, &result, env)?;
         }
         Ok(result)
+    }
+
+    #[inline(never)]
+    fn apply_predicates(&mut self, stages: &[Stage], mut result: Value, env: &Env) -> R<Value> {
+        for stage in stages {
+            if let Stage::Filter(p) = stage {
+                result = self.evaluate_filter(p, result, env)?;
+            }
+        }
+        Ok(result)
+    }
+
+    #[inline(never)]
+    fn evaluate_neg(&mut self, expr: &Node, e: &Node, input: &Value, env: &Env) -> R<Value> {
+        let v = self.evaluate(e, input, env)?;
+        match v {
+            Value::Undefined => Ok(Value::Undefined),
+            Value::Number(n) if is_numeric(&v)? => Ok(Value::Number(-n)),
+            v => Err(Error::new("D1002").pos(expr.position).token("-").val(&v)),
+        }
+    }
+
+    #[inline(never)]
+    fn evaluate_array(
+        &mut self,
+        expr: &Node,
+        items: &[Node],
+        input: &Value,
+        env: &Env,
+    ) -> R<Value> {
+        let mut out: Vec<Value> = Vec::with_capacity(items.len());
+        for item in items {
+            let v = self.evaluate(item, input, env)?;
+            if v.is_undefined() {
+                continue;
+            }
+            if item.is_array_cons() {
+                out.push(v);
+            } else {
+                match v {
+                    Value::Array(a, _) => out.extend(a.iter().cloned()),
+                    Value::Tuples(t) => out.extend(t.iter().map(|t| t.at.clone())),
+                    v => out.push(v),
+                }
+            }
+        }
+        Ok(Value::Array(
+            Rc::new(out),
+            if expr.cons_array { CONS } else { 0 },
+        ))
+    }
+
+    #[inline(never)]
+    fn evaluate_descendants(&mut self, input: &Value) -> R<Value> {
+        let mut out = Vec::new();
+        if !input.is_undefined() {
+            self.descendants(input, &mut out, 0)?;
+        }
+        Ok(if out.len() == 1 {
+            out.pop().unwrap_or_default()
+        } else {
+            Value::seq(out)
+        })
+    }
+
+    #[inline(never)]
+    fn evaluate_condition(
+        &mut self,
+        c: &Node,
+        t: &Node,
+        e: Option<&Node>,
+        input: &Value,
+        env: &Env,
+    ) -> R<Value> {
+        let cv = self.evaluate(c, input, env)?;
+        if truthy(&cv) {
+            self.evaluate(t, input, env)
+        } else if let Some(e) = e {
+            self.evaluate(e, input, env)
+        } else {
+            Ok(Value::Undefined)
+        }
+    }
+
+    #[inline(never)]
+    fn evaluate_block(&mut self, exprs: &[Node], input: &Value, env: &Env) -> R<Value> {
+        let frame = new_frame(env);
+        let mut r = Value::Undefined;
+        for e in exprs {
+            r = self.evaluate(e, input, &frame)?;
+        }
+        Ok(r)
+    }
+
+    #[inline(never)]
+    fn evaluate_variable(&mut self, name: &str, input: &Value, env: &Env) -> Value {
+        if name.is_empty() {
+            match input {
+                Value::Array(a, f) if f & OUTER != 0 => a.first().cloned().unwrap_or_default(),
+                v => v.clone(),
+            }
+        } else {
+            self.lookup_var(env, name)
+        }
+    }
+
+    #[inline(never)]
+    fn evaluate_apply(
+        &mut self,
+        expr: &Node,
+        lhs: &Node,
+        rhs: &Node,
+        input: &Value,
+        env: &Env,
+    ) -> R<Value> {
+        let l = self.evaluate(lhs, input, env)?;
+        if let Kind::Function(p, a) = &rhs.kind {
+            return self.evaluate_function(rhs, p, a, input, env, Some(l));
+        }
+        let f = self.evaluate(rhs, input, env)?;
+        if !f.is_function() {
+            return Err(Error::new("T2006").pos(expr.position).val(&f));
+        }
+        if l.is_function() {
+            Ok(Value::Function(Rc::new(Func::Chain(l, f))))
+        } else {
+            self.apply(&f, vec![l], input, env)
+                .map_err(|e| e.pos_if_none(expr.position))
+        }
     }
 
     /// Look up a variable: bindings first, then the built-in functions.
@@ -442,13 +486,15 @@ impl<'a> Evaluator<'a> {
                 };
             }
         }
+        let mut tuple_stream = None;
         if is_tuple {
-            let t = tuples.unwrap_or_default();
+            let t = Rc::new(tuples.unwrap_or_default());
             if expr.tuple {
-                result_seq = Value::Tuples(Rc::new(t));
+                result_seq = Value::Tuples(t.clone());
             } else {
-                result_seq = Value::seq(t.into_iter().map(|t| t.at).collect());
+                result_seq = Value::seq(t.iter().map(|t| t.at.clone()).collect());
             }
+            tuple_stream = Some(Value::Tuples(t));
         }
         if expr.keep_singleton_array {
             if let Value::Array(_, f) = &result_seq
@@ -462,7 +508,8 @@ impl<'a> Evaluator<'a> {
             }
         }
         if let Some(g) = &expr.group {
-            result_seq = self.evaluate_group(&g.pairs, g.position, &result_seq, env)?;
+            let source = tuple_stream.as_ref().unwrap_or(&result_seq);
+            result_seq = self.evaluate_group(&g.pairs, g.position, source, env)?;
         }
         Ok(result_seq)
     }
@@ -866,7 +913,7 @@ impl<'a> Evaluator<'a> {
             }
             keys.push(k);
         }
-        let mut err: Option<Error> = None;
+        let mut err: Option<crate::EvalError> = None;
         let mut idx: Vec<usize> = (0..contexts.len()).collect();
         idx.sort_by(|&a, &b| {
             if err.is_some() {

@@ -68,7 +68,7 @@ impl Lexer {
         }
     }
 
-    fn scan_regex(&mut self) -> Result<Rc<JsRegex>, Error> {
+    fn scan_regex(&mut self) -> Result<Rc<JsRegex>, crate::EvalError> {
         let start = self.pos;
         let mut depth: i32 = 0;
         while self.pos < self.chars.len() {
@@ -107,7 +107,7 @@ impl Lexer {
     }
 
     /// The next token, or `None` at the end. `prefix` is true where `/` means division.
-    pub fn next(&mut self, prefix: bool) -> Result<Option<Token>, Error> {
+    pub fn next(&mut self, prefix: bool) -> Result<Option<Token>, crate::EvalError> {
         loop {
             while self.pos < self.chars.len() && is_ws(self.chars[self.pos]) {
                 self.pos += 1;
@@ -246,7 +246,7 @@ impl Lexer {
         Some(i - self.pos)
     }
 
-    fn scan_string(&mut self, quote: char) -> Result<Token, Error> {
+    fn scan_string(&mut self, quote: char) -> Result<Token, crate::EvalError> {
         self.pos += 1;
         let mut units: Vec<u16> = Vec::new();
         let mut buf = [0u16; 2];

@@ -20,6 +20,9 @@ mod regex;
 mod signature;
 mod value;
 
+/// The error type used inside the crate (boxed to keep results small).
+pub(crate) type EvalError = Box<Error>;
+
 use std::fmt;
 
 /// An error from parsing or evaluation, with the reference implementation's code.
@@ -46,14 +49,14 @@ pub(crate) struct Detail {
 }
 
 impl Error {
-    pub(crate) fn new(code: &str) -> Error {
-        Error {
+    pub(crate) fn new(code: &str) -> Box<Error> {
+        Box::new(Error {
             code: code.to_string(),
             message: String::new(),
             position: None,
             token: None,
             detail: None,
-        }
+        })
     }
     fn detail(&mut self) -> &mut Detail {
         self.detail.get_or_insert_with(Box::default)
@@ -62,51 +65,51 @@ impl Error {
     pub fn value(&self) -> Option<&serde_json::Value> {
         self.detail.as_ref().and_then(|d| d.value.as_ref())
     }
-    pub(crate) fn pos(mut self, p: usize) -> Error {
+    pub(crate) fn pos(mut self: Box<Self>, p: usize) -> Box<Error> {
         self.position = Some(p);
         self
     }
-    pub(crate) fn pos_if_none(mut self, p: usize) -> Error {
+    pub(crate) fn pos_if_none(mut self: Box<Self>, p: usize) -> Box<Error> {
         if self.position.is_none() {
             self.position = Some(p);
         }
         self
     }
-    pub(crate) fn token(mut self, t: &str) -> Error {
+    pub(crate) fn token(mut self: Box<Self>, t: &str) -> Box<Error> {
         self.token = Some(t.to_string());
         self
     }
-    pub(crate) fn value_str(mut self, v: &str) -> Error {
+    pub(crate) fn value_str(mut self: Box<Self>, v: &str) -> Box<Error> {
         self.detail().value = Some(serde_json::Value::String(v.to_string()));
         self
     }
-    pub(crate) fn value_num(mut self, v: f64) -> Error {
+    pub(crate) fn value_num(mut self: Box<Self>, v: f64) -> Box<Error> {
         self.detail().value = Some(value::number_to_json(v));
         self
     }
-    pub(crate) fn val(mut self, v: &value::Value) -> Error {
+    pub(crate) fn val(mut self: Box<Self>, v: &value::Value) -> Box<Error> {
         self.detail().value = v.to_json();
         self
     }
-    pub(crate) fn val2(mut self, v: &value::Value) -> Error {
+    pub(crate) fn val2(mut self: Box<Self>, v: &value::Value) -> Box<Error> {
         self.detail().value2 = v.to_json();
         self
     }
-    pub(crate) fn index(mut self, i: usize) -> Error {
+    pub(crate) fn index(mut self: Box<Self>, i: usize) -> Box<Error> {
         self.detail().index = Some(i);
         self
     }
-    pub(crate) fn type_str(mut self, t: &str) -> Error {
+    pub(crate) fn type_str(mut self: Box<Self>, t: &str) -> Box<Error> {
         self.detail().type_name = Some(t.to_string());
         self
     }
-    pub(crate) fn message(mut self, m: &str) -> Error {
+    pub(crate) fn message(mut self: Box<Self>, m: &str) -> Box<Error> {
         self.message = m.to_string();
         self
     }
-    fn finish(mut self) -> Error {
+    fn finish(mut self: Box<Self>) -> Error {
         errors::populate(&mut self);
-        self
+        *self
     }
 }
 
@@ -139,7 +142,7 @@ impl Default for Environment {
         Environment {
             now_millis: 0,
             seed: 0,
-            max_depth: 1000,
+            max_depth: 500,
             max_steps: 50_000_000,
         }
     }

@@ -86,7 +86,7 @@ impl Parser {
         }
     }
 
-    fn advance(&mut self, expect: Option<&str>, infix: bool) -> Result<(), Error> {
+    fn advance(&mut self, expect: Option<&str>, infix: bool) -> Result<(), crate::EvalError> {
         if let Some(id) = expect
             && self.id() != id
         {
@@ -115,7 +115,7 @@ impl Parser {
         Ok(())
     }
 
-    fn expression(&mut self, rbp: i32) -> Result<Node, Error> {
+    fn expression(&mut self, rbp: i32) -> Result<Node, crate::EvalError> {
         self.depth += 1;
         if self.depth > MAX_PARSE_DEPTH {
             return Err(Error::new("U1001").pos(self.position()));
@@ -132,7 +132,7 @@ impl Parser {
         Ok(left)
     }
 
-    fn nud(&mut self, t: Cur) -> Result<Node, Error> {
+    fn nud(&mut self, t: Cur) -> Result<Node, crate::EvalError> {
         let t = match t {
             Cur::End(p) => return Err(Error::new("S0207").pos(p)),
             Cur::Tok(t) => t,
@@ -216,7 +216,7 @@ impl Parser {
         Ok(Node::new(kind, pos))
     }
 
-    fn object_pairs(&mut self) -> Result<Vec<(Node, Node)>, Error> {
+    fn object_pairs(&mut self) -> Result<Vec<(Node, Node)>, crate::EvalError> {
         let mut pairs = Vec::new();
         if self.id() != "}" {
             loop {
@@ -234,7 +234,7 @@ impl Parser {
         Ok(pairs)
     }
 
-    fn led(&mut self, t: Cur, left: Node) -> Result<Node, Error> {
+    fn led(&mut self, t: Cur, left: Node) -> Result<Node, crate::EvalError> {
         let Cur::Tok(t) = t else {
             return Err(Error::new("S0207").pos(self.position()));
         };
@@ -336,7 +336,7 @@ impl Parser {
         Ok(Node::new(kind, pos))
     }
 
-    fn call(&mut self, left: Node, pos: usize) -> Result<Node, Error> {
+    fn call(&mut self, left: Node, pos: usize) -> Result<Node, crate::EvalError> {
         let mut args = Vec::new();
         let mut partial = false;
         if self.id() != ")" {
@@ -420,7 +420,7 @@ fn node_text(n: &Node) -> String {
 }
 
 /// Parse and post-process an expression.
-pub fn parse(src: &str) -> Result<Node, Error> {
+pub fn parse(src: &str) -> Result<Node, crate::EvalError> {
     let mut p = Parser {
         lex: Lexer::new(src),
         cur: Cur::End(0),
@@ -465,7 +465,11 @@ fn push_ancestry(result: &mut Node, value: &Node) {
 }
 
 impl Processor {
-    fn seek_parent(&mut self, node: &mut Node, slot: Rc<Slot>) -> Result<Rc<Slot>, Error> {
+    fn seek_parent(
+        &mut self,
+        node: &mut Node,
+        slot: Rc<Slot>,
+    ) -> Result<Rc<Slot>, crate::EvalError> {
         match &mut node.kind {
             Kind::Name(_) | Kind::Wildcard => {
                 slot.level.set(slot.level.get() - 1);
@@ -512,7 +516,7 @@ impl Processor {
         }
     }
 
-    fn resolve_ancestry(&mut self, path: &mut Node) -> Result<(), Error> {
+    fn resolve_ancestry(&mut self, path: &mut Node) -> Result<(), crate::EvalError> {
         let Kind::Path(steps) = &mut path.kind else {
             return Ok(());
         };
@@ -548,7 +552,7 @@ impl Processor {
         Ok(())
     }
 
-    fn process(&mut self, expr: Node) -> Result<Node, Error> {
+    fn process(&mut self, expr: Node) -> Result<Node, crate::EvalError> {
         self.depth += 1;
         if self.depth > MAX_PARSE_DEPTH * 2 {
             return Err(Error::new("U1001").pos(expr.position));
@@ -558,7 +562,7 @@ impl Processor {
         r
     }
 
-    fn process_inner(&mut self, expr: Node) -> Result<Node, Error> {
+    fn process_inner(&mut self, expr: Node) -> Result<Node, crate::EvalError> {
         let pos = expr.position;
         let keep_array = expr.keep_array;
         let mut result = match expr.kind {

@@ -97,7 +97,7 @@ fn translate(src: &str) -> String {
 
 impl JsRegex {
     /// Compile a pattern with JS flags (`i`, `m`).
-    pub fn new(pattern: &str, flags: &str) -> Result<JsRegex, Error> {
+    pub fn new(pattern: &str, flags: &str) -> Result<JsRegex, crate::EvalError> {
         let translated = translate(pattern);
         let re = regex::RegexBuilder::new(&translated)
             .case_insensitive(flags.contains('i'))

@@ -62,7 +62,7 @@ fn closing(chars: &[char], start: usize, open: char, close: char) -> usize {
 
 impl Signature {
     /// Parse a signature such as `<s-nn?:s>`.
-    pub fn parse(sig: &str) -> Result<Signature, Error> {
+    pub fn parse(sig: &str) -> Result<Signature, crate::EvalError> {
         let chars: Vec<char> = sig.chars().collect();
         let mut params: Vec<Param> = Vec::new();
         let mut pos = 1;
@@ -181,7 +181,11 @@ impl Signature {
     }
 
     /// Validate `args` (context = the current input), returning the arguments to call with.
-    pub fn validate(&self, args: &[Value], context: &Value) -> Result<Vec<Value>, Error> {
+    pub fn validate(
+        &self,
+        args: &[Value],
+        context: &Value,
+    ) -> Result<Vec<Value>, crate::EvalError> {
         let syms: Vec<char> = args.iter().map(symbol).collect();
         let mut spans = Vec::with_capacity(self.params.len());
         if self

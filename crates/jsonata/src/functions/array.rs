@@ -1,11 +1,10 @@
 //! Array functions: `$count`, `$append`, `$reverse`, `$shuffle`, `$distinct`, `$zip`.
 
 use super::{arg, items, next_random};
-use crate::Error;
 use crate::eval::Evaluator;
 use crate::value::*;
 
-type R = Result<Value, Error>;
+type R = Result<Value, crate::EvalError>;
 
 pub fn count(_: &mut Evaluator, args: &[Value], _: &Env) -> R {
     Ok(Value::Number(match arg(args, 0) {

@@ -6,7 +6,7 @@ use crate::Error;
 use crate::eval::Evaluator;
 use crate::value::*;
 
-type R = Result<Value, Error>;
+type R = Result<Value, crate::EvalError>;
 
 pub fn random(ev: &mut Evaluator, args: &[Value], _: &Env) -> R {
     match arg(args, 0) {

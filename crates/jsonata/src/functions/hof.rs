@@ -6,7 +6,7 @@ use crate::eval::{Evaluator, boolean};
 use crate::value::*;
 use std::rc::Rc;
 
-type R = Result<Value, Error>;
+type R = Result<Value, crate::EvalError>;
 
 fn call(ev: &mut Evaluator, f: &Value, args: Vec<Value>, env: &Env) -> R {
     ev.apply(f, args, &Value::Undefined, env)
@@ -152,8 +152,8 @@ fn js_truthy(v: &Value) -> bool {
 fn merge_sort(
     ev: &mut Evaluator,
     v: Vec<Value>,
-    swap: &mut dyn FnMut(&mut Evaluator, &Value, &Value) -> Result<bool, Error>,
-) -> Result<Vec<Value>, Error> {
+    swap: &mut dyn FnMut(&mut Evaluator, &Value, &Value) -> Result<bool, crate::EvalError>,
+) -> Result<Vec<Value>, crate::EvalError> {
     if v.len() <= 1 {
         return Ok(v);
     }
@@ -207,9 +207,10 @@ pub fn sort(ev: &mut Evaluator, args: &[Value], env: &Env) -> R {
     }
     let f = f.clone();
     let env = env.clone();
-    let mut swap = move |ev: &mut Evaluator, a: &Value, b: &Value| -> Result<bool, Error> {
-        let r = ev.apply(&f, vec![a.clone(), b.clone()], &Value::Undefined, &env)?;
-        Ok(js_truthy(&r))
-    };
+    let mut swap =
+        move |ev: &mut Evaluator, a: &Value, b: &Value| -> Result<bool, crate::EvalError> {
+            let r = ev.apply(&f, vec![a.clone(), b.clone()], &Value::Undefined, &env)?;
+            Ok(js_truthy(&r))
+        };
     Ok(Value::arr(merge_sort(ev, it.to_vec(), &mut swap)?))
 }

@@ -16,7 +16,7 @@ use std::rc::Rc;
 pub use string::to_string;
 
 /// A built-in function's implementation.
-pub type Imp = fn(&mut Evaluator, &[Value], &Env) -> Result<Value, Error>;
+pub type Imp = fn(&mut Evaluator, &[Value], &Env) -> Result<Value, crate::EvalError>;
 
 /// A built-in function.
 #[derive(Debug)]
@@ -45,7 +45,7 @@ static BUILTINS: &[Builtin] = &[
     b!("max", "<a<n>:n>", 1, numeric::max),
     b!("min", "<a<n>:n>", 1, numeric::min),
     b!("average", "<a<n>:n>", 1, numeric::average),
-    b!("string", "<x-b?:s>", 2, string::string),
+    b!("string", "<x-b?:s>", 1, string::string),
     b!("substring", "<s-nn?:s>", 3, string::substring),
     b!("substringBefore", "<s-s:s>", 2, string::substring_before),
     b!("substringAfter", "<s-s:s>", 2, string::substring_after),
@@ -172,7 +172,11 @@ pub(crate) fn hof_args(func: &Value, a: Value, b: Value, c: Value) -> Vec<Value>
 }
 
 /// Build the `{match, start, end, groups, next}` object the matcher protocol uses.
-pub fn regex_match_value(re: &Rc<JsRegex>, text: &Rc<str>, from: usize) -> Result<Value, Error> {
+pub fn regex_match_value(
+    re: &Rc<JsRegex>,
+    text: &Rc<str>,
+    from: usize,
+) -> Result<Value, crate::EvalError> {
     let Some(m) = re.exec(text, from) else {
         return Ok(Value::Undefined);
     };
@@ -221,7 +225,7 @@ pub(crate) fn find_all(
     text: &Rc<str>,
     limit: Option<usize>,
     env: &Env,
-) -> Result<Vec<Found>, Error> {
+) -> Result<Vec<Found>, crate::EvalError> {
     let mut out = Vec::new();
     if limit == Some(0) {
         return Ok(out);
@@ -321,7 +325,7 @@ pub(crate) fn byte_at_utf16(s: &str, u16pos: usize) -> usize {
 }
 
 /// A limit argument: undefined → None; negative → error `code`.
-pub(crate) fn limit_arg(v: &Value, code: &str) -> Result<Option<usize>, Error> {
+pub(crate) fn limit_arg(v: &Value, code: &str) -> Result<Option<usize>, crate::EvalError> {
     match v {
         Value::Number(n) if *n < 0.0 => Err(Error::new(code).value_num(*n)),
         Value::Number(n) => Ok(Some(n.floor() as usize)),

@@ -6,7 +6,7 @@ use crate::Error;
 use crate::eval::Evaluator;
 use crate::value::*;
 
-type R = Result<Value, Error>;
+type R = Result<Value, crate::EvalError>;
 
 fn nums(v: &Value) -> Vec<f64> {
     items(v).iter().filter_map(|x| x.as_f64()).collect()

@@ -7,7 +7,7 @@ use crate::eval::{Evaluator, boolean, lookup_field};
 use crate::value::*;
 use std::rc::Rc;
 
-type R = Result<Value, Error>;
+type R = Result<Value, crate::EvalError>;
 
 pub fn boolean_fn(_: &mut Evaluator, args: &[Value], _: &Env) -> R {
     Ok(boolean(arg(args, 0)).map_or(Value::Undefined, Value::Bool))

@@ -7,10 +7,27 @@ use crate::eval::Evaluator;
 use crate::value::*;
 use std::rc::Rc;
 
-type R = Result<Value, Error>;
+type R = Result<Value, crate::EvalError>;
+
+/// Error D1001 if a non-finite number is nested in `v` (JSON cannot hold it).
+fn check_finite(v: &Value, depth: usize) -> Result<(), crate::EvalError> {
+    match v {
+        Value::Number(n) if !n.is_finite() => Err(Error::new("D1001").value_num(*n)),
+        Value::Array(a, _) if depth < 10_000 => {
+            a.iter().try_for_each(|x| check_finite(x, depth + 1))
+        }
+        Value::Object(o) if depth < 10_000 => {
+            o.values().try_for_each(|x| check_finite(x, depth + 1))
+        }
+        _ => Ok(()),
+    }
+}
 
 /// `fn.string` without prettifying: the reference's string conversion.
-pub fn to_string(v: &Value) -> Result<String, Error> {
+pub fn to_string(v: &Value) -> Result<String, crate::EvalError> {
+    if matches!(v, Value::Array(..) | Value::Object(_)) {
+        check_finite(v, 0)?;
+    }
     Ok(match v {
         Value::String(s) => s.to_string(),
         Value::Function(_) => String::new(),
@@ -46,6 +63,7 @@ pub fn string(_: &mut Evaluator, args: &[Value], _: &Env) -> R {
             Value::Array(a, f) if f & OUTER != 0 && !a.is_empty() => &a[0],
             v => v,
         };
+        check_finite(v, 0)?;
         return Ok(Value::str(&stringify(v, true)));
     }
     Ok(Value::str(&to_string(v)?))
