@@ -1,6 +1,7 @@
 //! The `statewright` command line: dispatches to one module per subcommand.
 
 mod input;
+mod jsonata;
 mod validate;
 
 use std::process::ExitCode;
@@ -9,12 +10,14 @@ const USAGE: &str = "usage: statewright <command> [options]
 
 commands:
   validate [--format text|json] FILE...   check definitions with AWS's rules (- reads stdin)
+  jsonata EXPR [--input FILE|-] [--bindings FILE]   evaluate a JSONata expression
 ";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let code = match args.first().map(String::as_str) {
         Some("validate") => validate::main(&args[1..]),
+        Some("jsonata") => jsonata::main(&args[1..]),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             0
