@@ -89,7 +89,7 @@ const DECIMAL_GROUPS: [u32; 37] = [
 const DAY_MS: f64 = 86_400_000.0;
 
 fn number_to_words(num: f64, prev: bool, ord: bool, depth: usize) -> String {
-    if depth > 20 {
+    if depth > 20 || !num.is_finite() {
         return String::new();
     }
     if num <= 19.0 {
@@ -651,6 +651,9 @@ fn date_utc(y: f64, mo: f64, d: f64, h: f64, mi: f64, s: f64, ms: f64) -> f64 {
         return f64::NAN;
     }
     let mut y = y.trunc();
+    if y.abs() > 300_000.0 || mo.abs() > 4_000_000.0 || d.abs() > 1e9 {
+        return f64::NAN;
+    }
     if (0.0..=99.0).contains(&y) {
         y += 1900.0;
     }
@@ -829,6 +832,10 @@ fn format_datetime(
     picture: Option<&str>,
     tz: Option<&str>,
 ) -> Result<String, crate::EvalError> {
+    // the range of an ECMAScript Date
+    if millis.is_nan() || millis.abs() > 8.64e15 {
+        return Err(Error::new("D3110").value_num(millis));
+    }
     let (mut oh, mut om) = (0.0, 0.0);
     if let Some(tz) = tz {
         let off = js_parse_int(tz);

@@ -80,7 +80,7 @@ fn frame_from_tuple(env: &Env, t: &Tuple) -> Env {
 
 /// Rebuild `v` with fresh Rc nodes (the transform's `$clone`).
 fn deep_clone(v: &Value, depth: usize) -> Value {
-    if depth > 5000 {
+    if depth > MAX_VALUE_DEPTH {
         return v.clone();
     }
     match v {
@@ -105,7 +105,7 @@ fn ptr_of(v: &Value) -> Option<*const Map> {
 }
 
 fn substitute(v: &Value, map: &IndexMap<*const Map, Value>, depth: usize) -> Value {
-    if depth > 5000 {
+    if depth > MAX_VALUE_DEPTH {
         return v.clone();
     }
     match v {
@@ -428,7 +428,7 @@ impl<'a> Evaluator<'a> {
     }
 
     fn descendants(&mut self, v: &Value, out: &mut Vec<Value>, depth: usize) -> R<()> {
-        if depth > self.cfg.max_depth * 4 {
+        if depth > MAX_VALUE_DEPTH {
             return Err(Error::new("U1001"));
         }
         match v {
@@ -786,7 +786,20 @@ impl<'a> Evaluator<'a> {
             ));
         }
         let rhs = self.evaluate(r, input, env)?;
-        binary_op(op, &lhs, &rhs).map_err(|e| e.pos(expr.position).token(op.symbol()))
+        if let (BinOp::Range, Value::Number(a), Value::Number(b)) = (op, &lhs, &rhs)
+            && b - a > 0.0
+            && b - a <= 1e7
+            && self.steps + ((b - a) as u64) / 4 > self.cfg.max_steps
+        {
+            return Err(Error::new("U1001").pos(expr.position));
+        }
+        let v = binary_op(op, &lhs, &rhs).map_err(|e| e.pos(expr.position).token(op.symbol()))?;
+        if let (BinOp::Range, Value::Array(a, _)) = (op, &v) {
+            // building a range costs time too: charge it to the step budget
+            self.steps += a.len() as u64 / 4;
+            self.tick()?;
+        }
+        Ok(v)
     }
 
     /// Group or construct an object from `pairs` over the input sequence.
@@ -1281,12 +1294,19 @@ fn proc_name(proc: &Node) -> String {
 
 /// `fn.lookup`: a field of an object, mapped over arrays.
 pub fn lookup_field(input: &Value, key: &str) -> Value {
+    lookup_field_at(input, key, 0)
+}
+
+fn lookup_field_at(input: &Value, key: &str, depth: usize) -> Value {
     match input {
         Value::Object(o) => o.get(key).cloned().unwrap_or_default(),
         Value::Array(a, _) => {
             let mut out = Vec::new();
+            if depth > MAX_VALUE_DEPTH {
+                return Value::Undefined;
+            }
             for item in a.iter() {
-                match lookup_field(item, key) {
+                match lookup_field_at(item, key, depth + 1) {
                     Value::Undefined => {}
                     Value::Array(x, _) => out.extend(x.iter().cloned()),
                     v => out.push(v),
@@ -1300,7 +1320,7 @@ pub fn lookup_field(input: &Value, key: &str) -> Value {
 
 fn flatten_into(v: &Value, out: &mut Vec<Value>, depth: usize) {
     match v {
-        Value::Array(a, _) if depth < 10_000 => {
+        Value::Array(a, _) if depth < MAX_VALUE_DEPTH => {
             for x in a.iter() {
                 flatten_into(x, out, depth + 1);
             }

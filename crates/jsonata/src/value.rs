@@ -17,6 +17,10 @@ pub const CONS: u8 = 4;
 /// Array flag: the input array wrapped as a single item.
 pub const OUTER: u8 = 8;
 
+/// Values nested deeper than this are cut off (null / unequal) by the recursive conversions,
+/// which keeps their stack use bounded.
+pub const MAX_VALUE_DEPTH: usize = 1000;
+
 /// An object map (insertion order preserved).
 pub type Map = IndexMap<Rc<str>, Value>;
 
@@ -220,16 +224,27 @@ impl Value {
 
     /// Convert from JSON.
     pub fn from_json(v: &serde_json::Value) -> Value {
+        Value::from_json_at(v, 0)
+    }
+
+    fn from_json_at(v: &serde_json::Value, depth: usize) -> Value {
+        if depth > MAX_VALUE_DEPTH {
+            return Value::Null;
+        }
         match v {
             serde_json::Value::Null => Value::Null,
             serde_json::Value::Bool(b) => Value::Bool(*b),
             serde_json::Value::Number(n) => Value::Number(n.as_f64().unwrap_or(f64::NAN)),
             serde_json::Value::String(s) => Value::str(s),
-            serde_json::Value::Array(a) => Value::arr(a.iter().map(Value::from_json).collect()),
+            serde_json::Value::Array(a) => Value::arr(
+                a.iter()
+                    .map(|x| Value::from_json_at(x, depth + 1))
+                    .collect(),
+            ),
             serde_json::Value::Object(o) => {
                 let mut m = Map::with_capacity(o.len());
                 for (k, v) in o {
-                    m.insert(Rc::from(k.as_str()), Value::from_json(v));
+                    m.insert(Rc::from(k.as_str()), Value::from_json_at(v, depth + 1));
                 }
                 Value::Object(Rc::new(m))
             }
@@ -238,6 +253,13 @@ impl Value {
 
     /// Convert to JSON (undefined → `None`; functions become `""`, as JSON.stringify's replacer does).
     pub fn to_json(&self) -> Option<serde_json::Value> {
+        self.to_json_at(0)
+    }
+
+    fn to_json_at(&self, depth: usize) -> Option<serde_json::Value> {
+        if depth > MAX_VALUE_DEPTH {
+            return Some(serde_json::Value::Null);
+        }
         Some(match self {
             Value::Undefined => return None,
             Value::Null => serde_json::Value::Null,
@@ -246,13 +268,13 @@ impl Value {
             Value::String(s) => serde_json::Value::String(s.to_string()),
             Value::Array(a, _) => serde_json::Value::Array(
                 a.iter()
-                    .map(|v| v.to_json().unwrap_or(serde_json::Value::Null))
+                    .map(|v| v.to_json_at(depth + 1).unwrap_or(serde_json::Value::Null))
                     .collect(),
             ),
             Value::Object(o) => {
                 let mut m = serde_json::Map::new();
                 for (k, v) in o.iter() {
-                    if let Some(j) = v.to_json() {
+                    if let Some(j) = v.to_json_at(depth + 1) {
                         m.insert(k.to_string(), j);
                     }
                 }
@@ -281,6 +303,13 @@ pub fn number_to_json(n: f64) -> serde_json::Value {
 
 /// Deep equality as the reference's `isDeepEqual`.
 pub fn deep_equal(a: &Value, b: &Value) -> bool {
+    deep_equal_at(a, b, 0)
+}
+
+fn deep_equal_at(a: &Value, b: &Value, depth: usize) -> bool {
+    if depth > MAX_VALUE_DEPTH {
+        return false;
+    }
     match (a, b) {
         (Value::Undefined, Value::Undefined) | (Value::Null, Value::Null) => true,
         (Value::Bool(x), Value::Bool(y)) => x == y,
@@ -288,13 +317,16 @@ pub fn deep_equal(a: &Value, b: &Value) -> bool {
         (Value::String(x), Value::String(y)) => x == y,
         (Value::Array(x, _), Value::Array(y, _)) => {
             Rc::ptr_eq(x, y)
-                || (x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| deep_equal(p, q)))
+                || (x.len() == y.len()
+                    && x.iter()
+                        .zip(y.iter())
+                        .all(|(p, q)| deep_equal_at(p, q, depth + 1)))
         }
         (Value::Object(x), Value::Object(y)) => {
             Rc::ptr_eq(x, y)
                 || (x.len() == y.len()
                     && x.iter()
-                        .all(|(k, v)| y.get(k).is_some_and(|w| deep_equal(v, w))))
+                        .all(|(k, v)| y.get(k).is_some_and(|w| deep_equal_at(v, w, depth + 1))))
         }
         (Value::Function(x), Value::Function(y)) => Rc::ptr_eq(x, y),
         _ => false,
@@ -397,7 +429,7 @@ fn indent(out: &mut String, level: usize) {
 }
 
 fn write_json(out: &mut String, v: &Value, pretty: bool, level: usize, depth: usize) {
-    if depth > 10_000 {
+    if depth > MAX_VALUE_DEPTH {
         out.push_str("null");
         return;
     }

@@ -17,9 +17,11 @@ pub fn not(_: &mut Evaluator, args: &[Value], _: &Env) -> R {
     Ok(boolean(arg(args, 0)).map_or(Value::Undefined, |b| Value::Bool(!b)))
 }
 
-fn keys(v: &Value, out: &mut indexmap::IndexSet<Rc<str>>) {
+fn keys(v: &Value, out: &mut indexmap::IndexSet<Rc<str>>, depth: usize) {
     match v {
-        Value::Array(a, _) => a.iter().for_each(|x| keys(x, out)),
+        Value::Array(a, _) if depth < MAX_VALUE_DEPTH => {
+            a.iter().for_each(|x| keys(x, out, depth + 1))
+        }
         Value::Object(o) => o.keys().for_each(|k| {
             out.insert(k.clone());
         }),
@@ -29,7 +31,7 @@ fn keys(v: &Value, out: &mut indexmap::IndexSet<Rc<str>>) {
 
 pub fn keys_fn(_: &mut Evaluator, args: &[Value], _: &Env) -> R {
     let mut set = indexmap::IndexSet::new();
-    keys(arg(args, 0), &mut set);
+    keys(arg(args, 0), &mut set, 0);
     Ok(Value::seq(set.into_iter().map(Value::String).collect()))
 }
 
@@ -42,12 +44,12 @@ pub fn exists(_: &mut Evaluator, args: &[Value], _: &Env) -> R {
     Ok(Value::Bool(!arg(args, 0).is_undefined()))
 }
 
-fn spread(v: &Value) -> Value {
+fn spread(v: &Value, depth: usize) -> Value {
     match v {
-        Value::Array(a, _) => {
+        Value::Array(a, _) if depth < MAX_VALUE_DEPTH => {
             let mut out = Value::seq(vec![]);
             for x in a.iter() {
-                out = crate::eval::append(out, spread(x));
+                out = crate::eval::append(out, spread(x, depth + 1));
             }
             out
         }
@@ -65,7 +67,7 @@ fn spread(v: &Value) -> Value {
 }
 
 pub fn spread_fn(_: &mut Evaluator, args: &[Value], _: &Env) -> R {
-    Ok(spread(arg(args, 0)))
+    Ok(spread(arg(args, 0), 0))
 }
 
 pub fn merge(_: &mut Evaluator, args: &[Value], _: &Env) -> R {

@@ -13,10 +13,10 @@ type R = Result<Value, crate::EvalError>;
 fn check_finite(v: &Value, depth: usize) -> Result<(), crate::EvalError> {
     match v {
         Value::Number(n) if !n.is_finite() => Err(Error::new("D1001").value_num(*n)),
-        Value::Array(a, _) if depth < 10_000 => {
+        Value::Array(a, _) if depth < MAX_VALUE_DEPTH => {
             a.iter().try_for_each(|x| check_finite(x, depth + 1))
         }
-        Value::Object(o) if depth < 10_000 => {
+        Value::Object(o) if depth < MAX_VALUE_DEPTH => {
             o.values().try_for_each(|x| check_finite(x, depth + 1))
         }
         _ => Ok(()),
@@ -319,10 +319,9 @@ pub fn replace(ev: &mut Evaluator, args: &[Value], env: &Env) -> R {
     let mut out = String::new();
     let mut pos = 0usize; // byte offset
     for f in found {
-        let (bs, be) = f.bytes.unwrap_or_else(|| {
-            let b = byte_at_utf16(&s, f.start);
-            (b, b + f.text.len())
-        });
+        let (bs, be) = f
+            .bytes
+            .unwrap_or_else(|| (byte_at_utf16(&s, f.start), byte_at_utf16(&s, f.end)));
         if bs >= pos {
             out.push_str(&s[pos..bs]);
         }
