@@ -563,3 +563,12 @@ fn item_reader_rules() {
         Some("CSV headers cannot contain duplicates.")
     );
 }
+
+#[test]
+fn payloads_cannot_nest_without_bound() {
+    // A loop that wraps its input one level deeper each time stops at the nesting limit instead of
+    // exhausting the stack.
+    let def = json!({"StartAt": "Wrap", "States": {"Wrap": {"Type": "Pass", "Parameters": {"inner.$": "$"}, "Next": "Wrap"}}});
+    let (out, _) = run(def, json!({}), &Mocks::default());
+    assert_eq!(out.error.as_deref(), Some("States.DataLimitExceeded"));
+}
