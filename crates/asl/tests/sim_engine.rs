@@ -572,3 +572,14 @@ fn payloads_cannot_nest_without_bound() {
     let (out, _) = run(def, json!({}), &Mocks::default());
     assert_eq!(out.error.as_deref(), Some("States.DataLimitExceeded"));
 }
+
+#[test]
+fn deeply_nested_inputs_are_refused() {
+    let mut input = json!(1);
+    for _ in 0..5000 {
+        input = Value::Array(vec![input]);
+    }
+    let def = json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}});
+    let (out, _) = run(def, input, &Mocks::default());
+    assert_eq!(out.error.as_deref(), Some("States.DataLimitExceeded"));
+}

@@ -29,6 +29,19 @@ pub fn depth(v: &Value) -> usize {
     max
 }
 
+/// Drop a value without recursion (serde_json drops nested values recursively, which a very deep value
+/// would turn into a stack overflow).
+pub fn dismantle(v: Value) {
+    let mut stack = vec![v];
+    while let Some(x) = stack.pop() {
+        match x {
+            Value::Array(a) => stack.extend(a),
+            Value::Object(o) => stack.extend(o.into_iter().map(|(_, y)| y)),
+            _ => {}
+        }
+    }
+}
+
 /// Deepest payload nesting Statewright accepts: every payload must survive a round trip through a JSON text
 /// (serde_json reads at most 128 levels), and serialising stays well within a small wasm stack.
 pub const MAX_DEPTH: usize = 100;
