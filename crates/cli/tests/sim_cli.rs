@@ -62,6 +62,7 @@ fn run_prints_status_output_cost_and_history() {
             "--test-case",
             "Big",
             "--history",
+            "--cost",
             "--start-time",
             "2025-06-01T00:00:00Z",
         ],
