@@ -34,6 +34,38 @@ impl Span {
     }
 }
 
+/// Line starts of a text, for many offset → line/column look-ups (binary search, not a rescan).
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    /// The span of `start..end` in `text` (which must be the text this index was built from).
+    pub fn span(&self, text: &str, start: usize, end: usize) -> Span {
+        let mut start = start.min(text.len());
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let end = end.clamp(start, text.len());
+        let line = self.starts.partition_point(|&s| s <= start).max(1);
+        let line_start = self.starts.get(line - 1).copied().unwrap_or(0);
+        let column = text.get(line_start..start).map_or(0, |s| s.chars().count()) + 1;
+        Span {
+            start,
+            end,
+            line,
+            column,
+        }
+    }
+}
+
 /// 1-based line and column (in characters) of byte offset `offset` in `text`.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let mut offset = offset.min(text.len());
@@ -54,7 +86,9 @@ pub struct Diagnostic {
     pub code: String,
     pub severity: Severity,
     pub message: String,
-    /// JSON Pointer to the offending value, e.g. `/States/Check/Choices/0/Next`.
+    /// Where, as AWS writes it: `/States/Check/Choices[0]/Next` (`/` for the top level, empty when
+    /// AWS gives none, Jackson's `[Source: ...]` for malformed JSON). [`Diagnostic::pointer`] gives
+    /// the RFC 6901 form.
     pub location: String,
     /// Where in the source text, when known.
     pub span: Option<Span>,
@@ -68,6 +102,16 @@ impl Diagnostic {
             message: message.into(),
             location: location.into(),
             span: None,
+        }
+    }
+
+    /// The location as an RFC 6901 JSON Pointer (`/States/C/Choices/0/Next`), for tools that
+    /// navigate the document; empty when the diagnostic has no location.
+    pub fn pointer(&self) -> String {
+        if self.location.starts_with('/') {
+            crate::syntax::json_pointer(&crate::syntax::parse_aws_location(&self.location))
+        } else {
+            String::new()
         }
     }
 
@@ -95,6 +139,17 @@ mod tests {
         let x = text.find('x').unwrap();
         assert_eq!(line_col(text, x), (3, 3));
         assert_eq!(line_col(text, 10_000), (4, 2));
+    }
+
+    #[test]
+    fn line_index_agrees_with_line_col() {
+        let text = "{\n  \"é\": 1,\n  x\n}\n";
+        let index = LineIndex::new(text);
+        for offset in 0..=text.len() + 3 {
+            let s = index.span(text, offset, offset);
+            let want = line_col(text, offset);
+            assert_eq!((s.line, s.column), want, "offset {offset}");
+        }
     }
 
     #[test]

@@ -7,7 +7,10 @@ pub mod diagnostic;
 pub mod intrinsics;
 pub mod jsonpath;
 pub mod simulate;
+pub mod lints;
+pub mod syntax;
 pub mod validate;
 
 pub use diagnostic::{Diagnostic, Severity, Span};
 pub use validate::{Analysis, analyze};
+pub use validate::{MachineType, Options, analyze_state, analyze_with, creation_error_message};

@@ -3,6 +3,7 @@
 mod input;
 mod run;
 mod test_state;
+mod jsonata;
 mod validate;
 
 use std::process::ExitCode;
@@ -14,6 +15,7 @@ commands:
   run DEFINITION [--input FILE|-] [--input-json TEXT] [--mock-config FILE [--state-machine NAME] [--test-case NAME]]
       [--start-time RFC3339] [--seed N] [--history] [--cost] [--format json|text]   simulate an execution offline
   test-state REQUEST                       answer a TestState API request body (- reads stdin)
+  jsonata EXPR [--input FILE|-] [--bindings FILE]   evaluate a JSONata expression
 ";
 
 fn main() -> ExitCode {
@@ -22,6 +24,7 @@ fn main() -> ExitCode {
         Some("validate") => validate::main(&args[1..]),
         Some("run") => run::main(&args[1..]),
         Some("test-state") => test_state::main(&args[1..]),
+        Some("jsonata") => jsonata::main(&args[1..]),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             0

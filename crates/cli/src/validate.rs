@@ -1,42 +1,66 @@
-//! `statewright validate [--format text|json] FILE...`: the brief's fixed interface.
+//! `statewright validate [--format text|json] [--type standard|express] FILE...`: the brief's fixed
+//! interface. Text: `FILE:LINE:COL: error[CODE]: message`; json: one line per file. Exit 0 when no
+//! file has an error, 1 when one has, 2 on usage or I/O errors. `-` reads standard input; YAML or
+//! JSON is chosen by extension (.yaml/.yml, .json), else by content.
 
 use crate::input::read_text;
-use asl::{Diagnostic, Severity};
+use asl::syntax::Format;
+use asl::{Diagnostic, MachineType, Options, Severity};
 use serde_json::json;
+use std::io::Write;
+
+const USAGE: &str =
+    "usage: statewright validate [--format text|json] [--type standard|express] FILE...";
 
 /// Runs the subcommand; returns the exit code (0 clean, 1 an error found, 2 usage or I/O error).
 pub fn main(args: &[String]) -> u8 {
     let mut format = "text";
+    let mut machine_type = MachineType::Standard;
     let mut files = Vec::new();
     let mut it = args.iter();
     while let Some(arg) = it.next() {
-        match arg.as_str() {
-            "--format" => match it.next().map(String::as_str) {
-                Some(f @ ("text" | "json")) => format = f,
-                other => {
-                    eprintln!("statewright validate: --format takes text or json, got {other:?}");
+        let (name, inline) = match arg.split_once('=') {
+            Some((n, v)) if n.starts_with("--") => (n, Some(v.to_string())),
+            _ => (arg.as_str(), None),
+        };
+        match name {
+            "--format" | "--type" => {
+                let Some(value) = inline.or_else(|| it.next().cloned()) else {
+                    eprintln!("statewright validate: {name} needs a value\n{USAGE}");
                     return 2;
+                };
+                match (name, value.as_str()) {
+                    ("--format", "text") => format = "text",
+                    ("--format", "json") => format = "json",
+                    ("--type", v) if v.eq_ignore_ascii_case("standard") => {
+                        machine_type = MachineType::Standard;
+                    }
+                    ("--type", v) if v.eq_ignore_ascii_case("express") => {
+                        machine_type = MachineType::Express;
+                    }
+                    _ => {
+                        eprintln!("statewright validate: bad value {value:?} for {name}\n{USAGE}");
+                        return 2;
+                    }
                 }
-            },
-            f if f.starts_with("--format=") => match &f[9..] {
-                "text" => format = "text",
-                "json" => format = "json",
-                other => {
-                    eprintln!("statewright validate: --format takes text or json, got {other:?}");
-                    return 2;
-                }
-            },
+            }
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return 0;
+            }
             f if f.starts_with("--") => {
-                eprintln!("statewright validate: unknown option {f}");
+                eprintln!("statewright validate: unknown option {f}\n{USAGE}");
                 return 2;
             }
             f => files.push(f.to_string()),
         }
     }
     if files.is_empty() {
-        eprintln!("usage: statewright validate [--format text|json] FILE...");
+        eprintln!("{USAGE}");
         return 2;
     }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
     let mut code = 0;
     for file in &files {
         let text = match read_text(file) {
@@ -47,21 +71,41 @@ pub fn main(args: &[String]) -> u8 {
                 continue;
             }
         };
-        let analysis = asl::analyze(&text);
+        let options = Options {
+            machine_type,
+            format: format_of(file),
+            lints: true,
+        };
+        let analysis = asl::analyze_with(&text, &options);
         let failed = analysis.has_errors();
         if failed && code == 0 {
             code = 1;
         }
-        match format {
-            "json" => println!("{}", json_line(file, failed, &analysis.diagnostics)),
-            _ => {
-                for d in &analysis.diagnostics {
-                    println!("{}", text_line(file, d));
-                }
-            }
+        let written = match format {
+            "json" => writeln!(out, "{}", json_line(file, failed, &analysis.diagnostics)),
+            _ => analysis
+                .diagnostics
+                .iter()
+                .try_for_each(|d| writeln!(out, "{}", text_line(file, d))),
+        };
+        if written.is_err() {
+            // The reader went away (a closed pipe): stop quietly.
+            return code;
         }
     }
     code
+}
+
+/// The format implied by a file name's extension, if any.
+fn format_of(file: &str) -> Option<Format> {
+    let lower = file.to_ascii_lowercase();
+    if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+        Some(Format::Yaml)
+    } else if lower.ends_with(".json") {
+        Some(Format::Json)
+    } else {
+        None
+    }
 }
 
 fn position(d: &Diagnostic) -> (usize, usize) {
@@ -74,7 +118,8 @@ fn text_line(file: &str, d: &Diagnostic) -> String {
         Severity::Error => "error",
         Severity::Warning => "warning",
     };
-    format!("{file}:{line}:{col}: {sev}[{}]: {}", d.code, d.message)
+    let message = d.message.lines().next().unwrap_or("");
+    format!("{file}:{line}:{col}: {sev}[{}]: {message}", d.code)
 }
 
 fn json_line(file: &str, failed: bool, diags: &[Diagnostic]) -> serde_json::Value {
@@ -87,4 +132,27 @@ fn json_line(file: &str, failed: bool, diags: &[Diagnostic]) -> serde_json::Valu
         })
         .collect();
     json!({"file": file, "result": if failed { "FAIL" } else { "OK" }, "diagnostics": diagnostics})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_by_extension() {
+        assert_eq!(format_of("a.asl.yaml"), Some(Format::Yaml));
+        assert_eq!(format_of("A.YML"), Some(Format::Yaml));
+        assert_eq!(format_of("a.asl.json"), Some(Format::Json));
+        assert_eq!(format_of("-"), None);
+    }
+
+    #[test]
+    fn text_line_uses_first_message_line() {
+        let mut d = Diagnostic::error("INVALID_JSON_DESCRIPTION", "bad\n at [Source]", "x");
+        d.span = Some(asl::Span::of("ab\ncd", 4, 4));
+        assert_eq!(
+            text_line("f.json", &d),
+            "f.json:2:2: error[INVALID_JSON_DESCRIPTION]: bad"
+        );
+    }
 }

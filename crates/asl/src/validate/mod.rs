@@ -1,0 +1,289 @@
+//! Validation entry point: text in, definition and diagnostics out (never panics, never fails).
+//!
+//! [`analyze`] parses JSON or YAML into the spanned [`crate::syntax::Node`] tree, then runs AWS's
+//! rules (one module per rule family below) and Statewright's own lints ([`crate::lints`]).
+//! Codes, messages and locations are AWS's: locations are AWS's strings (`/States/A/Choices[0]/Next`),
+//! spans point into the user's text.
+
+mod choice;
+mod fields;
+mod graph;
+mod jsonata;
+mod map;
+mod paths;
+mod resource;
+mod retry;
+mod state;
+
+use crate::diagnostic::{Diagnostic, Severity, Span};
+use crate::syntax::{self, Format, Node, PathSeg};
+use serde_json::Value;
+
+/// STANDARD or EXPRESS: a few integrations are refused for EXPRESS machines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MachineType {
+    #[default]
+    Standard,
+    Express,
+}
+
+/// How to analyse a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    pub machine_type: MachineType,
+    /// `None` guesses from the content.
+    pub format: Option<Format>,
+    /// Run Statewright's own lints (warnings with SW codes) after AWS's rules.
+    pub lints: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            machine_type: MachineType::Standard,
+            format: None,
+            lints: true,
+        }
+    }
+}
+
+/// The result of analysing a definition's text.
+#[derive(Debug, Clone, Default)]
+pub struct Analysis {
+    /// The parsed definition, when the text is well-formed.
+    pub definition: Option<Value>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// The format the text was read as, when it parsed.
+    pub format: Option<Format>,
+}
+
+impl Analysis {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == crate::Severity::Error)
+    }
+}
+
+/// Parse and validate a definition's text (STANDARD machine, format guessed, lints on).
+pub fn analyze(text: &str) -> Analysis {
+    analyze_with(text, &Options::default())
+}
+
+/// Parse and validate a definition's text with explicit options.
+pub fn analyze_with(text: &str, options: &Options) -> Analysis {
+    let mut ctx = Ctx::new(text, options);
+    if text.trim().is_empty() {
+        let mut d = Diagnostic::error(
+            "SCHEMA_VALIDATION_FAILED",
+            "Definition must be a valid JSON object",
+            "",
+        );
+        d.span = Some(Span::of(text, 0, text.len()));
+        ctx.diags.push(d);
+        return Analysis {
+            definition: None,
+            diagnostics: ctx.diags,
+            format: None,
+        };
+    }
+    let format = options.format.unwrap_or_else(|| syntax::detect(text));
+    let root = match syntax::parse(text, format) {
+        Ok(root) => root,
+        Err(e) => {
+            let mut d = Diagnostic::error("INVALID_JSON_DESCRIPTION", e.message, e.location);
+            d.span = Some(Span::of(text, e.offset, e.offset));
+            return Analysis {
+                definition: None,
+                diagnostics: vec![d],
+                format: None,
+            };
+        }
+    };
+    let definition = Some(root.to_value());
+    if !root.is_object() {
+        ctx.report(
+            Severity::Error,
+            "SCHEMA_VALIDATION_FAILED",
+            "Definition must be a valid JSON object".into(),
+            String::new(),
+            root.start,
+            root.end,
+        );
+    } else {
+        let ql = state::top_query_language(&mut ctx, &root);
+        let mut names = graph::NameRegistry::default();
+        state::check_machine(&mut ctx, &root, &[], 0, ql, &mut names, true);
+        if options.lints && !ctx.diags.iter().any(|d| d.severity == Severity::Error) {
+            crate::lints::run(&mut ctx, &root);
+        }
+    }
+    Analysis {
+        definition,
+        diagnostics: ctx.diags,
+        format: Some(format),
+    }
+}
+
+/// Validate one state on its own, as the TestState API does: the state is checked as the only state
+/// of a machine (named `StateName`, AWS's placeholder), without the graph rules (its Next may name a
+/// state that is not there). Locations read `/States/StateName/...`.
+pub fn analyze_state(state: &Value, options: &Options) -> Vec<Diagnostic> {
+    let mut wrapper = serde_json::Map::new();
+    wrapper.insert("StartAt".into(), Value::String("StateName".into()));
+    let mut states = serde_json::Map::new();
+    states.insert("StateName".into(), state.clone());
+    wrapper.insert("States".into(), Value::Object(states));
+    let text = Value::Object(wrapper).to_string();
+    let mut ctx = Ctx::new(&text, options);
+    ctx.graph = false;
+    if let Ok(root) = syntax::json::parse(&text) {
+        let ql = state::top_query_language(&mut ctx, &root);
+        let mut names = graph::NameRegistry::default();
+        state::check_machine(&mut ctx, &root, &[], 0, ql, &mut names, true);
+    }
+    for d in &mut ctx.diags {
+        d.span = None;
+    }
+    ctx.diags
+}
+
+/// AWS's CreateStateMachine message for a failed definition:
+/// `Invalid State Machine Definition: 'CODE: message at /location, ...'` (errors only).
+pub fn creation_error_message(diagnostics: &[Diagnostic]) -> Option<String> {
+    let parts: Vec<String> = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| {
+            let at = if d.location.is_empty() {
+                "null"
+            } else {
+                &d.location
+            };
+            format!("{}: {} at {}", d.code, d.message, at)
+        })
+        .collect();
+    if parts.is_empty() {
+        None
+    } else {
+        Some(format!(
+            "Invalid State Machine Definition: '{}'",
+            parts.join(", ")
+        ))
+    }
+}
+
+/// Every `(pointer suffix, target)` transition of one state: Next, Default, Choices, Catch.
+pub fn transition_targets(state: &Value) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut push = |pointer: String, v: Option<&Value>| {
+        if let Some(Value::String(t)) = v {
+            out.push((pointer, t.clone()));
+        }
+    };
+    push("/Next".into(), state.get("Next"));
+    push("/Default".into(), state.get("Default"));
+    for (list, field) in [("Choices", "Next"), ("Catch", "Next")] {
+        if let Some(items) = state.get(list).and_then(Value::as_array) {
+            for (i, item) in items.iter().enumerate() {
+                push(format!("/{list}/{i}/{field}"), item.get(field));
+            }
+        }
+    }
+    out
+}
+
+/// The diagnostics sink shared by every rule.
+pub(crate) struct Ctx<'a> {
+    pub text: &'a str,
+    pub options: &'a Options,
+    pub diags: Vec<Diagnostic>,
+    /// Run the transition/reachability rules (off for a lone state).
+    pub graph: bool,
+    /// Checking a Catch entry's Output/Assign, where `$states.errorOutput` exists.
+    pub in_catch: bool,
+    lines: crate::diagnostic::LineIndex,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(text: &'a str, options: &'a Options) -> Self {
+        Ctx {
+            text,
+            options,
+            diags: Vec::new(),
+            graph: true,
+            in_catch: false,
+            lines: crate::diagnostic::LineIndex::new(text),
+        }
+    }
+
+    pub fn report(
+        &mut self,
+        severity: Severity,
+        code: &str,
+        message: String,
+        location: String,
+        start: usize,
+        end: usize,
+    ) {
+        self.diags.push(Diagnostic {
+            code: code.to_string(),
+            severity,
+            message,
+            location,
+            span: Some(self.lines.span(self.text, start, end)),
+        });
+    }
+
+    /// A SCHEMA_VALIDATION_FAILED error at `path`, spanning `node`.
+    pub fn schema(&mut self, message: impl Into<String>, path: &[PathSeg], node: &Node) {
+        self.error("SCHEMA_VALIDATION_FAILED", message, path, node);
+    }
+
+    pub fn error(&mut self, code: &str, message: impl Into<String>, path: &[PathSeg], node: &Node) {
+        self.report(
+            Severity::Error,
+            code,
+            message.into(),
+            syntax::aws_location(path),
+            node.start,
+            node.end,
+        );
+    }
+
+    pub fn warning(
+        &mut self,
+        code: &str,
+        message: impl Into<String>,
+        path: &[PathSeg],
+        node: &Node,
+    ) {
+        self.report(
+            Severity::Warning,
+            code,
+            message.into(),
+            syntax::aws_location(path),
+            node.start,
+            node.end,
+        );
+    }
+}
+
+/// `path` extended by one key.
+pub(crate) fn key(path: &[PathSeg], k: &str) -> Vec<PathSeg> {
+    let mut p = Vec::with_capacity(path.len() + 1);
+    p.extend_from_slice(path);
+    p.push(PathSeg::Key(k.to_string()));
+    p
+}
+
+/// `path` extended by one array index.
+pub(crate) fn index(path: &[PathSeg], i: usize) -> Vec<PathSeg> {
+    let mut p = Vec::with_capacity(path.len() + 1);
+    p.extend_from_slice(path);
+    p.push(PathSeg::Index(i));
+    p
+}
+
+#[cfg(test)]
+mod tests;
