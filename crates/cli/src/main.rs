@@ -1,9 +1,9 @@
 //! The `statewright` command line: dispatches to one module per subcommand.
 
 mod input;
+mod jsonata;
 mod run;
 mod test_state;
-mod jsonata;
 mod validate;
 
 use std::process::ExitCode;
