@@ -114,6 +114,13 @@ pub fn analyze_with(text: &str, options: &Options) -> Analysis {
         let ql = state::top_query_language(&mut ctx, &root);
         let mut names = graph::NameRegistry::default();
         state::check_machine(&mut ctx, &root, &[], 0, ql, &mut names, true);
+        // AWS reports the schema findings first, then the state graph's.
+        ctx.diags.sort_by_key(|d| {
+            matches!(
+                d.code.as_str(),
+                "MISSING_TRANSITION_TARGET" | "MISSING_END_STATE"
+            )
+        });
         if options.lints && !ctx.diags.iter().any(|d| d.severity == Severity::Error) {
             crate::lints::run(&mut ctx, &root);
         }
