@@ -4,6 +4,9 @@
 //! definition (when the text is well-formed) plus every diagnostic. It never panics and never fails.
 
 pub mod diagnostic;
+pub mod intrinsics;
+pub mod jsonpath;
+pub mod simulate;
 pub mod lints;
 pub mod syntax;
 pub mod validate;

@@ -1,6 +1,9 @@
 //! The `statewright` command line: dispatches to one module per subcommand.
 
 mod input;
+mod run;
+mod test_state;
+mod jsonata;
 mod validate;
 
 use std::process::ExitCode;
@@ -9,12 +12,19 @@ const USAGE: &str = "usage: statewright <command> [options]
 
 commands:
   validate [--format text|json] FILE...   check definitions with AWS's rules (- reads stdin)
+  run DEFINITION [--input FILE|-] [--input-json TEXT] [--mock-config FILE [--state-machine NAME] [--test-case NAME]]
+      [--start-time RFC3339] [--seed N] [--history] [--format json|text]   simulate an execution offline
+  test-state REQUEST                       answer a TestState API request body (- reads stdin)
+  jsonata EXPR [--input FILE|-] [--bindings FILE]   evaluate a JSONata expression
 ";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let code = match args.first().map(String::as_str) {
         Some("validate") => validate::main(&args[1..]),
+        Some("run") => run::main(&args[1..]),
+        Some("test-state") => test_state::main(&args[1..]),
+        Some("jsonata") => jsonata::main(&args[1..]),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             0

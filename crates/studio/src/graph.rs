@@ -1,7 +1,21 @@
 //! The flow graph derived from a definition: one node per state (nested ones too), one edge per transition.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::collections::HashMap;
+
+/// Deepest nesting of Parallel/Map scopes that is drawn; deeper scopes are skipped (bounded recursion).
+pub const MAX_DEPTH: usize = 32;
+
+/// One step into a nested scope: the Parallel/Map state's name and the branch (0 for a Map processor).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ScopeStep {
+    pub state: String,
+    pub branch: usize,
+}
+
+/// Where a set of states lives: empty for the top level, else the chain of containers leading to it.
+pub type ScopePath = Vec<ScopeStep>;
 
 /// What kind of transition an edge is; matches the page's `data-edge-kind`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -57,11 +71,41 @@ impl FlowGraph {
     /// Build the graph of a definition; malformed parts are skipped, never a panic.
     pub fn from_definition(definition: &Value) -> FlowGraph {
         let mut g = FlowGraph::default();
-        g.add_scope(definition, None, 0);
+        g.add_scope(definition, None, 0, 0);
         g
     }
 
-    fn add_scope(&mut self, machine: &Value, parent: Option<usize>, branch: usize) {
+    /// The scope path of a node: the containers (and branches) enclosing it, outermost first.
+    pub fn scope_of(&self, index: usize) -> ScopePath {
+        let mut path = Vec::new();
+        let mut cur = self.nodes.get(index);
+        while let Some(node) = cur {
+            let Some(p) = node.parent else { break };
+            let Some(parent) = self.nodes.get(p) else {
+                break;
+            };
+            path.push(ScopeStep {
+                state: parent.name.clone(),
+                branch: node.branch,
+            });
+            cur = Some(parent);
+            if path.len() > MAX_DEPTH + 1 {
+                break;
+            }
+        }
+        path.reverse();
+        path
+    }
+
+    /// The index of the node with this name in this scope.
+    pub fn find(&self, scope: &[ScopeStep], name: &str) -> Option<usize> {
+        (0..self.nodes.len()).find(|&i| self.nodes[i].name == name && self.scope_of(i) == scope)
+    }
+
+    fn add_scope(&mut self, machine: &Value, parent: Option<usize>, branch: usize, depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
+        }
         let Some(states) = machine.get("States").and_then(Value::as_object) else {
             return;
         };
@@ -80,12 +124,12 @@ impl FlowGraph {
                 start: Some(name.as_str()) == start,
             });
         }
-        let index_of = |nodes: &[StateNode], target: &str| {
-            nodes[first..]
-                .iter()
-                .position(|n| n.name == target)
-                .map(|i| i + first)
-        };
+        let by_name: HashMap<&str, usize> = states
+            .keys()
+            .enumerate()
+            .map(|(i, k)| (k.as_str(), first + i))
+            .collect();
+        let index_of = |_: &[StateNode], target: &str| by_name.get(target).copied();
         for (offset, (_, state)) in states.iter().enumerate() {
             let from = first + offset;
             let push = |target: Option<&Value>,
@@ -137,13 +181,14 @@ impl FlowGraph {
             let me = Some(first + offset);
             if let Some(branches) = state.get("Branches").and_then(Value::as_array) {
                 for (b, machine) in branches.iter().enumerate() {
-                    self.add_scope(machine, me, b);
+                    self.add_scope(machine, me, b, depth + 1);
                 }
             }
-            for key in ["ItemProcessor", "Iterator"] {
-                if let Some(machine) = state.get(key) {
-                    self.add_scope(machine, me, 0);
-                }
+            if let Some(machine) = ["ItemProcessor", "Iterator"]
+                .iter()
+                .find_map(|key| state.get(*key))
+            {
+                self.add_scope(machine, me, 0, depth + 1);
             }
         }
     }

@@ -1,7 +1,37 @@
-//! The studio's logic without a DOM: flow graph, layout and geometry (edits, share codec to follow).
+//! The studio's logic without a DOM: the document and its edits with undo, the flow graph, layout and
+//! geometry, share links and the palette's catalog. The web app is a thin layer over this crate.
+//!
+//! Codemap:
+//! - [`document`]: [`Document`] holds the ASL text (the ground truth) and the JSON value parsed from it.
+//! - [`edit`]: the closed [`Edit`] enum and [`apply`], which returns the inverse edit.
+//! - [`history`]: [`History`], undo/redo stacks with groups (a drag) and coalescing keys (typing).
+//! - [`graph`]: [`FlowGraph`], one node per state (nested scopes flattened with parent links).
+//! - [`mod@layout`]: [`layout()`], the layered drawing: boxes, SVG edge paths, label positions.
+//! - [`geometry`]: [`Viewport`] (screen ↔ world, zoom about a point, fit) and hit testing.
+//! - [`share`]: `#v1:` share links (deflate + base64url), bounded decoding.
+//! - [`mod@catalog`]: flow states and AWS service integrations with templates; [`new_state`].
+//!
+//! Invariants: no web crate, no I/O, no clock; no panic on any input; recursion depth-bounded
+//! ([`graph::MAX_DEPTH`]); the same input always gives the same output.
 
+pub mod catalog;
+pub mod document;
+pub mod edit;
+pub mod geometry;
 pub mod graph;
+pub mod history;
 pub mod layout;
+pub mod share;
 
-pub use graph::{EdgeKind, FlowGraph};
+pub use catalog::{
+    CatalogEntry, NewState, NewStateOptions, Pattern, QueryLanguage, catalog, new_state,
+};
+pub use document::Document;
+pub use edit::{Edit, EditError, Transition, apply};
+pub use geometry::{Point, Rect, Viewport};
+pub use graph::{EdgeKind, FlowGraph, ScopePath, ScopeStep};
+pub use history::History;
 pub use layout::{EdgePath, Layout, NodeBox, layout};
+pub use share::{ShareEnvelope, ShareError, ShareView};
+#[cfg(test)]
+pub(crate) mod testgen;

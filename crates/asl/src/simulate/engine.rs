@@ -1,0 +1,1779 @@
+//! The interpreter: runs a JSONPath state machine on the virtual clock, emitting AWS's history events.
+//!
+//! States run recursively (Parallel branches and Map iterations one after another, each starting at the
+//! time its slot frees up); every event goes to one ordered list, so the whole run is deterministic.
+
+use super::choice::{self, Lookup};
+use super::history::{Event, details_key};
+use super::mocks::{MockResult, Mocks};
+use super::time::{format_timestamp, parse_timestamp};
+use super::{Options, payload};
+use crate::intrinsics::{self, SplitMix64};
+use crate::jsonpath::{self, Root};
+use serde_json::{Map, Value, json};
+use std::cell::OnceCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+/// Why a state (or the execution) failed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    pub error: Option<String>,
+    pub cause: Option<String>,
+    pub kind: FailureKind,
+}
+
+/// How a failure may be handled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureKind {
+    /// A state error: Retry and Catch apply.
+    Normal,
+    /// States.Runtime and limits: always fails the execution.
+    Fatal,
+    /// The execution's own TimeoutSeconds elapsed.
+    ExecutionTimedOut,
+}
+
+impl Failure {
+    pub fn new(error: &str, cause: impl Into<String>) -> Failure {
+        Failure {
+            error: Some(error.to_string()),
+            cause: Some(cause.into()),
+            kind: FailureKind::Normal,
+        }
+    }
+
+    fn fatal(error: &str, cause: impl Into<String>) -> Failure {
+        Failure {
+            kind: FailureKind::Fatal,
+            ..Failure::new(error, cause)
+        }
+    }
+
+    /// `{"Error": ..., "Cause": ...}` as a Catch passes it on.
+    pub fn output(&self) -> Value {
+        let mut m = Map::new();
+        if let Some(e) = &self.error {
+            m.insert("Error".into(), json!(e));
+        }
+        if let Some(c) = &self.cause {
+            m.insert("Cause".into(), json!(c));
+        }
+        Value::Object(m)
+    }
+}
+
+/// Per-state facts used for `$$.State` and error messages.
+#[derive(Debug, Clone)]
+pub(crate) struct StateCtx {
+    pub name: String,
+    pub entered_ms: i64,
+    pub entered_id: u64,
+    pub retry_count: u32,
+    /// Task, Parallel and Map states carry `$$.State.RetryCount`; the others do not.
+    pub retryable: bool,
+    pub map_item: Option<(usize, Value)>,
+    pub task_token: Option<String>,
+}
+
+pub(crate) enum Flow {
+    Next(String, Value),
+    End(Value),
+}
+
+pub(crate) struct Engine<'a> {
+    pub opts: &'a Options,
+    pub mocks: &'a Mocks,
+    pub events: Vec<Event>,
+    pub now: i64,
+    pub rng: SplitMix64,
+    pub invocations: BTreeMap<String, usize>,
+    pub transitions: u64,
+    pub warnings: Vec<String>,
+    pub peak_payload: usize,
+    pub execution_input: Value,
+    pub deadline: Option<i64>,
+    /// The definition's top-level `QueryLanguage` is JSONata.
+    pub jsonata_default: bool,
+    exec_ctx: Option<Rc<Value>>,
+}
+
+/// Workflow variables: a state's own scope plus read access to the enclosing ones (Parallel branches and Map
+/// iterations see outer variables; what they assign stays inside).
+pub(crate) struct Vars<'p> {
+    pub local: Map<String, Value>,
+    parent: Option<&'p Vars<'p>>,
+}
+
+impl<'p> Vars<'p> {
+    pub(crate) fn root(local: Map<String, Value>) -> Vars<'static> {
+        Vars {
+            local,
+            parent: None,
+        }
+    }
+
+    pub(crate) fn child(&self) -> Vars<'_> {
+        Vars {
+            local: Map::new(),
+            parent: Some(self),
+        }
+    }
+
+    pub(crate) fn get(&self, name: &str) -> Option<&Value> {
+        let mut cur = Some(self);
+        while let Some(v) = cur {
+            if let Some(x) = v.local.get(name) {
+                return Some(x);
+            }
+            cur = v.parent;
+        }
+        None
+    }
+
+    pub(crate) fn extend(&mut self, m: Map<String, Value>) {
+        self.local.extend(m);
+    }
+}
+
+/// The context object of one state, assembled on first use.
+pub(crate) struct Ctx {
+    execution: Rc<Value>,
+    state_machine: Value,
+    custom: Option<Value>,
+    state: Value,
+    task_token: Option<String>,
+    map_item: Option<(usize, Value)>,
+    cell: OnceCell<Value>,
+}
+
+impl Ctx {
+    pub(crate) fn get(&self) -> &Value {
+        self.cell.get_or_init(|| {
+            if let Some(c) = &self.custom {
+                return c.clone();
+            }
+            let mut m = Map::new();
+            m.insert("Execution".into(), (*self.execution).clone());
+            m.insert("StateMachine".into(), self.state_machine.clone());
+            m.insert("State".into(), self.state.clone());
+            if let Some(t) = &self.task_token {
+                m.insert("Task".into(), json!({"Token": t}));
+            }
+            if let Some((i, v)) = &self.map_item {
+                m.insert("Map".into(), json!({"Item": {"Index": i, "Value": v}}));
+            }
+            Value::Object(m)
+        })
+    }
+}
+
+const MAX_NESTING: usize = 16;
+
+impl<'a> Engine<'a> {
+    pub fn new(opts: &'a Options, mocks: &'a Mocks, input: Value) -> Engine<'a> {
+        Engine {
+            opts,
+            mocks,
+            events: Vec::new(),
+            now: opts.start_time_ms,
+            rng: SplitMix64(opts.seed),
+            invocations: BTreeMap::new(),
+            transitions: 0,
+            warnings: Vec::new(),
+            peak_payload: 0,
+            execution_input: input,
+            deadline: None,
+            jsonata_default: false,
+            exec_ctx: None,
+        }
+    }
+
+    pub fn emit(&mut self, kind: &str, details: Value) -> Result<u64, Failure> {
+        self.emit_noted(kind, details, None)
+    }
+
+    fn emit_noted(
+        &mut self,
+        kind: &str,
+        details: Value,
+        note: Option<String>,
+    ) -> Result<u64, Failure> {
+        if self.events.len() >= self.opts.limits.max_events {
+            return Err(Failure::fatal(
+                "States.Runtime",
+                format!(
+                    "The execution reached the maximum number of history events ({}).",
+                    self.opts.limits.max_events
+                ),
+            ));
+        }
+        let id = self.events.len() as u64 + 1;
+        self.events.push(Event {
+            id,
+            // AWS: the first state's event after ExecutionStarted points back to 0.
+            previous_event_id: if id == 2 { 0 } else { id - 1 },
+            timestamp_ms: self.now,
+            kind: kind.to_string(),
+            details_key: if details.is_null() {
+                String::new()
+            } else {
+                details_key(kind)
+            },
+            details,
+            note,
+        });
+        Ok(id)
+    }
+
+    pub fn execution_arn(&self) -> String {
+        let o = self.opts;
+        format!(
+            "arn:aws:states:{}:{}:execution:{}:{}",
+            o.region, o.account, o.state_machine_name, o.execution_name
+        )
+    }
+
+    pub fn state_machine_arn(&self) -> String {
+        let o = self.opts;
+        format!(
+            "arn:aws:states:{}:{}:stateMachine:{}",
+            o.region, o.account, o.state_machine_name
+        )
+    }
+
+    /// The context object `$$` for a state; built only when a `$$` path reads it.
+    pub(crate) fn context(&mut self, s: &StateCtx) -> Ctx {
+        if self.exec_ctx.is_none() {
+            self.exec_ctx = Some(Rc::new(json!({
+                "Id": self.execution_arn(),
+                "Input": self.execution_input,
+                "StartTime": format_timestamp(self.opts.start_time_ms),
+                "Name": self.opts.execution_name,
+                "RoleArn": format!("arn:aws:iam::{}:role/StatewrightSimulator", self.opts.account),
+                "RedriveCount": 0,
+            })));
+        }
+        Ctx {
+            execution: self.exec_ctx.clone().unwrap_or_default(),
+            state_machine: json!({"Id": self.state_machine_arn(), "Name": self.opts.state_machine_name}),
+            custom: self.opts.context.clone(),
+            state: if s.retryable {
+                json!({"Name": s.name, "EnteredTime": format_timestamp(s.entered_ms), "RetryCount": s.retry_count})
+            } else {
+                json!({"Name": s.name, "EnteredTime": format_timestamp(s.entered_ms)})
+            },
+            task_token: s.task_token.clone(),
+            map_item: s.map_item.clone(),
+            cell: OnceCell::new(),
+        }
+    }
+
+    pub(crate) fn runtime(&self, s: &StateCtx, msg: impl std::fmt::Display) -> Failure {
+        Failure::fatal(
+            "States.Runtime",
+            format!(
+                "An error occurred while executing the state '{}' (entered at the event id #{}). {msg}",
+                s.name, s.entered_id
+            ),
+        )
+    }
+
+    fn check_size(&mut self, s: &StateCtx, v: &Value) -> Result<(), Failure> {
+        let n = payload::size(v);
+        self.peak_payload = self.peak_payload.max(n);
+        if n > self.opts.limits.max_payload_bytes {
+            return Err(Failure::fatal(
+                "States.DataLimitExceeded",
+                format!(
+                    "The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.",
+                    s.name
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Run a whole (sub-)machine: `StartAt` to an end state.
+    pub fn run_machine(
+        &mut self,
+        machine: &Value,
+        input: Value,
+        vars: &mut Vars<'_>,
+        depth: usize,
+    ) -> Result<Value, Failure> {
+        if depth > MAX_NESTING {
+            return Err(Failure::fatal(
+                "States.Runtime",
+                "Parallel/Map states are nested too deeply.",
+            ));
+        }
+        let states = machine
+            .get("States")
+            .and_then(Value::as_object)
+            .ok_or_else(|| Failure::fatal("States.Runtime", "The state machine has no States."))?;
+        let mut current = machine
+            .get("StartAt")
+            .and_then(Value::as_str)
+            .ok_or_else(|| Failure::fatal("States.Runtime", "The state machine has no StartAt."))?
+            .to_string();
+        let mut input = input;
+        loop {
+            let state = states.get(&current).ok_or_else(|| {
+                Failure::fatal(
+                    "States.Runtime",
+                    format!("The state '{current}' does not exist."),
+                )
+            })?;
+            let flow = self.run_state(&current, state, input, vars, depth)?;
+            if let Some(d) = self.deadline
+                && self.now > d
+            {
+                self.now = d;
+                return Err(Failure {
+                    error: Some("States.Timeout".into()),
+                    cause: None,
+                    kind: FailureKind::ExecutionTimedOut,
+                });
+            }
+            match flow {
+                Flow::Next(n, out) => {
+                    current = n;
+                    input = out;
+                }
+                Flow::End(out) => return Ok(out),
+            }
+        }
+    }
+
+    fn next_of(state: &Value, output: Value) -> Flow {
+        match state.get("Next").and_then(Value::as_str) {
+            Some(n) => Flow::Next(n.to_string(), output),
+            None => Flow::End(output),
+        }
+    }
+
+    pub(crate) fn run_state(
+        &mut self,
+        name: &str,
+        state: &Value,
+        raw: Value,
+        vars: &mut Vars<'_>,
+        depth: usize,
+    ) -> Result<Flow, Failure> {
+        let ty = state.get("Type").and_then(Value::as_str).unwrap_or("");
+        let entered_id = self.emit(
+            &format!("{ty}StateEntered"),
+            json!({"name": name, "input": payload::text(&raw), "inputDetails": {"truncated": false}}),
+        )?;
+        self.transitions += 1;
+        let mut sctx = StateCtx {
+            name: name.to_string(),
+            entered_ms: self.now,
+            entered_id,
+            retry_count: 0,
+            retryable: matches!(ty, "Task" | "Parallel" | "Map"),
+            map_item: None,
+            task_token: None,
+        };
+        let query_language = state
+            .get("QueryLanguage")
+            .and_then(Value::as_str)
+            .unwrap_or(if self.jsonata_default {
+                "JSONata"
+            } else {
+                "JSONPath"
+            });
+        if query_language == "JSONata" {
+            return Err(self.runtime(
+                &sctx,
+                "JSONata states are not supported by this simulator yet.",
+            ));
+        }
+        match ty {
+            "Pass" => {
+                let effective = self.input_path(state, &raw, vars, &sctx)?;
+                let result = if let Some(r) = state.get("Result") {
+                    r.clone()
+                } else if let Some(p) = state.get("Parameters") {
+                    self.template(p, &effective, vars, &sctx, "Parameters")?
+                } else {
+                    effective
+                };
+                self.finish(name, state, raw, result, vars, &sctx, false)
+            }
+            "Succeed" => {
+                let effective = self.input_path(state, &raw, vars, &sctx)?;
+                let out = self.output_path(state, &effective, vars, &sctx)?;
+                self.check_size(&sctx, &out)?;
+                self.emit_exited(ty, name, &out, None)?;
+                Ok(Flow::End(out))
+            }
+            "Fail" => {
+                let ctx = self.context(&sctx);
+                let pick = |field: &str,
+                            path_field: &str,
+                            e: &mut Self|
+                 -> Result<Option<String>, Failure> {
+                    if let Some(v) = state.get(field) {
+                        return Ok(v.as_str().map(str::to_string));
+                    }
+                    let Some(p) = state.get(path_field).and_then(Value::as_str) else {
+                        return Ok(None);
+                    };
+                    let v = e.path_or_intrinsic(p, &raw, &ctx, vars, &sctx, path_field)?;
+                    match v {
+                        Value::String(s) => Ok(Some(s)),
+                        other => Err(e.runtime(
+                            &sctx,
+                            format!(
+                                "The {path_field} field must resolve to a string, got: {other}"
+                            ),
+                        )),
+                    }
+                };
+                let error = pick("Error", "ErrorPath", self)?;
+                let cause = pick("Cause", "CausePath", self)?;
+                Err(Failure {
+                    error,
+                    cause,
+                    kind: FailureKind::Normal,
+                })
+            }
+            "Choice" => self.choice(name, state, raw, vars, &sctx),
+            "Wait" => self.wait(name, state, raw, vars, &sctx),
+            "Task" | "Parallel" | "Map" => {
+                let effective = self.input_path(state, &raw, vars, &sctx)?;
+                let mut counters = vec![
+                    0u32;
+                    state
+                        .get("Retry")
+                        .and_then(Value::as_array)
+                        .map_or(0, Vec::len)
+                ];
+                loop {
+                    let attempt = match ty {
+                        "Task" => self.task_attempt(name, state, &effective, vars, &mut sctx),
+                        "Parallel" => {
+                            self.parallel_attempt(name, state, &effective, vars, &sctx, depth)
+                        }
+                        _ => self.map_attempt(name, state, &effective, vars, &sctx, depth),
+                    };
+                    let failure = match attempt {
+                        Ok(result) => {
+                            let selected = match state.get("ResultSelector") {
+                                Some(sel) => {
+                                    self.template(sel, &result, vars, &sctx, "ResultSelector")?
+                                }
+                                None => result,
+                            };
+                            return match self.finish(
+                                name,
+                                state,
+                                raw.clone(),
+                                selected,
+                                vars,
+                                &sctx,
+                                true,
+                            ) {
+                                // e.g. States.ResultPathMatchFailure: the state's catchers apply
+                                Err(f) if f.kind == FailureKind::Normal => {
+                                    self.catch(name, state, raw, f, vars, &sctx)
+                                }
+                                other => other,
+                            };
+                        }
+                        Err(f) => f,
+                    };
+                    if failure.kind != FailureKind::Normal {
+                        return Err(failure);
+                    }
+                    if let Some(delay_ms) = self.retry_delay(state, &failure, &mut counters) {
+                        self.now = self.now.saturating_add(delay_ms);
+                        sctx.retry_count += 1;
+                        self.transitions += 1;
+                        continue;
+                    }
+                    return self.catch(name, state, raw, failure, vars, &sctx);
+                }
+            }
+            other => Err(self.runtime(&sctx, format!("Unknown state type '{other}'."))),
+        }
+    }
+
+    fn emit_exited(
+        &mut self,
+        ty: &str,
+        name: &str,
+        out: &Value,
+        assigned: Option<&Map<String, Value>>,
+    ) -> Result<u64, Failure> {
+        let mut d = json!({"name": name, "output": payload::text(out), "outputDetails": {"truncated": false}});
+        if let (Some(a), Value::Object(m)) = (assigned, &mut d) {
+            let vars: Map<String, Value> = a
+                .iter()
+                .map(|(k, v)| (k.clone(), Value::String(payload::text(v))))
+                .collect();
+            m.insert("assignedVariables".into(), Value::Object(vars));
+            m.insert(
+                "assignedVariablesDetails".into(),
+                json!({"truncated": false}),
+            );
+        }
+        self.emit(&format!("{ty}StateExited"), d)
+    }
+
+    /// Assign, ResultPath, OutputPath, the exit event and the transition, after a state produced `result`.
+    #[allow(clippy::too_many_arguments)]
+    fn finish(
+        &mut self,
+        name: &str,
+        state: &Value,
+        raw: Value,
+        result: Value,
+        vars: &mut Vars<'_>,
+        sctx: &StateCtx,
+        _task_like: bool,
+    ) -> Result<Flow, Failure> {
+        self.check_size(sctx, &result)?;
+        let assigned = match state.get("Assign") {
+            Some(a) => Some(self.assign(a, &result, vars, sctx)?),
+            None => None,
+        };
+        let with_result = self.result_path(state.get("ResultPath"), raw, result, sctx)?;
+        let out = self.output_path(state, &with_result, vars, sctx)?;
+        self.check_size(sctx, &out)?;
+        let ty = state.get("Type").and_then(Value::as_str).unwrap_or("");
+        self.emit_exited(ty, name, &out, assigned.as_ref())?;
+        if let Some(a) = assigned {
+            vars.extend(a);
+        }
+        Ok(Self::next_of(state, out))
+    }
+
+    fn assign(
+        &mut self,
+        assign: &Value,
+        current: &Value,
+        vars: &Vars<'_>,
+        sctx: &StateCtx,
+    ) -> Result<Map<String, Value>, Failure> {
+        match self.template(assign, current, vars, sctx, "Assign")? {
+            Value::Object(m) => Ok(m),
+            _ => Err(self.runtime(sctx, "Assign must be an object.")),
+        }
+    }
+
+    pub(crate) fn input_path(
+        &mut self,
+        state: &Value,
+        raw: &Value,
+        vars: &Vars<'_>,
+        sctx: &StateCtx,
+    ) -> Result<Value, Failure> {
+        match state.get("InputPath") {
+            None => Ok(raw.clone()),
+            Some(Value::Null) => Ok(json!({})),
+            Some(Value::String(p)) => self.select_path(p, raw, vars, sctx),
+            Some(_) => Err(self.runtime(sctx, "InputPath must be a string or null.")),
+        }
+    }
+
+    pub(crate) fn output_path(
+        &mut self,
+        state: &Value,
+        v: &Value,
+        vars: &Vars<'_>,
+        sctx: &StateCtx,
+    ) -> Result<Value, Failure> {
+        match state.get("OutputPath") {
+            None => Ok(v.clone()),
+            Some(Value::Null) => Ok(json!({})),
+            Some(Value::String(p)) => self.select_path(p, v, vars, sctx),
+            Some(_) => Err(self.runtime(sctx, "OutputPath must be a string or null.")),
+        }
+    }
+
+    /// InputPath/OutputPath/ItemsPath: a path whose absence is a States.Runtime error.
+    fn select_path(
+        &mut self,
+        p: &str,
+        v: &Value,
+        vars: &Vars<'_>,
+        sctx: &StateCtx,
+    ) -> Result<Value, Failure> {
+        let path = jsonpath::parse(p)
+            .map_err(|e| self.runtime(sctx, format!("Invalid path '{p}': {e}")))?;
+        let ctx = self.context(sctx);
+        match eval_root(&path, v, &ctx, vars) {
+            Some(x) => Ok(x),
+            None => Err(self.runtime(
+                sctx,
+                format!(
+                    "Invalid path '{p}' : {}",
+                    payload::missing_message(&path, v)
+                ),
+            )),
+        }
+    }
+
+    pub(crate) fn result_path(
+        &mut self,
+        rp: Option<&Value>,
+        raw: Value,
+        result: Value,
+        sctx: &StateCtx,
+    ) -> Result<Value, Failure> {
+        match rp {
+            None => Ok(result),
+            Some(Value::Null) => Ok(raw),
+            Some(Value::String(p)) => {
+                let path = jsonpath::parse(p)
+                    .map_err(|e| self.runtime(sctx, format!("Invalid path '{p}': {e}")))?;
+                if path.segments.is_empty() {
+                    return Ok(result);
+                }
+                let mut target = raw;
+                let shown = payload::text(&target);
+                match payload::set_result(&mut target, &path, result) {
+                    Ok(()) => Ok(target),
+                    Err(_) => Err(Failure::new(
+                        "States.ResultPathMatchFailure",
+                        format!(
+                            "An error occurred while executing the state '{}' (entered at the event id #{}). Unable to apply ReferencePath {p} to input '{shown}'",
+                            sctx.name, sctx.entered_id
+                        ),
+                    )),
+                }
+            }
+            Some(_) => Err(self.runtime(sctx, "ResultPath must be a string or null.")),
+        }
+    }
+
+    /// A payload template (Parameters, ResultSelector, ItemSelector, Assign): `.$` keys are evaluated.
+    pub(crate) fn template(
+        &mut self,
+        tpl: &Value,
+        input: &Value,
+        vars: &Vars<'_>,
+        sctx: &StateCtx,
+        field: &str,
+    ) -> Result<Value, Failure> {
+        let ctx = self.context(sctx);
+        self.template_rec(tpl, input, &ctx, vars, sctx, field, 0)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn template_rec(
+        &mut self,
+        tpl: &Value,
+        input: &Value,
+        ctx: &Ctx,
+        vars: &Vars<'_>,
+        sctx: &StateCtx,
+        field: &str,
+        depth: usize,
+    ) -> Result<Value, Failure> {
+        if depth > 128 {
+            return Err(self.runtime(sctx, format!("The {field} template is nested too deeply.")));
+        }
+        match tpl {
+            Value::Object(m) => {
+                let mut out = Map::new();
+                for (k, v) in m {
+                    if let Some(key) = k.strip_suffix(".$") {
+                        let Value::String(expr) = v else {
+                            return Err(self.runtime(
+                                sctx,
+                                format!("The value for the field '{k}' must be a STRING that contains a JSONPath or an intrinsic function."),
+                            ));
+                        };
+                        let val = self.path_or_intrinsic(expr, input, ctx, vars, sctx, k)?;
+                        out.insert(key.to_string(), val);
+                    } else {
+                        out.insert(
+                            k.clone(),
+                            self.template_rec(v, input, ctx, vars, sctx, field, depth + 1)?,
+                        );
+                    }
+                }
+                Ok(Value::Object(out))
+            }
+            Value::Array(a) => {
+                let mut out = Vec::with_capacity(a.len());
+                for v in a {
+                    out.push(self.template_rec(v, input, ctx, vars, sctx, field, depth + 1)?);
+                }
+                Ok(Value::Array(out))
+            }
+            other => Ok(other.clone()),
+        }
+    }
+
+    /// The value of a `.$` field (or an ErrorPath/CausePath): a path or an intrinsic call.
+    fn path_or_intrinsic(
+        &mut self,
+        expr: &str,
+        input: &Value,
+        ctx: &Ctx,
+        vars: &Vars<'_>,
+        sctx: &StateCtx,
+        key: &str,
+    ) -> Result<Value, Failure> {
+        let trimmed = expr.trim();
+        if intrinsics::looks_like_call(trimmed) {
+            let call = intrinsics::parse(trimmed).map_err(|e| self.runtime(sctx, e.message))?;
+            let mut env = IntrinsicEnv {
+                input,
+                ctx,
+                vars,
+                rng: &mut self.rng,
+            };
+            return call.evaluate(&mut env).map_err(|e| {
+                let detail = if e.error == "States.Runtime" {
+                    format!("{} '{}'", e.message, payload::text(input))
+                } else {
+                    e.message
+                };
+                let cause = format!(
+                    "An error occurred while executing the state '{}' (entered at the event id #{}). The function '{expr}' had the following error: {detail}",
+                    sctx.name, sctx.entered_id
+                );
+                if e.error == "States.Runtime" {
+                    Failure::fatal("States.Runtime", cause)
+                } else {
+                    Failure::new(e.error, cause)
+                }
+            });
+        }
+        let path = jsonpath::parse(trimmed).map_err(|e| {
+            self.runtime(
+                sctx,
+                format!("The JSONPath '{expr}' specified for the field '{key}' is invalid: {e}"),
+            )
+        })?;
+        match eval_root(&path, input, ctx, vars) {
+            Some(v) => Ok(v),
+            // AWS resolves an index past the end of an existing array to null in a plain reference.
+            None if index_past_end(&path, input, ctx, vars) => Ok(Value::Null),
+            None => Err(self.runtime(
+                sctx,
+                format!(
+                    "The JSONPath '{expr}' specified for the field '{key}' could not be found in the input '{}'",
+                    payload::text(input)
+                ),
+            )),
+        }
+    }
+
+    fn choice(
+        &mut self,
+        name: &str,
+        state: &Value,
+        raw: Value,
+        vars: &mut Vars<'_>,
+        sctx: &StateCtx,
+    ) -> Result<Flow, Failure> {
+        let effective = self.input_path(state, &raw, vars, sctx)?;
+        let ctx = self.context(sctx);
+        let mut chosen: Option<(String, Option<&Value>)> = None;
+        if let Some(rules) = state.get("Choices").and_then(Value::as_array) {
+            for rule in rules {
+                let mut look = ChoiceLookup {
+                    input: &effective,
+                    ctx: &ctx,
+                    vars,
+                };
+                let hit =
+                    choice::evaluate(rule, &mut look, 0).map_err(|m| self.runtime(sctx, m))?;
+                if hit {
+                    let next = rule
+                        .get("Next")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string();
+                    chosen = Some((next, rule.get("Assign")));
+                    break;
+                }
+            }
+        }
+        let (next, assign) = match chosen {
+            Some(c) => c,
+            None => match state.get("Default").and_then(Value::as_str) {
+                Some(d) => (d.to_string(), state.get("Assign")),
+                None => {
+                    return Err(Failure::new(
+                        "States.NoChoiceMatched",
+                        format!(
+                            "No Matches! (state '{name}' entered at the event id #{})",
+                            sctx.entered_id
+                        ),
+                    ));
+                }
+            },
+        };
+        let assigned = match assign {
+            Some(a) => Some(self.assign(a, &effective, vars, sctx)?),
+            None => None,
+        };
+        let out = self.output_path(state, &effective, vars, sctx)?;
+        self.emit_exited("Choice", name, &out, assigned.as_ref())?;
+        if let Some(a) = assigned {
+            vars.extend(a);
+        }
+        Ok(Flow::Next(next, out))
+    }
+
+    fn wait(
+        &mut self,
+        name: &str,
+        state: &Value,
+        raw: Value,
+        vars: &mut Vars<'_>,
+        sctx: &StateCtx,
+    ) -> Result<Flow, Failure> {
+        let effective = self.input_path(state, &raw, vars, sctx)?;
+        let ctx = self.context(sctx);
+        let until_ms: i64 = if let Some(s) = state.get("Seconds") {
+            let secs = s
+                .as_i64()
+                .ok_or_else(|| self.runtime(sctx, "Seconds must be an integer."))?;
+            self.now.saturating_add(secs.max(0).saturating_mul(1000))
+        } else if let Some(t) = state.get("Timestamp").and_then(Value::as_str) {
+            parse_timestamp(t).ok_or_else(|| {
+                self.runtime(
+                    sctx,
+                    format!(
+                        "The Timestamp value is not a valid ISO-8601 extended offset date-time: {t}"
+                    ),
+                )
+            })?
+        } else if let Some(p) = state.get("SecondsPath").and_then(Value::as_str) {
+            let v = self.wait_path(p, &effective, &ctx, vars, sctx, "SecondsPath")?;
+            let secs = match &v {
+                Value::Number(n) if n.is_i64() || n.is_u64() => n.as_i64().unwrap_or(i64::MAX),
+                other => {
+                    return Err(self.runtime(
+                        sctx,
+                        format!(
+                            "The SecondsPath parameter cannot be parsed as a long value: {p} == {}",
+                            plain(other)
+                        ),
+                    ));
+                }
+            };
+            if secs < 0 {
+                return Err(self.runtime(
+                    sctx,
+                    format!("The SecondsPath parameter references a negative value: {p} == {secs}"),
+                ));
+            }
+            self.now.saturating_add(secs.saturating_mul(1000))
+        } else if let Some(p) = state.get("TimestampPath").and_then(Value::as_str) {
+            let v = self.wait_path(p, &effective, &ctx, vars, sctx, "TimestampPath")?;
+            match v.as_str().and_then(parse_timestamp) {
+                Some(t) => t,
+                None => {
+                    return Err(self.runtime(
+                        sctx,
+                        format!(
+                            "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {p} == {}",
+                            plain(&v)
+                        ),
+                    ));
+                }
+            }
+        } else {
+            self.now
+        };
+        const YEAR_MS: i64 = 365 * 24 * 3600 * 1000;
+        if until_ms.saturating_sub(self.now) > YEAR_MS {
+            return Err(self.runtime(sctx, "Wait state delay is too long."));
+        }
+        self.now = self.now.max(until_ms);
+        let assigned = match state.get("Assign") {
+            Some(a) => Some(self.assign(a, &effective, vars, sctx)?),
+            None => None,
+        };
+        let out = self.output_path(state, &effective, vars, sctx)?;
+        self.emit_exited("Wait", name, &out, assigned.as_ref())?;
+        if let Some(a) = assigned {
+            vars.extend(a);
+        }
+        Ok(Self::next_of(state, out))
+    }
+
+    fn wait_path(
+        &mut self,
+        p: &str,
+        input: &Value,
+        ctx: &Ctx,
+        vars: &Vars<'_>,
+        sctx: &StateCtx,
+        field: &str,
+    ) -> Result<Value, Failure> {
+        let path = jsonpath::parse(p)
+            .map_err(|e| self.runtime(sctx, format!("Invalid path '{p}': {e}")))?;
+        eval_root(&path, input, ctx, vars).ok_or_else(|| {
+            self.runtime(
+                sctx,
+                format!("The {field} parameter does not reference an input value: {p}"),
+            )
+        })
+    }
+
+    fn retry_delay(&mut self, state: &Value, f: &Failure, counters: &mut [u32]) -> Option<i64> {
+        let retriers = state.get("Retry")?.as_array()?;
+        let err = f.error.as_deref().unwrap_or("");
+        for (i, r) in retriers.iter().enumerate() {
+            let names = r.get("ErrorEquals").and_then(Value::as_array)?;
+            if !names
+                .iter()
+                .filter_map(Value::as_str)
+                .any(|n| error_matches(n, err))
+            {
+                continue;
+            }
+            let max = r.get("MaxAttempts").and_then(Value::as_u64).unwrap_or(3);
+            let count = counters.get_mut(i)?;
+            if u64::from(*count) >= max {
+                return None;
+            }
+            let interval = r
+                .get("IntervalSeconds")
+                .and_then(Value::as_f64)
+                .unwrap_or(1.0);
+            let backoff = r.get("BackoffRate").and_then(Value::as_f64).unwrap_or(2.0);
+            let mut delay = interval * backoff.powi(i32::try_from(*count).unwrap_or(i32::MAX));
+            if let Some(cap) = r.get("MaxDelaySeconds").and_then(Value::as_f64) {
+                delay = delay.min(cap);
+            }
+            if r.get("JitterStrategy").and_then(Value::as_str) == Some("FULL") {
+                delay *= self.rng.next_f64();
+            }
+            *count += 1;
+            return Some((delay * 1000.0).round().clamp(0.0, 1e15) as i64);
+        }
+        None
+    }
+
+    pub(crate) fn catch(
+        &mut self,
+        name: &str,
+        state: &Value,
+        raw: Value,
+        f: Failure,
+        vars: &mut Vars<'_>,
+        sctx: &StateCtx,
+    ) -> Result<Flow, Failure> {
+        let err = f.error.clone().unwrap_or_default();
+        let Some(catchers) = state.get("Catch").and_then(Value::as_array) else {
+            return Err(f);
+        };
+        for c in catchers {
+            let Some(names) = c.get("ErrorEquals").and_then(Value::as_array) else {
+                continue;
+            };
+            if !names
+                .iter()
+                .filter_map(Value::as_str)
+                .any(|n| error_matches(n, &err))
+            {
+                continue;
+            }
+            let err_out = f.output();
+            let assigned = match c.get("Assign") {
+                Some(a) => Some(self.assign(a, &err_out, vars, sctx)?),
+                None => None,
+            };
+            let out = self.result_path(c.get("ResultPath"), raw, err_out, sctx)?;
+            let ty = state.get("Type").and_then(Value::as_str).unwrap_or("");
+            self.emit_exited(ty, name, &out, assigned.as_ref())?;
+            if let Some(a) = assigned {
+                vars.extend(a);
+            }
+            let next = c
+                .get("Next")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            return Ok(Flow::Next(next, out));
+        }
+        Err(f)
+    }
+
+    fn task_attempt(
+        &mut self,
+        name: &str,
+        state: &Value,
+        effective: &Value,
+        vars: &Vars<'_>,
+        sctx: &mut StateCtx,
+    ) -> Result<Value, Failure> {
+        let resource = state
+            .get("Resource")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let wait_token = resource.ends_with(".waitForTaskToken");
+        if wait_token && sctx.task_token.is_none() {
+            sctx.task_token = Some(format!(
+                "{:016x}{:016x}",
+                self.rng.next_u64(),
+                self.rng.next_u64()
+            ));
+        }
+        let params = match state.get("Parameters") {
+            Some(p) => self.template(p, effective, vars, sctx, "Parameters")?,
+            None => effective.clone(),
+        };
+        let timeout = self.seconds_field(state, "TimeoutSeconds", effective, vars, sctx)?;
+        let heartbeat = self.seconds_field(state, "HeartbeatSeconds", effective, vars, sctx)?;
+        let is_lambda_arn =
+            resource.starts_with("arn:aws:lambda:") || !resource.starts_with("arn:");
+        let (rtype, rname) = service_parts(&resource);
+        if is_lambda_arn {
+            let mut d = json!({"resource": resource, "input": payload::text(&params), "inputDetails": {"truncated": false}});
+            if let (Some(t), Value::Object(m)) = (timeout, &mut d) {
+                m.insert("timeoutInSeconds".into(), json!(t));
+            }
+            self.emit("LambdaFunctionScheduled", d)?;
+            self.emit("LambdaFunctionStarted", Value::Null)?;
+        } else {
+            let mut d = json!({"resourceType": rtype, "resource": rname, "region": self.opts.region, "parameters": payload::text(&params)});
+            if let Value::Object(m) = &mut d {
+                if let Some(t) = timeout {
+                    m.insert("timeoutInSeconds".into(), json!(t));
+                }
+                if let Some(h) = heartbeat {
+                    m.insert("heartbeatInSeconds".into(), json!(h));
+                }
+            }
+            self.emit("TaskScheduled", d)?;
+            self.emit(
+                "TaskStarted",
+                json!({"resourceType": rtype, "resource": rname}),
+            )?;
+        }
+        let n = {
+            let c = self.invocations.entry(name.to_string()).or_insert(0);
+            *c += 1;
+            *c - 1
+        };
+        let (result, duration, note) = match self.mocks.response(name, n) {
+            Some(r) => (r.result.clone(), r.duration_seconds, None),
+            None => {
+                let msg = format!(
+                    "Task '{name}' is not mocked: the simulator returned its effective input unchanged (echo)."
+                );
+                if !self.warnings.contains(&msg) {
+                    self.warnings.push(msg.clone());
+                }
+                (MockResult::Return(params.clone()), 0.0, Some(msg))
+            }
+        };
+        let limit = match (timeout, heartbeat) {
+            (Some(t), Some(h)) if h < t => Some((h, "States.HeartbeatTimeout")),
+            (Some(t), _) => Some((t, "States.Timeout")),
+            (None, Some(h)) => Some((h, "States.HeartbeatTimeout")),
+            (None, None) => None,
+        };
+        if let Some((secs, err)) = limit
+            && duration > secs
+        {
+            self.now = self.now.saturating_add((secs * 1000.0) as i64);
+            let (kind, mut d) = if is_lambda_arn {
+                ("LambdaFunctionTimedOut", json!({"error": err, "cause": ""}))
+            } else {
+                (
+                    "TaskTimedOut",
+                    json!({"resourceType": rtype, "resource": rname, "error": err, "cause": ""}),
+                )
+            };
+            if let Value::Object(m) = &mut d {
+                m.remove("cause");
+            }
+            self.emit(kind, d)?;
+            return Err(Failure {
+                error: Some(err.into()),
+                cause: None,
+                kind: FailureKind::Normal,
+            });
+        }
+        self.now = self.now.saturating_add((duration * 1000.0) as i64);
+        let result = match result {
+            MockResult::Return(v) if payload::size(&v) > self.opts.limits.max_payload_bytes => {
+                MockResult::Throw {
+                    error: "States.DataLimitExceeded".into(),
+                    cause: Some(format!(
+                        "The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.",
+                        if is_lambda_arn || rtype == "lambda" {
+                            "lambda"
+                        } else {
+                            name
+                        }
+                    )),
+                }
+            }
+            other => other,
+        };
+        match result {
+            MockResult::Return(v) => {
+                if !is_lambda_arn
+                    && (resource.ends_with(".sync") || resource.ends_with(".sync:2") || wait_token)
+                {
+                    self.emit_noted(
+                        "TaskSubmitted",
+                        json!({"resourceType": rtype, "resource": rname, "output": "{}", "outputDetails": {"truncated": false}}),
+                        Some("The service's submission response is not simulated; the mock gives the task's final result.".into()),
+                    )?;
+                }
+                if is_lambda_arn {
+                    self.emit_noted(
+                        "LambdaFunctionSucceeded",
+                        json!({"output": payload::text(&v), "outputDetails": {"truncated": false}}),
+                        note,
+                    )?;
+                } else {
+                    self.emit_noted(
+                        "TaskSucceeded",
+                        json!({"resourceType": rtype, "resource": rname, "output": payload::text(&v), "outputDetails": {"truncated": false}}),
+                        note,
+                    )?;
+                }
+                Ok(v)
+            }
+            MockResult::Throw { error, cause } => {
+                let mut d = if is_lambda_arn {
+                    json!({"error": error})
+                } else {
+                    json!({"resourceType": rtype, "resource": rname, "error": error})
+                };
+                if let (Some(c), Value::Object(m)) = (&cause, &mut d) {
+                    m.insert("cause".into(), json!(c));
+                }
+                self.emit(
+                    if is_lambda_arn {
+                        "LambdaFunctionFailed"
+                    } else {
+                        "TaskFailed"
+                    },
+                    d,
+                )?;
+                Err(Failure {
+                    error: Some(error),
+                    cause,
+                    kind: FailureKind::Normal,
+                })
+            }
+        }
+    }
+
+    /// `TimeoutSeconds` / `HeartbeatSeconds`, or their `*Path` forms read from the effective input (a positive
+    /// integer, else States.Runtime).
+    fn seconds_field(
+        &mut self,
+        state: &Value,
+        field: &str,
+        effective: &Value,
+        vars: &Vars<'_>,
+        sctx: &StateCtx,
+    ) -> Result<Option<f64>, Failure> {
+        if let Some(v) = state.get(field) {
+            return Ok(v.as_f64());
+        }
+        let path_field = format!("{field}Path");
+        let Some(p) = state.get(&path_field).and_then(Value::as_str) else {
+            return Ok(None);
+        };
+        let ctx = self.context(sctx);
+        let v = self.wait_path(p, effective, &ctx, vars, sctx, &path_field)?;
+        match v.as_i64() {
+            Some(n) if n > 0 => Ok(Some(n as f64)),
+            _ => Err(self.runtime(
+                sctx,
+                format!("The {path_field} field refers to value \"{}\" which is not a valid positive integer: {p}", plain(&v)),
+            )),
+        }
+    }
+
+    fn parallel_attempt(
+        &mut self,
+        _name: &str,
+        state: &Value,
+        effective: &Value,
+        vars: &Vars<'_>,
+        sctx: &StateCtx,
+        depth: usize,
+    ) -> Result<Value, Failure> {
+        let input = match state.get("Parameters") {
+            Some(p) => self.template(p, effective, vars, sctx, "Parameters")?,
+            None => effective.clone(),
+        };
+        self.emit("ParallelStateStarted", Value::Null)?;
+        let start = self.now;
+        let mut end = start;
+        let mut results = Vec::new();
+        let branches = state
+            .get("Branches")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        for b in &branches {
+            self.now = start;
+            let mut scope = vars.child();
+            match self.run_machine(b, input.clone(), &mut scope, depth + 1) {
+                Ok(v) => results.push(v),
+                Err(f) => {
+                    self.now = self.now.max(end);
+                    if f.kind == FailureKind::Normal {
+                        self.emit("ParallelStateFailed", Value::Null)?;
+                    }
+                    return Err(f);
+                }
+            }
+            end = end.max(self.now);
+        }
+        self.now = end;
+        self.emit("ParallelStateSucceeded", Value::Null)?;
+        Ok(Value::Array(results))
+    }
+
+    fn map_attempt(
+        &mut self,
+        name: &str,
+        state: &Value,
+        effective: &Value,
+        vars: &Vars<'_>,
+        sctx: &StateCtx,
+        depth: usize,
+    ) -> Result<Value, Failure> {
+        let ctx = self.context(sctx);
+        let processor = state
+            .get("ItemProcessor")
+            .or_else(|| state.get("Iterator"))
+            .cloned()
+            .unwrap_or(Value::Null);
+        let distributed = processor
+            .get("ProcessorConfig")
+            .and_then(|c| c.get("Mode"))
+            .and_then(Value::as_str)
+            == Some("DISTRIBUTED");
+        let max_conc = match (
+            state.get("MaxConcurrency"),
+            state.get("MaxConcurrencyPath").and_then(Value::as_str),
+        ) {
+            (_, Some(p)) => {
+                let v = self.wait_path(p, effective, &ctx, vars, sctx, "MaxConcurrencyPath")?;
+                match as_int(&v) {
+                    Some(n) if n >= 0 => n as usize,
+                    _ => {
+                        return Err(self.runtime(
+                            sctx,
+                            format!("The MaxConcurrencyPath field refers to value \"{}\" which is not a valid integer: {p}", plain(&v)),
+                        ));
+                    }
+                }
+            }
+            (Some(v), None) => v.as_u64().unwrap_or(0) as usize,
+            (None, None) => 0,
+        };
+        let tolerated_count = match (
+            state.get("ToleratedFailureCount"),
+            state
+                .get("ToleratedFailureCountPath")
+                .and_then(Value::as_str),
+        ) {
+            (_, Some(p)) => {
+                let v =
+                    self.wait_path(p, effective, &ctx, vars, sctx, "ToleratedFailureCountPath")?;
+                match as_int(&v) {
+                    Some(n) => Some(n),
+                    None => {
+                        return Err(self.runtime(
+                            sctx,
+                            format!("The ToleratedFailureCountPath field refers to value \"{}\" which is not a valid integer: {p}", plain(&v)),
+                        ));
+                    }
+                }
+            }
+            (Some(v), None) => v.as_i64(),
+            (None, None) => None,
+        };
+        if tolerated_count.is_some_and(|n| n < 0) {
+            return Err(self.runtime(sctx, "ToleratedFailureCount cannot be negative."));
+        }
+        let tolerated_pct = match (
+            state.get("ToleratedFailurePercentage"),
+            state
+                .get("ToleratedFailurePercentagePath")
+                .and_then(Value::as_str),
+        ) {
+            (_, Some(p)) => {
+                let v = self.wait_path(
+                    p,
+                    effective,
+                    &ctx,
+                    vars,
+                    sctx,
+                    "ToleratedFailurePercentagePath",
+                )?;
+                match as_float(&v) {
+                    Some(n) => Some(n),
+                    None => {
+                        return Err(self.runtime(
+                            sctx,
+                            format!("The ToleratedFailurePercentagePath field refers to value \"{}\" which is not a valid float: {p}", plain(&v)),
+                        ));
+                    }
+                }
+            }
+            (Some(v), None) => v.as_f64(),
+            (None, None) => None,
+        };
+        if tolerated_pct.is_some_and(|p| !(0.0..=100.0).contains(&p)) {
+            return Err(self.runtime(
+                sctx,
+                "ToleratedFailurePercentage must be between 0 and 100.",
+            ));
+        }
+        // The items.
+        let mut items: Vec<Value> = if let Some(reader) = state.get("ItemReader") {
+            self.read_items(name, reader, effective, vars, sctx)?
+        } else {
+            let p = state
+                .get("ItemsPath")
+                .and_then(Value::as_str)
+                .unwrap_or("$");
+            let v = self.select_path(p, effective, vars, sctx)?;
+            match v {
+                Value::Array(a) => a,
+                other => {
+                    return Err(self.runtime(
+                        sctx,
+                        format!("Invalid path '{p}': The ItemsPath field must point to a JSON array, got: {}", payload::text(&other)),
+                    ));
+                }
+            }
+        };
+        // ItemSelector (or legacy Parameters) per item.
+        let selector = state
+            .get("ItemSelector")
+            .or_else(|| state.get("Parameters"));
+        if let Some(sel) = selector {
+            let mut out = Vec::with_capacity(items.len());
+            for (i, item) in items.into_iter().enumerate() {
+                let mut ictx = sctx.clone();
+                ictx.map_item = Some((i, item));
+                out.push(self.template(sel, effective, vars, &ictx, "ItemSelector")?);
+            }
+            items = out;
+        }
+        if let Some(batcher) = state.get("ItemBatcher") {
+            items = self.batch(batcher, items, effective, vars, sctx)?;
+        }
+        self.emit("MapStateStarted", json!({"length": items.len()}))?;
+        let map_run_arn = format!(
+            "arn:aws:states:{}:{}:mapRun:{}/{}:{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+            self.opts.region,
+            self.opts.account,
+            self.opts.state_machine_name,
+            // AWS names the map run after the state's Label when it has one
+            state.get("Label").and_then(Value::as_str).unwrap_or(name),
+            self.rng.next_u64() as u32,
+            self.rng.next_u64() as u16,
+            self.rng.next_u64() & 0xfff,
+            (self.rng.next_u64() as u16 & 0x3fff) | 0x8000,
+            self.rng.next_u64() & 0xffff_ffff_ffff
+        );
+        if distributed {
+            self.emit("MapRunStarted", json!({"mapRunArn": map_run_arn}))?;
+        }
+        let start = self.now;
+        let slots = if max_conc == 0 {
+            items.len().max(1)
+        } else {
+            max_conc
+        };
+        let mut slot_free = vec![start; slots];
+        let mut results = Vec::with_capacity(items.len());
+        let mut failures = 0usize;
+        let mut last_failure: Option<Failure> = None;
+        let total = items.len();
+        for (i, item) in items.into_iter().enumerate() {
+            let slot = i % slots;
+            self.now = slot_free.get(slot).copied().unwrap_or(start);
+            if !distributed {
+                self.emit("MapIterationStarted", json!({"name": name, "index": i}))?;
+            }
+            let mut scope = vars.child();
+            let r = self.run_machine(&processor, item, &mut scope, depth + 1);
+            if let Some(s) = slot_free.get_mut(slot) {
+                *s = self.now;
+            }
+            match r {
+                Ok(v) => {
+                    if !distributed {
+                        self.emit("MapIterationSucceeded", json!({"name": name, "index": i}))?;
+                    }
+                    results.push(v);
+                }
+                Err(f) if f.kind != FailureKind::Normal => return Err(f),
+                Err(f) => {
+                    if !distributed {
+                        self.emit("MapIterationFailed", json!({"name": name, "index": i}))?;
+                        self.now = slot_free.iter().copied().max().unwrap_or(self.now);
+                        self.emit_map_failed(&f)?;
+                        return Err(f);
+                    }
+                    failures += 1;
+                    results.push(f.output());
+                    last_failure = Some(f);
+                }
+            }
+        }
+        self.now = slot_free.iter().copied().max().unwrap_or(self.now);
+        if distributed && failures > 0 {
+            let count_ok = tolerated_count.is_some_and(|c| failures as i64 <= c);
+            let pct_ok = tolerated_pct
+                .is_some_and(|p| (failures as f64) * 100.0 / (total.max(1) as f64) <= p);
+            if !count_ok && !pct_ok {
+                let f = Failure::new(
+                    "States.ExceedToleratedFailureThreshold",
+                    "The specified tolerated failure threshold was exceeded",
+                );
+                let _ = last_failure;
+                self.emit("MapRunFailed", json!({"error": f.error, "cause": f.cause}))?;
+                self.emit_map_failed(&f)?;
+                return Err(f);
+            }
+        }
+        if distributed {
+            self.emit("MapRunSucceeded", Value::Null)?;
+        }
+        self.emit("MapStateSucceeded", Value::Null)?;
+        if let Some(writer) = state.get("ResultWriter") {
+            let details = writer
+                .get("Parameters")
+                .or_else(|| writer.get("Arguments"))
+                .map(|p| self.template(p, effective, vars, sctx, "ResultWriter"))
+                .transpose()?
+                .unwrap_or(Value::Null);
+            return Ok(json!({
+                "MapRunArn": map_run_arn,
+                "ResultWriterDetails": {
+                    "Bucket": details.get("Bucket").cloned().unwrap_or(Value::Null),
+                    "Key": format!("{}/{}/manifest.json", details.get("Prefix").and_then(Value::as_str).unwrap_or(""), map_run_arn.rsplit(':').next().unwrap_or("")),
+                }
+            }));
+        }
+        Ok(Value::Array(results))
+    }
+
+    fn emit_map_failed(&mut self, _f: &Failure) -> Result<u64, Failure> {
+        self.emit("MapStateFailed", Value::Null)
+    }
+
+    /// ItemReader: the items come from the mock registered for the Map state's name (a JSON array, an object
+    /// with the array, or CSV text).
+    fn read_items(
+        &mut self,
+        name: &str,
+        reader: &Value,
+        effective: &Value,
+        vars: &Vars<'_>,
+        sctx: &StateCtx,
+    ) -> Result<Vec<Value>, Failure> {
+        let n = {
+            let c = self.invocations.entry(name.to_string()).or_insert(0);
+            *c += 1;
+            *c - 1
+        };
+        let data = match self.mocks.response(name, n).map(|r| r.result.clone()) {
+            Some(MockResult::Return(v)) => v,
+            Some(MockResult::Throw { error, cause }) => {
+                return Err(Failure {
+                    error: Some(error),
+                    cause,
+                    kind: FailureKind::Normal,
+                });
+            }
+            None => {
+                if let Some(p) = reader.get("Parameters").or_else(|| reader.get("Arguments")) {
+                    let _ = self.template(p, effective, vars, sctx, "ItemReader")?;
+                }
+                let msg = format!("ItemReader of Map '{name}' is not mocked: it read no items.");
+                if !self.warnings.contains(&msg) {
+                    self.warnings.push(msg);
+                }
+                Value::Array(vec![])
+            }
+        };
+        let cfg = reader.get("ReaderConfig");
+        let reader_failed = |cause: &str| Failure::new("States.ItemReaderFailed", cause);
+        let input_type = cfg.and_then(|c| c.get("InputType")).and_then(Value::as_str);
+        let mut items = match data {
+            Value::Array(a) => a,
+            // A JSON file must hold an array (Statewright also accepts the file's text).
+            Value::String(text) if input_type == Some("JSON") => {
+                match serde_json::from_str(&text) {
+                    Ok(Value::Array(a)) => a,
+                    _ => return Err(reader_failed("Attempting to map over non-iterable node.")),
+                }
+            }
+            _ if input_type == Some("JSON") => {
+                return Err(reader_failed("Attempting to map over non-iterable node."));
+            }
+            Value::String(text) => {
+                let header_first = cfg
+                    .and_then(|c| c.get("CSVHeaderLocation"))
+                    .and_then(Value::as_str)
+                    != Some("GIVEN");
+                let given: Option<Vec<String>> = cfg
+                    .and_then(|c| c.get("CSVHeaders"))
+                    .and_then(Value::as_array)
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(Value::as_str)
+                            .map(str::to_string)
+                            .collect()
+                    });
+                let headers = match &given {
+                    Some(h) => h.clone(),
+                    None => payload::csv_items(&text, false, Some(vec![]))
+                        .first()
+                        .and_then(Value::as_object)
+                        .map(|o| {
+                            o.values()
+                                .filter_map(Value::as_str)
+                                .map(str::to_string)
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                };
+                let mut seen = std::collections::BTreeSet::new();
+                if !headers.iter().all(|h| seen.insert(h.clone())) {
+                    return Err(reader_failed("CSV headers cannot contain duplicates."));
+                }
+                payload::csv_items(&text, header_first, given)
+            }
+            Value::Object(o) => o
+                .get("Contents")
+                .or_else(|| o.get("Items"))
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default(),
+            other => vec![other],
+        };
+        let max_items = match cfg
+            .and_then(|c| c.get("MaxItemsPath"))
+            .and_then(Value::as_str)
+        {
+            Some(p) => {
+                let ctx = self.context(sctx);
+                let v = self.wait_path(p, effective, &ctx, vars, sctx, "MaxItemsPath")?;
+                match as_int(&v) {
+                    Some(n) => Some(n),
+                    None => {
+                        return Err(self.runtime(
+                            sctx,
+                            format!("The MaxItemsPath field refers to value \"{}\" which is not a valid integer: {p}", plain(&v)),
+                        ));
+                    }
+                }
+            }
+            None => cfg.and_then(|c| c.get("MaxItems")).and_then(Value::as_i64),
+        };
+        match max_items {
+            Some(n) if n < 0 => return Err(reader_failed("field MaxItems must be positive")),
+            // 0 means no limit; AWS reads at most 100,000,000 items
+            Some(n) if n > 0 => items.truncate(n.min(100_000_000) as usize),
+            _ => {}
+        }
+        Ok(items)
+    }
+
+    fn batch(
+        &mut self,
+        batcher: &Value,
+        items: Vec<Value>,
+        effective: &Value,
+        vars: &Vars<'_>,
+        sctx: &StateCtx,
+    ) -> Result<Vec<Value>, Failure> {
+        let ctx = self.context(sctx);
+        let max_items = match batcher.get("MaxItemsPerBatchPath").and_then(Value::as_str) {
+            Some(p) => {
+                as_int(&self.wait_path(p, effective, &ctx, vars, sctx, "MaxItemsPerBatchPath")?)
+            }
+            None => batcher.get("MaxItemsPerBatch").and_then(Value::as_i64),
+        };
+        let max_bytes = match batcher
+            .get("MaxInputBytesPerBatchPath")
+            .and_then(Value::as_str)
+        {
+            Some(p) => as_int(&self.wait_path(
+                p,
+                effective,
+                &ctx,
+                vars,
+                sctx,
+                "MaxInputBytesPerBatchPath",
+            )?),
+            None => batcher.get("MaxInputBytesPerBatch").and_then(Value::as_i64),
+        };
+        let batch_input = match batcher.get("BatchInput") {
+            Some(b) => Some(self.template(b, effective, vars, sctx, "BatchInput")?),
+            None => None,
+        };
+        let max_items = max_items
+            .filter(|n| *n > 0)
+            .map_or(usize::MAX, |n| n as usize);
+        let max_bytes = max_bytes
+            .filter(|n| *n > 0)
+            .map_or(usize::MAX, |n| n as usize);
+        let mut out = Vec::new();
+        let mut cur: Vec<Value> = Vec::new();
+        let mut cur_bytes = 0usize;
+        for item in items {
+            let n = payload::size(&item);
+            if !cur.is_empty() && (cur.len() >= max_items || cur_bytes + n > max_bytes) {
+                out.push(std::mem::take(&mut cur));
+                cur_bytes = 0;
+            }
+            cur_bytes += n;
+            cur.push(item);
+        }
+        if !cur.is_empty() {
+            out.push(cur);
+        }
+        Ok(out
+            .into_iter()
+            .map(|b| {
+                let mut m = Map::new();
+                if let Some(bi) = &batch_input {
+                    m.insert("BatchInput".into(), bi.clone());
+                }
+                m.insert("Items".into(), Value::Array(b));
+                Value::Object(m)
+            })
+            .collect())
+    }
+}
+
+/// AWS's error-name matching for Retry and Catch.
+pub fn error_matches(name: &str, error: &str) -> bool {
+    match name {
+        // AWS (recorded): States.ALL catches a task's States.DataLimitExceeded; only States.Runtime escapes.
+        // Oversized state inputs/outputs fail with a terminal (Fatal) failure that no catcher sees.
+        "States.ALL" => error != "States.Runtime",
+        "States.TaskFailed" => !matches!(
+            error,
+            "States.Timeout"
+                | "States.Runtime"
+                | "States.DataLimitExceeded"
+                | "States.HeartbeatTimeout"
+        ),
+        n => n == error,
+    }
+}
+
+fn service_parts(resource: &str) -> (String, String) {
+    // arn:aws:states:::service:action[.pattern]
+    let parts: Vec<&str> = resource.splitn(6, ':').collect();
+    match parts.as_slice() {
+        ["arn", _, "states", _, _, rest] => {
+            // `aws-sdk:sqs:sendMessage` → (`aws-sdk:sqs`, `sendMessage`); `lambda:invoke` → (`lambda`, `invoke`)
+            let split = if rest.starts_with("aws-sdk:") {
+                rest.rsplit_once(':')
+            } else {
+                rest.split_once(':')
+            };
+            match split {
+                Some((svc, action)) => (svc.to_string(), action.to_string()),
+                None => (rest.to_string(), String::new()),
+            }
+        }
+        ["arn", _, svc, _, _, rest] => (svc.to_string(), rest.to_string()),
+        _ => ("lambda".into(), resource.to_string()),
+    }
+}
+
+fn as_int(v: &Value) -> Option<i64> {
+    match v {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+fn as_float(v: &Value) -> Option<f64> {
+    match v {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// A value as AWS prints it in messages: strings bare, anything else as JSON.
+fn plain(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// True when the path's last step is an index and the rest selects an array that is too short.
+fn index_past_end(path: &jsonpath::JsonPath, input: &Value, ctx: &Ctx, vars: &Vars<'_>) -> bool {
+    let Some((jsonpath::Segment::Child(jsonpath::Selector::Index(_)), head)) =
+        path.segments.split_last()
+    else {
+        return false;
+    };
+    let parent = path.prefix(head.len());
+    matches!(eval_root(&parent, input, ctx, vars), Some(Value::Array(_)))
+}
+
+/// Evaluate a path against its root: `$` the input, `$$` the context, `$name` a variable.
+pub(crate) fn eval_root(
+    path: &jsonpath::JsonPath,
+    input: &Value,
+    ctx: &Ctx,
+    vars: &Vars<'_>,
+) -> Option<Value> {
+    match &path.root {
+        Root::Input => path.evaluate(input),
+        Root::Context => path.evaluate(ctx.get()),
+        Root::Variable(n) => vars.get(n).and_then(|v| path.evaluate(v)),
+        Root::Current => None,
+    }
+}
+
+struct IntrinsicEnv<'x> {
+    input: &'x Value,
+    ctx: &'x Ctx,
+    vars: &'x Vars<'x>,
+    rng: &'x mut SplitMix64,
+}
+
+impl intrinsics::Env for IntrinsicEnv<'_> {
+    fn resolve(&mut self, path: &jsonpath::JsonPath) -> Option<Value> {
+        eval_root(path, self.input, self.ctx, self.vars)
+    }
+    fn next_random(&mut self) -> u64 {
+        self.rng.next_u64()
+    }
+}
+
+struct ChoiceLookup<'x> {
+    input: &'x Value,
+    ctx: &'x Ctx,
+    vars: &'x Vars<'x>,
+}
+
+impl Lookup for ChoiceLookup<'_> {
+    fn lookup(&mut self, path: &str) -> Result<Option<Value>, String> {
+        let p = jsonpath::parse(path).map_err(|e| format!("Invalid path '{path}': {e}"))?;
+        Ok(eval_root(&p, self.input, self.ctx, self.vars))
+    }
+}

@@ -1,0 +1,298 @@
+//! The simulator: runs a definition against mocks on a virtual clock, deterministically (sans-IO), producing
+//! AWS's execution history, the result and its cost. [`Execution`] can be stepped one history event at a time,
+//! run to a breakpoint (a state name) or to the end.
+
+mod choice;
+pub mod cost;
+mod engine;
+pub mod history;
+pub mod mocks;
+mod payload;
+pub mod schema;
+pub mod test_state;
+pub mod time;
+
+pub use choice::string_matches;
+pub use cost::Cost;
+pub use engine::{Failure, FailureKind, error_matches};
+pub use history::Event;
+pub use mocks::{MockResponse, MockResult, Mocks};
+
+use serde_json::{Map, Value, json};
+use std::collections::BTreeSet;
+
+/// Limits AWS enforces, configurable.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Limits {
+    /// Largest input/output/result in bytes (AWS: 256 KiB).
+    pub max_payload_bytes: usize,
+    /// Largest history (AWS: 25,000 events).
+    pub max_events: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_payload_bytes: 256 * 1024,
+            max_events: 25_000,
+        }
+    }
+}
+
+/// Standard or Express.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MachineType {
+    #[default]
+    Standard,
+    Express,
+}
+
+/// Everything injected into a run: clock, seed, names and limits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    /// Start of the execution on the virtual clock, epoch milliseconds.
+    pub start_time_ms: i64,
+    /// Seed of the random generator (UUIDs, MathRandom, jitter, task tokens).
+    pub seed: u64,
+    pub limits: Limits,
+    pub region: String,
+    pub account: String,
+    pub state_machine_name: String,
+    pub execution_name: String,
+    pub machine_type: MachineType,
+    /// A fixed context object (TestState's `context`), replacing the generated one.
+    pub context: Option<Value>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            start_time_ms: 1_735_689_600_000, // 2025-01-01T00:00:00Z
+            seed: 0,
+            limits: Limits::default(),
+            region: "us-east-1".into(),
+            account: "123456789012".into(),
+            state_machine_name: "StateMachine".into(),
+            execution_name: "execution".into(),
+            machine_type: MachineType::Standard,
+            context: None,
+        }
+    }
+}
+
+/// How an execution ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Succeeded,
+    Failed,
+    TimedOut,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Succeeded => "SUCCEEDED",
+            Status::Failed => "FAILED",
+            Status::TimedOut => "TIMED_OUT",
+        }
+    }
+}
+
+/// The result of a whole run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub status: Status,
+    pub output: Option<Value>,
+    pub error: Option<String>,
+    pub cause: Option<String>,
+    pub cost: Cost,
+    /// Things the user should know (unmocked tasks, ...).
+    pub warnings: Vec<String>,
+    pub duration_ms: u64,
+}
+
+impl Outcome {
+    /// The CLI's JSON: `{"status", "output"}` or `{"status", "error", "cause"}`.
+    pub fn to_json(&self) -> Value {
+        let mut m = Map::new();
+        m.insert("status".into(), json!(self.status.as_str()));
+        if let Some(o) = &self.output {
+            m.insert("output".into(), o.clone());
+        }
+        if self.status != Status::Succeeded {
+            if let Some(e) = &self.error {
+                m.insert("error".into(), json!(e));
+            }
+            if let Some(c) = &self.cause {
+                m.insert("cause".into(), json!(c));
+            }
+        }
+        m.insert(
+            "cost".into(),
+            serde_json::to_value(&self.cost).unwrap_or(Value::Null),
+        );
+        if !self.warnings.is_empty() {
+            m.insert("warnings".into(), json!(self.warnings));
+        }
+        Value::Object(m)
+    }
+}
+
+/// Run a definition to the end: the outcome and the full history.
+pub fn run(
+    definition: &Value,
+    input: Value,
+    mocks: &Mocks,
+    options: &Options,
+) -> (Outcome, Vec<Event>) {
+    let mut e = engine::Engine::new(options, mocks, input.clone());
+    e.jsonata_default = definition.get("QueryLanguage").and_then(Value::as_str) == Some("JSONata");
+    e.deadline = definition
+        .get("TimeoutSeconds")
+        .and_then(Value::as_u64)
+        .map(|s| {
+            options
+                .start_time_ms
+                .saturating_add((s as i64).saturating_mul(1000))
+        });
+    let started = e.emit(
+        "ExecutionStarted",
+        json!({
+            "input": payload::text(&input),
+            "inputDetails": {"truncated": false},
+            "roleArn": format!("arn:aws:iam::{}:role/StatewrightSimulator", options.account),
+            "stateMachineArn": e.state_machine_arn(),
+        }),
+    );
+    let result = match started {
+        Err(f) => Err(f),
+        Ok(_) if payload::size(&input) > options.limits.max_payload_bytes => Err(Failure {
+            error: Some("States.DataLimitExceeded".into()),
+            cause: Some(
+                "The execution input exceeds the maximum number of bytes service limit.".into(),
+            ),
+            kind: FailureKind::Fatal,
+        }),
+        Ok(_) => {
+            let mut vars = engine::Vars::root(Map::new());
+            e.run_machine(definition, input, &mut vars, 0)
+        }
+    };
+    let (status, output, error, cause) = match result {
+        Ok(out) => {
+            let _ = e.emit(
+                "ExecutionSucceeded",
+                json!({"output": payload::text(&out), "outputDetails": {"truncated": false}}),
+            );
+            (Status::Succeeded, Some(out), None, None)
+        }
+        Err(f) => {
+            let mut d = Map::new();
+            if let Some(x) = &f.error {
+                d.insert("error".into(), json!(x));
+            }
+            if let Some(x) = &f.cause {
+                d.insert("cause".into(), json!(x));
+            }
+            let (status, kind) = if f.kind == FailureKind::ExecutionTimedOut {
+                (Status::TimedOut, "ExecutionTimedOut")
+            } else {
+                (Status::Failed, "ExecutionFailed")
+            };
+            // The last event is written even past the event limit so the history always ends.
+            let id = e.events.len() as u64 + 1;
+            e.events.push(Event {
+                id,
+                previous_event_id: id - 1,
+                timestamp_ms: e.now,
+                kind: kind.into(),
+                details_key: history::details_key(kind),
+                details: Value::Object(d),
+                note: None,
+            });
+            (status, None, f.error, f.cause)
+        }
+    };
+    let duration_ms = u64::try_from(e.now.saturating_sub(options.start_time_ms)).unwrap_or(0);
+    let outcome = Outcome {
+        status,
+        output,
+        error,
+        cause,
+        cost: cost::estimate(e.transitions, duration_ms, e.peak_payload),
+        warnings: e.warnings,
+        duration_ms,
+    };
+    (outcome, e.events)
+}
+
+/// A run that can be stepped: the debugger's view. The run is computed up front (it is deterministic and has no
+/// outside inputs), then revealed one history event at a time.
+#[derive(Debug, Clone)]
+pub struct Execution {
+    events: Vec<Event>,
+    outcome: Outcome,
+    cursor: usize,
+    breakpoints: BTreeSet<String>,
+}
+
+impl Execution {
+    pub fn new(definition: &Value, input: Value, mocks: &Mocks, options: &Options) -> Execution {
+        let (outcome, events) = run(definition, input, mocks, options);
+        Execution {
+            events,
+            outcome,
+            cursor: 0,
+            breakpoints: BTreeSet::new(),
+        }
+    }
+
+    /// Pause whenever the named state is entered.
+    pub fn add_breakpoint(&mut self, state: &str) {
+        self.breakpoints.insert(state.to_string());
+    }
+
+    pub fn remove_breakpoint(&mut self, state: &str) {
+        self.breakpoints.remove(state);
+    }
+
+    /// Reveal the next history event; `None` at the end.
+    pub fn step(&mut self) -> Option<&Event> {
+        let e = self.events.get(self.cursor)?;
+        self.cursor += 1;
+        Some(e)
+    }
+
+    /// Step until a breakpoint state is entered (that event is revealed) or the run ends.
+    pub fn continue_to_breakpoint(&mut self) -> Option<&Event> {
+        while let Some(e) = self.events.get(self.cursor) {
+            self.cursor += 1;
+            if e.kind.ends_with("StateEntered")
+                && e.state_name().is_some_and(|n| self.breakpoints.contains(n))
+            {
+                return self.events.get(self.cursor - 1);
+            }
+        }
+        None
+    }
+
+    /// Reveal everything and return the outcome.
+    pub fn run_to_end(&mut self) -> &Outcome {
+        self.cursor = self.events.len();
+        &self.outcome
+    }
+
+    /// The events revealed so far.
+    pub fn history(&self) -> &[Event] {
+        self.events.get(..self.cursor).unwrap_or(&[])
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.cursor >= self.events.len()
+    }
+
+    /// The outcome, once every event has been revealed.
+    pub fn outcome(&self) -> Option<&Outcome> {
+        self.is_finished().then_some(&self.outcome)
+    }
+}

@@ -1,0 +1,139 @@
+//! Payload helpers: JSON text as AWS writes it in histories, payload sizes, ResultPath merging, Jayway's
+//! messages for missing paths, and CSV items for ItemReader.
+
+use crate::jsonpath::{JsonPath, Segment, Selector, set_at};
+use serde_json::{Map, Value};
+
+/// Compact JSON text (AWS stores inputs and outputs as strings).
+pub fn text(v: &Value) -> String {
+    serde_json::to_string(v).unwrap_or_default()
+}
+
+/// Size in bytes of the UTF-8 JSON text.
+pub fn size(v: &Value) -> usize {
+    text(v).len()
+}
+
+/// ResultPath: put `result` at `path` inside `target` (a copy of the state's raw input).
+pub fn set_result(target: &mut Value, path: &JsonPath, result: Value) -> Result<(), String> {
+    set_at(target, path, result)
+}
+
+/// Jayway's message for a definite path that selects nothing: `No results for path: $['a']` when only the
+/// last step is missing, `Missing property in path $['a']` when an earlier step is.
+pub fn missing_message(path: &JsonPath, root: &Value) -> String {
+    let mut cur = root;
+    for (i, seg) in path.segments.iter().enumerate() {
+        let next = match seg {
+            Segment::Child(Selector::Name(n)) => cur.get(n.as_str()),
+            Segment::Child(Selector::Index(k)) => cur.as_array().and_then(|a| {
+                let len = a.len() as i64;
+                let j = if *k < 0 { len + k } else { *k };
+                usize::try_from(j).ok().and_then(|j| a.get(j))
+            }),
+            _ => return format!("No results for path: {}", path.normalized()),
+        };
+        match next {
+            Some(v) => cur = v,
+            None => {
+                if i + 1 == path.segments.len() {
+                    return format!("No results for path: {}", path.normalized());
+                }
+                return format!(
+                    "Missing property in path {}",
+                    path.prefix(i + 1).normalized()
+                );
+            }
+        }
+    }
+    format!("No results for path: {}", path.normalized())
+}
+
+/// Parse CSV text into objects keyed by the header (first row, or `given` headers).
+pub fn csv_items(text: &str, header_first: bool, given: Option<Vec<String>>) -> Vec<Value> {
+    let mut rows = parse_csv(text).into_iter();
+    let headers = if header_first {
+        rows.next().unwrap_or_default()
+    } else {
+        given.unwrap_or_default()
+    };
+    rows.map(|row| {
+        let mut m = Map::new();
+        for (i, cell) in row.into_iter().enumerate() {
+            let key = headers.get(i).cloned().unwrap_or_else(|| format!("{i}"));
+            m.insert(key, Value::String(cell));
+        }
+        Value::Object(m)
+    })
+    .collect()
+}
+
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut cell = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if quoted {
+            if c == '"' {
+                if chars.peek() == Some(&'"') {
+                    chars.next();
+                    cell.push('"');
+                } else {
+                    quoted = false;
+                }
+            } else {
+                cell.push(c);
+            }
+            continue;
+        }
+        match c {
+            '"' => quoted = true,
+            ',' => row.push(std::mem::take(&mut cell)),
+            '\r' => {}
+            '\n' => {
+                row.push(std::mem::take(&mut cell));
+                rows.push(std::mem::take(&mut row));
+            }
+            c => cell.push(c),
+        }
+    }
+    if !cell.is_empty() || !row.is_empty() {
+        row.push(cell);
+        rows.push(row);
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jsonpath::parse;
+    use serde_json::json;
+
+    #[test]
+    fn missing_messages_follow_jayway() {
+        let doc = json!({"a": {}});
+        assert_eq!(
+            missing_message(&parse("$.NoSuch").unwrap(), &doc),
+            "No results for path: $['NoSuch']"
+        );
+        assert_eq!(
+            missing_message(&parse("$.no.such.path").unwrap(), &doc),
+            "Missing property in path $['no']"
+        );
+    }
+
+    #[test]
+    fn csv_with_quotes() {
+        let items = csv_items("a,b\n1,\"x,y\"\n2,\"say \"\"hi\"\"\"\n", true, None);
+        assert_eq!(
+            items,
+            vec![
+                json!({"a": "1", "b": "x,y"}),
+                json!({"a": "2", "b": "say \"hi\""})
+            ]
+        );
+    }
+}

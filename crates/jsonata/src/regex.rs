@@ -1,0 +1,140 @@
+//! JavaScript regular expressions on the `regex` crate: syntax translation and matching.
+//! Not supported (reported as an error when compiled): lookaround and backreferences.
+
+use crate::Error;
+
+/// A compiled JSONata regex literal.
+#[derive(Debug)]
+pub struct JsRegex {
+    pub source: String,
+    pub re: regex::Regex,
+}
+
+/// One match: byte offsets and the capture groups (`None` = not participating).
+#[derive(Debug, Clone)]
+pub struct RegexMatch {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    pub groups: Vec<Option<String>>,
+}
+
+/// Translate JS regex syntax to the `regex` crate's.
+fn translate(src: &str) -> String {
+    let chars: Vec<char> = src.chars().collect();
+    let mut out = String::with_capacity(src.len() + 8);
+    let mut i = 0;
+    let mut in_class = false;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\\' {
+            let Some(&n) = chars.get(i + 1) else {
+                out.push_str("\\\\");
+                break;
+            };
+            i += 2;
+            match n {
+                'd' => out.push_str(if in_class { "0-9" } else { "[0-9]" }),
+                'D' => out.push_str("[^0-9]"),
+                'w' => out.push_str(if in_class {
+                    "0-9A-Za-z_"
+                } else {
+                    "[0-9A-Za-z_]"
+                }),
+                'W' => out.push_str("[^0-9A-Za-z_]"),
+                'u' => {
+                    let hex: String = chars.iter().skip(i).take(4).collect();
+                    if hex.len() == 4 && hex.chars().all(|h| h.is_ascii_hexdigit()) {
+                        out.push_str(&format!("\\x{{{hex}}}"));
+                        i += 4;
+                    } else {
+                        out.push('u');
+                    }
+                }
+                'c' | 'k' => {
+                    out.push('\\');
+                    out.push(n);
+                }
+                c if c.is_ascii_alphanumeric() => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                c if c.is_ascii() => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                c => out.push(c),
+            }
+            continue;
+        }
+        if in_class {
+            if c == ']' {
+                in_class = false;
+            } else if c == '[' {
+                out.push('\\');
+            }
+            out.push(c);
+        } else {
+            if c == '[' {
+                in_class = true;
+                out.push(c);
+                if chars.get(i + 1) == Some(&'^') {
+                    out.push('^');
+                    i += 1;
+                }
+                if chars.get(i + 1) == Some(&']') {
+                    out.push_str("\\]");
+                    i += 1;
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+impl JsRegex {
+    /// Compile a pattern with JS flags (`i`, `m`).
+    pub fn new(pattern: &str, flags: &str) -> Result<JsRegex, crate::EvalError> {
+        let translated = translate(pattern);
+        let re = regex::RegexBuilder::new(&translated)
+            .case_insensitive(flags.contains('i'))
+            .multi_line(flags.contains('m'))
+            .build()
+            .map_err(|e| {
+                Error::new("S0303").value_str(&format!(
+                    "/{pattern}/: {}",
+                    e.to_string().lines().last().unwrap_or("")
+                ))
+            })?;
+        Ok(JsRegex {
+            source: pattern.to_string(),
+            re,
+        })
+    }
+
+    /// The first match at or after byte offset `from`.
+    pub fn exec(&self, text: &str, from: usize) -> Option<RegexMatch> {
+        if from > text.len() || !text.is_char_boundary(from) {
+            return None;
+        }
+        let caps = self.re.captures_at(text, from)?;
+        let m = caps.get(0)?;
+        let groups = (1..caps.len())
+            .map(|i| caps.get(i).map(|g| g.as_str().to_string()))
+            .collect();
+        Some(RegexMatch {
+            start: m.start(),
+            end: m.end(),
+            text: m.as_str().to_string(),
+            groups,
+        })
+    }
+}
+
+/// Number of UTF-16 code units in `s` (JavaScript string index).
+pub fn utf16_len(s: &str) -> usize {
+    s.chars().map(char::len_utf16).sum()
+}

@@ -1,0 +1,304 @@
+//! Canvas geometry without a DOM: the pan/zoom viewport (screen ↔ world transforms, zoom about a point,
+//! fit to view) and hit testing of laid-out states (which state is under a point, which lie in a box).
+
+use crate::layout::{Layout, NodeBox};
+use serde::{Deserialize, Serialize};
+
+/// Smallest and largest zoom factors the viewport allows.
+pub const MIN_ZOOM: f64 = 0.05;
+pub const MAX_ZOOM: f64 = 4.0;
+
+/// A point in screen (CSS pixel) or world (layout) units.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Point {
+    pub x: f64,
+    pub y: f64,
+}
+
+impl Point {
+    pub fn new(x: f64, y: f64) -> Point {
+        Point { x, y }
+    }
+}
+
+/// An axis-aligned rectangle: top-left corner and size (never negative).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Rect {
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+}
+
+impl Rect {
+    pub fn new(x: f64, y: f64, w: f64, h: f64) -> Rect {
+        Rect { x, y, w, h }
+    }
+
+    /// The rectangle spanned by two corners in any order (a rubber-band selection).
+    pub fn from_corners(a: Point, b: Point) -> Rect {
+        Rect {
+            x: a.x.min(b.x),
+            y: a.y.min(b.y),
+            w: (a.x - b.x).abs(),
+            h: (a.y - b.y).abs(),
+        }
+    }
+
+    pub fn of_node(n: &NodeBox) -> Rect {
+        Rect::new(n.x, n.y, n.w, n.h)
+    }
+
+    pub fn contains(&self, p: Point) -> bool {
+        p.x >= self.x && p.x <= self.x + self.w && p.y >= self.y && p.y <= self.y + self.h
+    }
+
+    pub fn contains_rect(&self, r: &Rect) -> bool {
+        r.x >= self.x
+            && r.y >= self.y
+            && r.x + r.w <= self.x + self.w
+            && r.y + r.h <= self.y + self.h
+    }
+
+    pub fn intersects(&self, r: &Rect) -> bool {
+        r.x < self.x + self.w && self.x < r.x + r.w && r.y < self.y + self.h && self.y < r.y + r.h
+    }
+
+    pub fn center(&self) -> Point {
+        Point::new(self.x + self.w / 2.0, self.y + self.h / 2.0)
+    }
+}
+
+/// The pan/zoom state of the canvas: `screen = world * zoom + (x, y)`, i.e. the SVG transform
+/// `translate(x, y) scale(zoom)` on the world group. Not document history.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Viewport {
+    pub x: f64,
+    pub y: f64,
+    pub zoom: f64,
+}
+
+impl Default for Viewport {
+    fn default() -> Self {
+        Viewport {
+            x: 0.0,
+            y: 0.0,
+            zoom: 1.0,
+        }
+    }
+}
+
+fn clamp_zoom(z: f64) -> f64 {
+    if z.is_finite() {
+        z.clamp(MIN_ZOOM, MAX_ZOOM)
+    } else {
+        1.0
+    }
+}
+
+impl Viewport {
+    pub fn to_screen(&self, world: Point) -> Point {
+        Point::new(world.x * self.zoom + self.x, world.y * self.zoom + self.y)
+    }
+
+    pub fn to_world(&self, screen: Point) -> Point {
+        let z = clamp_zoom(self.zoom);
+        Point::new((screen.x - self.x) / z, (screen.y - self.y) / z)
+    }
+
+    /// The SVG `transform` attribute for the world group.
+    pub fn transform(&self) -> String {
+        format!("translate({} {}) scale({})", self.x, self.y, self.zoom)
+    }
+
+    /// Moves the view by a screen-space delta (a drag of the background).
+    pub fn pan(&self, dx: f64, dy: f64) -> Viewport {
+        if !(dx.is_finite() && dy.is_finite()) {
+            return *self;
+        }
+        Viewport {
+            x: self.x + dx,
+            y: self.y + dy,
+            zoom: self.zoom,
+        }
+    }
+
+    /// Multiplies the zoom by `factor`, keeping the world point under `screen` fixed (wheel/pinch zoom).
+    pub fn zoom_at(&self, screen: Point, factor: f64) -> Viewport {
+        if !(factor.is_finite() && factor > 0.0 && screen.x.is_finite() && screen.y.is_finite()) {
+            return *self;
+        }
+        let world = self.to_world(screen);
+        let zoom = clamp_zoom(self.zoom * factor);
+        Viewport {
+            x: screen.x - world.x * zoom,
+            y: screen.y - world.y * zoom,
+            zoom,
+        }
+    }
+
+    /// The viewport showing `bounds` centred in a `screen_w` × `screen_h` canvas with `padding` pixels
+    /// around it; never zooms in beyond 1 (a tiny workflow stays at natural size).
+    pub fn fit(bounds: Rect, screen_w: f64, screen_h: f64, padding: f64) -> Viewport {
+        let avail_w = (screen_w - 2.0 * padding).max(1.0);
+        let avail_h = (screen_h - 2.0 * padding).max(1.0);
+        let zoom = if bounds.w > 0.0 && bounds.h > 0.0 {
+            clamp_zoom((avail_w / bounds.w).min(avail_h / bounds.h).min(1.0))
+        } else {
+            1.0
+        };
+        let c = bounds.center();
+        let v = Viewport {
+            x: screen_w / 2.0 - c.x * zoom,
+            y: screen_h / 2.0 - c.y * zoom,
+            zoom,
+        };
+        if v.x.is_finite() && v.y.is_finite() {
+            v
+        } else {
+            Viewport::default()
+        }
+    }
+
+    /// The world rectangle visible in a `screen_w` × `screen_h` canvas (for culling).
+    pub fn visible_world(&self, screen_w: f64, screen_h: f64) -> Rect {
+        let a = self.to_world(Point::new(0.0, 0.0));
+        let b = self.to_world(Point::new(screen_w, screen_h));
+        Rect::from_corners(a, b)
+    }
+}
+
+impl Layout {
+    /// The bounding box of the whole drawing.
+    pub fn bounds(&self) -> Rect {
+        Rect::new(0.0, 0.0, self.width, self.height)
+    }
+
+    /// The innermost state at a world point: a state inside a container wins over the container.
+    pub fn node_at(&self, p: Point) -> Option<&NodeBox> {
+        self.nodes
+            .iter()
+            .filter(|n| Rect::of_node(n).contains(p))
+            .max_by_key(|n| (n.depth, usize::MAX - n.index))
+    }
+
+    /// The states entirely inside a world rectangle (rubber-band selection), in layout order.
+    pub fn nodes_in(&self, r: Rect) -> Vec<&NodeBox> {
+        self.nodes
+            .iter()
+            .filter(|n| r.contains_rect(&Rect::of_node(n)))
+            .collect()
+    }
+
+    /// The states touching a world rectangle (for culling what to draw).
+    pub fn nodes_touching(&self, r: Rect) -> Vec<&NodeBox> {
+        self.nodes
+            .iter()
+            .filter(|n| r.intersects(&Rect::of_node(n)))
+            .collect()
+    }
+
+    /// The box of the state with this name (the first one when nested scopes reuse a name).
+    pub fn node_named(&self, name: &str) -> Option<&NodeBox> {
+        self.nodes.iter().find(|n| n.name == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{FlowGraph, layout};
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn close(a: Point, b: Point) -> bool {
+        (a.x - b.x).abs() < 1e-6 * (1.0 + a.x.abs()) && (a.y - b.y).abs() < 1e-6 * (1.0 + a.y.abs())
+    }
+
+    proptest! {
+        #[test]
+        fn screen_world_round_trip(x in -1e4f64..1e4, y in -1e4f64..1e4, zoom in MIN_ZOOM..MAX_ZOOM,
+                                   px in -1e4f64..1e4, py in -1e4f64..1e4) {
+            let v = Viewport { x, y, zoom };
+            let p = Point::new(px, py);
+            prop_assert!(close(v.to_world(v.to_screen(p)), p));
+            prop_assert!(close(v.to_screen(v.to_world(p)), p));
+        }
+
+        #[test]
+        fn zoom_keeps_the_point_under_the_cursor(x in -1e3f64..1e3, y in -1e3f64..1e3, zoom in 0.1f64..3.0,
+                                                 sx in 0.0f64..2000.0, sy in 0.0f64..2000.0, f in 0.2f64..5.0) {
+            let v = Viewport { x, y, zoom };
+            let s = Point::new(sx, sy);
+            let before = v.to_world(s);
+            let after = v.zoom_at(s, f);
+            prop_assert!(after.zoom >= MIN_ZOOM && after.zoom <= MAX_ZOOM);
+            prop_assert!(close(after.to_world(s), before));
+        }
+    }
+
+    #[test]
+    fn fit_centres_and_scales_down_only() {
+        let v = Viewport::fit(Rect::new(0.0, 0.0, 2000.0, 1000.0), 1000.0, 800.0, 0.0);
+        assert_eq!(v.zoom, 0.5);
+        assert_eq!(
+            v.to_screen(Point::new(1000.0, 500.0)),
+            Point::new(500.0, 400.0)
+        );
+        let small = Viewport::fit(Rect::new(10.0, 10.0, 100.0, 50.0), 1000.0, 800.0, 20.0);
+        assert_eq!(small.zoom, 1.0);
+        assert_eq!(
+            small.to_screen(Point::new(60.0, 35.0)),
+            Point::new(500.0, 400.0)
+        );
+        let degenerate = Viewport::fit(Rect::new(f64::NAN, 0.0, 0.0, 0.0), 0.0, 0.0, 50.0);
+        assert!(degenerate.x.is_finite() && degenerate.zoom == 1.0);
+        let visible = small.visible_world(1000.0, 800.0);
+        assert!(visible.contains_rect(&Rect::new(10.0, 10.0, 100.0, 50.0)));
+    }
+
+    #[test]
+    fn bad_numbers_leave_the_viewport_alone() {
+        let v = Viewport::default();
+        assert_eq!(v.zoom_at(Point::new(1.0, 1.0), f64::NAN), v);
+        assert_eq!(v.zoom_at(Point::new(1.0, 1.0), -2.0), v);
+        assert_eq!(v.pan(f64::INFINITY, 0.0), v);
+        assert_eq!(v.zoom_at(Point::new(0.0, 0.0), 1e9).zoom, MAX_ZOOM);
+        assert_eq!(v.transform(), "translate(0 0) scale(1)");
+    }
+
+    #[test]
+    fn hit_testing_prefers_the_innermost_state() {
+        let def = json!({"StartAt":"P","States":{"P":{"Type":"Parallel","Next":"After","Branches":[
+            {"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}},
+            {"StartAt":"B","States":{"B":{"Type":"Pass","End":true}}}]},"After":{"Type":"Succeed"}}});
+        let l = layout(&FlowGraph::from_definition(&def));
+        let a = l.node_named("A").unwrap();
+        let p = l.node_named("P").unwrap();
+        let hit = |x: f64, y: f64| l.node_at(Point::new(x, y)).map(|n| n.name.as_str());
+        assert_eq!(hit(a.x + 5.0, a.y + 5.0), Some("A"));
+        assert_eq!(hit(p.x + 2.0, p.y + 2.0), Some("P"));
+        assert_eq!(hit(-5.0, -5.0), None);
+        let all: Vec<_> = l
+            .nodes_in(l.bounds())
+            .iter()
+            .map(|n| n.name.as_str())
+            .collect();
+        assert_eq!(all, ["P", "After", "A", "B"]);
+        let only_a: Vec<_> = l
+            .nodes_in(Rect::from_corners(
+                Point::new(a.x + a.w + 1.0, a.y + a.h + 1.0),
+                Point::new(a.x - 1.0, a.y - 1.0),
+            ))
+            .iter()
+            .map(|n| n.name.as_str())
+            .collect();
+        assert_eq!(only_a, ["A"]);
+        assert_eq!(
+            l.nodes_touching(Rect::new(a.x + 1.0, a.y + 1.0, 1.0, 1.0))
+                .len(),
+            2,
+            "A and its container"
+        );
+    }
+}
