@@ -6,8 +6,8 @@
 pub mod diagnostic;
 pub mod intrinsics;
 pub mod jsonpath;
-pub mod simulate;
 pub mod lints;
+pub mod simulate;
 pub mod syntax;
 pub mod validate;
 
