@@ -2,9 +2,10 @@
 //! names unique across the whole definition (nested branches and processors included).
 
 use super::{Ctx, index, key};
+use super::{FastMap as HashMap, FastSet as HashSet};
 use crate::Severity;
 use crate::syntax::{Member, Node, PathSeg, aws_location};
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
 
 /// Every state name seen so far in the definition.
 #[derive(Default)]
@@ -109,7 +110,7 @@ pub fn check_transitions(ctx: &mut Ctx, machine: &Node, path: &[PathSeg], top: b
             node,
         );
     }
-    let mut adjacency: HashMap<&str, Vec<&str>> = HashMap::new();
+    let mut adjacency: HashMap<&str, Vec<&str>> = HashMap::default();
     for m in states.members() {
         let mut targets = Vec::new();
         for e in edges(&m.value) {
@@ -142,7 +143,7 @@ pub fn check_transitions(ctx: &mut Ctx, machine: &Node, path: &[PathSeg], top: b
         return;
     }
     let Some((_, start_name)) = start else { return };
-    let mut reached: HashSet<&str> = HashSet::new();
+    let mut reached: HashSet<&str> = HashSet::default();
     let mut queue = VecDeque::new();
     if by_name.contains_key(start_name) {
         reached.insert(start_name);
@@ -155,7 +156,7 @@ pub fn check_transitions(ctx: &mut Ctx, machine: &Node, path: &[PathSeg], top: b
             }
         }
     }
-    let mut reported: HashSet<&str> = HashSet::new();
+    let mut reported: HashSet<&str> = HashSet::default();
     for m in states.members() {
         if !reached.contains(m.key.as_str()) && reported.insert(m.key.as_str()) {
             ctx.report(

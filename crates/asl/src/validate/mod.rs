@@ -276,6 +276,33 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// FNV-1a: a fast hasher for the small string keys of the graph checks (no DoS concern here:
+/// the worst case is a slower validation of the user's own text).
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
+pub(crate) type FastSet<K> = std::collections::HashSet<K, std::hash::BuildHasherDefault<Fnv>>;
+
 /// `path` extended by one key.
 pub(crate) fn key(path: &[PathSeg], k: &str) -> Vec<PathSeg> {
     let mut p = Vec::with_capacity(path.len() + 1);
