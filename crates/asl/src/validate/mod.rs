@@ -4,6 +4,19 @@
 //! rules (one module per rule family below) and Statewright's own lints ([`crate::lints`]).
 //! Codes, messages and locations are AWS's: locations are AWS's strings (`/States/A/Choices[0]/Next`),
 //! spans point into the user's text.
+//!
+//! | module | what it checks | codes |
+//! | --- | --- | --- |
+//! | [`crate::syntax`] | JSON/YAML well-formedness, duplicate keys (Jackson's messages) | INVALID_JSON_DESCRIPTION |
+//! | `state` | required/unsupported fields per state type and query language, value types and ranges, Next/End, QueryLanguage resolution, mixing and downgrade, Wait, Fail, Credentials, Assign, state names, nesting | SCHEMA_VALIDATION_FAILED, INVALID_STATE_NAME, TOO_DEEPLY_NESTED |
+//! | `fields` | the field table: which fields each state type takes in JSONPath and JSONata | — |
+//! | `graph` | transition targets, reachability, a terminal state, unique state names | MISSING_TRANSITION_TARGET, MISSING_END_STATE, DUPLICATE_STATE_NAME |
+//! | `paths` | JSONPath and reference paths, payload templates (`.$`), intrinsic calls, static Pass results | SCHEMA_VALIDATION_FAILED, NO_DOLLAR, NO_PATH, PASS_RESULT_IS_STATIC |
+//! | `choice` | Choice rules, operators and operand types, And/Or/Not, JSONata Condition | SCHEMA_VALIDATION_FAILED |
+//! | `retry` | Retry and Catch fields and ranges, `States.ALL` alone and last | SCHEMA_VALIDATION_FAILED |
+//! | `map` | Map processor, ProcessorConfig, items, concurrency, tolerated failures, Label, ItemReader, ItemBatcher, ResultWriter | SCHEMA_VALIDATION_FAILED |
+//! | `resource` | Task Resource ARNs, integrations an EXPRESS machine refuses | SCHEMA_VALIDATION_FAILED |
+//! | `jsonata` | `{% %}` expressions: syntax (the jsonata crate's parser), `$$`, `$states.errorOutput` | INVALID_JSONATA_EXPRESSION, UNSUPPORTED_JSONATA_EXPRESSION |
 
 mod choice;
 mod fields;
