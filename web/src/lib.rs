@@ -9,7 +9,8 @@ use leptos::prelude::*;
 #[component]
 pub fn App() -> impl IntoView {
     let text = RwSignal::new(sample::SAMPLE.to_string());
-    let analysis = Memo::new(move |_| text.with(|t| asl::analyze(t)));
+    // `Analysis` has no `PartialEq`: every new text yields a new analysis.
+    let analysis = Memo::new_with_compare(move |_| text.with(|t| asl::analyze(t)), |_, _| true);
     // The last well-formed definition stays drawn while the text is broken.
     let last_good = Memo::new(move |prev: Option<&Option<serde_json::Value>>| {
         analysis

@@ -178,7 +178,12 @@ fn wasm_tests() -> Result<(), String> {
 }
 
 fn e2e_tests() -> Result<(), String> {
-    build_release()?;
+    // STATEWRIGHT_E2E_DEV=1 tests a debug build: minutes faster while iterating on the app.
+    if std::env::var_os("STATEWRIGHT_E2E_DEV").is_some() {
+        run(Command::new("trunk").args(["build", "--offline"]))?;
+    } else {
+        build_release()?;
+    }
     let server = serve_static::start(&root().join("dist"))?;
     let url = format!("http://{}", server.addr);
     println!("xtask: serving dist/ on {url}");

@@ -563,3 +563,23 @@ fn item_reader_rules() {
         Some("CSV headers cannot contain duplicates.")
     );
 }
+
+#[test]
+fn payloads_cannot_nest_without_bound() {
+    // A loop that wraps its input one level deeper each time stops at the nesting limit instead of
+    // exhausting the stack.
+    let def = json!({"StartAt": "Wrap", "States": {"Wrap": {"Type": "Pass", "Parameters": {"inner.$": "$"}, "Next": "Wrap"}}});
+    let (out, _) = run(def, json!({}), &Mocks::default());
+    assert_eq!(out.error.as_deref(), Some("States.DataLimitExceeded"));
+}
+
+#[test]
+fn deeply_nested_inputs_are_refused() {
+    let mut input = json!(1);
+    for _ in 0..5000 {
+        input = Value::Array(vec![input]);
+    }
+    let def = json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}});
+    let (out, _) = run(def, input, &Mocks::default());
+    assert_eq!(out.error.as_deref(), Some("States.DataLimitExceeded"));
+}

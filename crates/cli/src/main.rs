@@ -1,9 +1,9 @@
 //! The `statewright` command line: dispatches to one module per subcommand.
 
 mod input;
+mod jsonata;
 mod run;
 mod test_state;
-mod jsonata;
 mod validate;
 
 use std::process::ExitCode;
@@ -13,7 +13,7 @@ const USAGE: &str = "usage: statewright <command> [options]
 commands:
   validate [--format text|json] FILE...   check definitions with AWS's rules (- reads stdin)
   run DEFINITION [--input FILE|-] [--input-json TEXT] [--mock-config FILE [--state-machine NAME] [--test-case NAME]]
-      [--start-time RFC3339] [--seed N] [--history] [--format json|text]   simulate an execution offline
+      [--start-time RFC3339] [--seed N] [--history] [--cost] [--format json|text]   simulate an execution offline
   test-state REQUEST                       answer a TestState API request body (- reads stdin)
   jsonata EXPR [--input FILE|-] [--bindings FILE]   evaluate a JSONata expression
 ";

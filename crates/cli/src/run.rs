@@ -4,7 +4,7 @@ use crate::input::read_text;
 use asl::simulate::{self, Mocks, Options, time};
 use serde_json::{Map, Value, json};
 
-const USAGE: &str = "usage: statewright run DEFINITION [--input FILE|-] [--input-json TEXT] [--mock-config FILE [--state-machine NAME] [--test-case NAME]] [--start-time RFC3339] [--seed N] [--history] [--format json|text]";
+const USAGE: &str = "usage: statewright run DEFINITION [--input FILE|-] [--input-json TEXT] [--mock-config FILE [--state-machine NAME] [--test-case NAME]] [--start-time RFC3339] [--seed N] [--history] [--cost] [--format json|text]";
 
 struct Args {
     definition: String,
@@ -16,6 +16,7 @@ struct Args {
     start_time: Option<String>,
     seed: u64,
     history: bool,
+    cost: bool,
     format: String,
 }
 
@@ -30,6 +31,7 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
         start_time: None,
         seed: 0,
         history: false,
+        cost: false,
         format: "json".into(),
     };
     let mut positional = Vec::new();
@@ -59,6 +61,7 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
                     .map_err(|_| format!("--seed takes a non-negative integer, got {v:?}"))?;
             }
             "--history" => out.history = true,
+            "--cost" => out.cost = true,
             "--format" => {
                 let v = value("--format")?;
                 if v != "json" && v != "text" {
@@ -265,10 +268,12 @@ pub fn main(args: &[String]) -> u8 {
                 m.insert("cause".into(), json!(outcome.cause));
             }
         }
-        m.insert(
-            "cost".into(),
-            serde_json::to_value(&outcome.cost).unwrap_or(Value::Null),
-        );
+        if a.cost {
+            m.insert(
+                "cost".into(),
+                serde_json::to_value(&outcome.cost).unwrap_or(Value::Null),
+            );
+        }
         if a.history {
             m.insert(
                 "history".into(),

@@ -62,6 +62,7 @@ fn run_prints_status_output_cost_and_history() {
             "--test-case",
             "Big",
             "--history",
+            "--cost",
             "--start-time",
             "2025-06-01T00:00:00Z",
         ],
@@ -93,6 +94,15 @@ fn run_prints_status_output_cost_and_history() {
         "",
     );
     assert_eq!(code, 1);
+    let keys: Vec<&String> = out
+        .as_object()
+        .map(|o| o.keys().collect())
+        .unwrap_or_default();
+    assert_eq!(
+        keys,
+        ["status", "error", "cause"],
+        "exactly the fixed interface's fields"
+    );
     assert_eq!(
         (
             out["status"].clone(),

@@ -102,6 +102,47 @@ impl FlowGraph {
         (0..self.nodes.len()).find(|&i| self.nodes[i].name == name && self.scope_of(i) == scope)
     }
 
+    /// The innermost existing state a JSON Pointer (a diagnostic's location such as
+    /// `/States/Fan out/Branches/1/States/Notify/Parameters`) lies in, if any.
+    pub fn node_at_pointer(&self, pointer: &str) -> Option<usize> {
+        let tokens: Vec<String> = pointer
+            .split('/')
+            .skip(1)
+            .map(|t| t.replace("~1", "/").replace("~0", "~"))
+            .collect();
+        let mut parent: Option<usize> = None;
+        let mut branch = 0;
+        let mut found = None;
+        let mut i = 0;
+        while i + 1 < tokens.len() && tokens[i] == "States" {
+            let name = &tokens[i + 1];
+            let Some(node) = (0..self.nodes.len()).find(|&n| {
+                let s = &self.nodes[n];
+                s.parent == parent && s.branch == branch && s.name == *name
+            }) else {
+                break;
+            };
+            found = Some(node);
+            i += 2;
+            match tokens.get(i).map(String::as_str) {
+                Some("Branches") => {
+                    let Some(b) = tokens.get(i + 1).and_then(|b| b.parse().ok()) else {
+                        break;
+                    };
+                    branch = b;
+                    i += 2;
+                }
+                Some("ItemProcessor" | "Iterator") => {
+                    branch = 0;
+                    i += 1;
+                }
+                _ => break,
+            }
+            parent = Some(node);
+        }
+        found
+    }
+
     fn add_scope(&mut self, machine: &Value, parent: Option<usize>, branch: usize, depth: usize) {
         if depth > MAX_DEPTH {
             return;
@@ -220,4 +261,67 @@ fn rule_label(rule: &Value, index: usize) -> String {
         }
     }
     format!("Rule #{}", index + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn pointers_map_to_the_innermost_state() {
+        let def = json!({"StartAt": "P/1", "States": {
+            "P/1": {"Type": "Parallel", "End": true, "Branches": [
+                {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}},
+                {"StartAt": "M", "States": {"M": {"Type": "Map", "End": true, "ItemProcessor":
+                    {"StartAt": "In", "States": {"In": {"Type": "Pass", "End": true}}}}}}]}}});
+        let g = FlowGraph::from_definition(&def);
+        let name = |p: &str| g.node_at_pointer(p).map(|i| g.nodes[i].name.as_str());
+        for (pointer, expected) in [
+            ("/States/P~11", Some("P/1")),
+            ("/States/P~11/Branches", Some("P/1")),
+            ("/States/P~11/Branches/0/States/A/Next", Some("A")),
+            (
+                "/States/P~11/Branches/1/States/M/ItemProcessor/States/In",
+                Some("In"),
+            ),
+            ("/States/P~11/Branches/1/States/M/MaxConcurrency", Some("M")),
+            ("/States/P~11/Branches/0/States/In", Some("P/1")),
+            ("/States/P~11/Branches/x/States/A", Some("P/1")),
+            ("/StartAt", None),
+            ("", None),
+            ("/States/Nope", None),
+        ] {
+            assert_eq!(name(pointer), expected, "{pointer}");
+        }
+        let nodes: Vec<_> = g
+            .nodes
+            .iter()
+            .map(|n| (n.name.as_str(), n.parent, n.branch))
+            .collect();
+        assert_eq!(
+            nodes,
+            [
+                ("P/1", None, 0),
+                ("A", Some(0), 0),
+                ("M", Some(0), 1),
+                ("In", Some(2), 0)
+            ]
+        );
+        assert_eq!(
+            g.scope_of(3),
+            vec![
+                ScopeStep {
+                    state: "P/1".into(),
+                    branch: 1
+                },
+                ScopeStep {
+                    state: "M".into(),
+                    branch: 0
+                }
+            ]
+        );
+        assert_eq!(g.find(&g.scope_of(3), "In"), Some(3));
+        assert_eq!(g.find(&[], "In"), None);
+    }
 }

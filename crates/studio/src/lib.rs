@@ -35,3 +35,20 @@ pub use layout::{EdgePath, Layout, NodeBox, layout};
 pub use share::{ShareEnvelope, ShareError, ShareView};
 #[cfg(test)]
 pub(crate) mod testgen;
+
+#[cfg(test)]
+mod tidy {
+    /// Invariant: the studio depends on no web crate (it must run anywhere, natively and in wasm).
+    #[test]
+    fn no_web_dependencies() {
+        let manifest = include_str!("../Cargo.toml");
+        for forbidden in ["leptos", "web-sys", "js-sys", "wasm-bindgen", "gloo"] {
+            assert!(
+                !manifest
+                    .lines()
+                    .any(|l| l.trim_start().starts_with(forbidden)),
+                "studio must not depend on {forbidden}"
+            );
+        }
+    }
+}

@@ -33,8 +33,10 @@ test('an invalid edit shows a problem and keeps the graph', async ({ page }) => 
   // A dangling transition target.
   await code(page).fill(text.replace('"Next": "Done"', '"Next": "Nowhere"'));
   const problems = page.getByRole('list', { name: 'Problems' });
-  await expect(problems.getByRole('listitem')).toHaveCount(1);
-  await expect(problems).toContainText('MISSING_TRANSITION_TARGET');
+  const dangling = problems.getByRole('listitem').filter({ hasText: "Missing 'Next' target: Nowhere" });
+  await expect(dangling).toHaveCount(1);
+  await expect(dangling).toContainText('MISSING_TRANSITION_TARGET');
+  await expect(dangling).toContainText('/States/Fulfil/Next');
   // Broken JSON: the last good graph stays, the problem names the position.
   await code(page).fill(text.slice(0, 200));
   await expect(problems).toContainText('INVALID_JSON_DESCRIPTION');

@@ -280,6 +280,16 @@ impl<'a> Engine<'a> {
     }
 
     fn check_size(&mut self, s: &StateCtx, v: &Value) -> Result<(), Failure> {
+        if payload::depth(v) > payload::MAX_DEPTH {
+            return Err(Failure::fatal(
+                "States.DataLimitExceeded",
+                format!(
+                    "The state/task '{}' returned a result nested deeper than {} levels.",
+                    s.name,
+                    payload::MAX_DEPTH
+                ),
+            ));
+        }
         let n = payload::size(v);
         self.peak_payload = self.peak_payload.max(n);
         if n > self.opts.limits.max_payload_bytes {

@@ -145,6 +145,14 @@ pub fn run(
     mocks: &Mocks,
     options: &Options,
 ) -> (Outcome, Vec<Event>) {
+    if payload::depth(&input) > payload::MAX_DEPTH {
+        // Refuse before copying: cloning, printing or dropping such a value recursively needs a deep stack.
+        payload::dismantle(input);
+        let refuse = json!({"StartAt": "Input", "States": {"Input": {"Type": "Fail",
+            "Error": "States.DataLimitExceeded",
+            "Cause": format!("The execution input is nested deeper than {} levels.", payload::MAX_DEPTH)}}});
+        return run(&refuse, Value::Null, mocks, options);
+    }
     let mut e = engine::Engine::new(options, mocks, input.clone());
     e.jsonata_default = definition.get("QueryLanguage").and_then(Value::as_str) == Some("JSONata");
     e.deadline = definition

@@ -14,6 +14,38 @@ pub fn size(v: &Value) -> usize {
     text(v).len()
 }
 
+/// Nesting depth of a value (a scalar is 0), computed without recursion.
+pub fn depth(v: &Value) -> usize {
+    let mut max = 0;
+    let mut stack = vec![(v, 0usize)];
+    while let Some((x, d)) = stack.pop() {
+        max = max.max(d);
+        match x {
+            Value::Array(a) => stack.extend(a.iter().map(|y| (y, d + 1))),
+            Value::Object(o) => stack.extend(o.values().map(|y| (y, d + 1))),
+            _ => {}
+        }
+    }
+    max
+}
+
+/// Drop a value without recursion (serde_json drops nested values recursively, which a very deep value
+/// would turn into a stack overflow).
+pub fn dismantle(v: Value) {
+    let mut stack = vec![v];
+    while let Some(x) = stack.pop() {
+        match x {
+            Value::Array(a) => stack.extend(a),
+            Value::Object(o) => stack.extend(o.into_iter().map(|(_, y)| y)),
+            _ => {}
+        }
+    }
+}
+
+/// Deepest payload nesting Statewright accepts: every payload must survive a round trip through a JSON text
+/// (serde_json reads at most 128 levels), and serialising stays well within a small wasm stack.
+pub const MAX_DEPTH: usize = 100;
+
 /// ResultPath: put `result` at `path` inside `target` (a copy of the state's raw input).
 pub fn set_result(target: &mut Value, path: &JsonPath, result: Value) -> Result<(), String> {
     set_at(target, path, result)
@@ -123,6 +155,12 @@ mod tests {
             missing_message(&parse("$.no.such.path").unwrap(), &doc),
             "Missing property in path $['no']"
         );
+    }
+
+    #[test]
+    fn depth_counts_nesting() {
+        assert_eq!(depth(&json!(1)), 0);
+        assert_eq!(depth(&json!({"a": [1, {"b": []}]})), 3);
     }
 
     #[test]

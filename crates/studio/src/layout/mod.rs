@@ -196,10 +196,10 @@ pub fn layout(graph: &FlowGraph) -> Layout {
             index: i,
             name: graph.nodes[i].name.clone(),
             kind: graph.nodes[i].kind.clone(),
-            x: pos[i].0,
-            y: pos[i].1,
-            w: ctx.size[i].0,
-            h: ctx.size[i].1,
+            x: round1(pos[i].0),
+            y: round1(pos[i].1),
+            w: round1(ctx.size[i].0),
+            h: round1(ctx.size[i].1),
             container: ctx.branches.contains_key(&i),
             depth: depth[i],
             parent: graph.nodes[i].parent,
@@ -238,12 +238,12 @@ pub fn layout(graph: &FlowGraph) -> Layout {
                 from: from.name.clone(),
                 to: to.name.clone(),
                 kind: e.kind,
-                label_w: label.as_deref().map_or(0.0, label_width),
+                label_w: round1(label.as_deref().map_or(0.0, label_width)),
                 label,
                 full_label: e.label.clone(),
                 d,
-                label_x: r.label.0 + PAD,
-                label_y: r.label.1 + PAD,
+                label_x: round1(r.label.0 + PAD),
+                label_y: round1(r.label.1 + PAD),
                 from_index: e.from,
                 to_index: e.to,
                 back: r.back,
@@ -253,8 +253,17 @@ pub fn layout(graph: &FlowGraph) -> Layout {
     Layout {
         nodes,
         edges,
-        width: out.w + 2.0 * PAD,
-        height: out.h + 2.0 * PAD,
+        width: round1(out.w + 2.0 * PAD),
+        height: round1(out.h + 2.0 * PAD),
+    }
+}
+
+/// Rounds to one decimal, like the numbers in edge paths.
+fn round1(v: f64) -> f64 {
+    if v.is_finite() {
+        (v * 10.0).round() / 10.0
+    } else {
+        0.0
     }
 }
 

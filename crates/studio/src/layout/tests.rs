@@ -494,3 +494,27 @@ fn big_random_nested_definitions_keep_the_invariants() {
         check_invariants(&l).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
     }
 }
+
+#[test]
+fn polling_workflow_snapshot() {
+    let def = json!({"StartAt": "Submit job", "States": {
+        "Submit job": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Next": "Wait 30s"},
+        "Wait 30s": {"Type": "Wait", "Seconds": 30, "Next": "Get status"},
+        "Get status": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Next": "Done?",
+                       "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Failed"}]},
+        "Done?": {"Type": "Choice", "Choices": [
+            {"Variable": "$.status", "StringEquals": "FAILED", "Next": "Failed"},
+            {"Variable": "$.status", "StringEquals": "SUCCEEDED", "Next": "Fan out"}], "Default": "Wait 30s"},
+        "Fan out": {"Type": "Parallel", "Next": "Succeeded", "Branches": [
+            {"StartAt": "Notify", "States": {"Notify": {"Type": "Task", "Resource": "arn:aws:states:::sns:publish", "End": true}}},
+            {"StartAt": "Each", "States": {"Each": {"Type": "Map", "End": true, "ItemProcessor": {
+                "StartAt": "Item", "States": {"Item": {"Type": "Pass", "End": true}}}}}}]},
+        "Failed": {"Type": "Fail"},
+        "Succeeded": {"Type": "Succeed"}}});
+    let l = lay(&def);
+    check_invariants(&l).unwrap();
+    if let Ok(dir) = std::env::var("STUDIO_SVG_DIR") {
+        std::fs::write(format!("{dir}/polling.svg"), to_svg(&l)).unwrap();
+    }
+    insta::assert_json_snapshot!(l);
+}
