@@ -477,17 +477,14 @@ pub fn check_path_or_intrinsic_field(
     }
 }
 
-/// Check a payload template (Parameters, ResultSelector, ItemSelector, Assign, ...).
-pub fn check_template_root(ctx: &mut Ctx, node: &Node, path: &[PathSeg], _result_selector: bool) {
-    check_template(ctx, node, path);
-}
-
 fn looks_like_path(s: &str) -> bool {
     (s.starts_with("$.") || s.starts_with("$$.") || s.starts_with("$[") || s == "$") && is_path(s)
         || s.starts_with("States.") && is_intrinsic(s)
 }
 
-fn check_template(ctx: &mut Ctx, node: &Node, path: &[PathSeg]) {
+/// Check a payload template (Parameters, ResultSelector, ItemSelector, Assign, Credentials, ...):
+/// `.$` keys hold a path or an intrinsic call, no key repeats once `.$` is stripped.
+pub fn check_template(ctx: &mut Ctx, node: &Node, path: &[PathSeg]) {
     match &node.kind {
         NodeKind::Object(members) => {
             for (i, m) in members.iter().enumerate() {

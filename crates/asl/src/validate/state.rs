@@ -327,7 +327,7 @@ fn check_state(
     }
     for f in ["Parameters", "ResultSelector"] {
         if let Some(n) = get(f) {
-            paths::check_template_root(ctx, n, &key(path, f), f == "ResultSelector");
+            paths::check_template(ctx, n, &key(path, f));
         }
     }
     if let Some(n) = get("Result") {
@@ -348,7 +348,7 @@ fn check_state(
         }
     }
     if let Some(n) = get("Retry") {
-        retry::check_retriers(ctx, n, &key(path, "Retry"), ql);
+        retry::check_retriers(ctx, n, &key(path, "Retry"));
     }
     if let Some(n) = get("Catch") {
         retry::check_catchers(ctx, n, &key(path, "Catch"), ql);
@@ -500,7 +500,7 @@ fn check_credentials(ctx: &mut Ctx, node: &Node, path: &[PathSeg], ql: Ql) {
         );
     }
     match ql {
-        Ql::JsonPath => paths::check_template_root(ctx, node, path, false),
+        Ql::JsonPath => paths::check_template(ctx, node, path),
         Ql::Jsonata => jsonata::check_template(ctx, node, path),
     }
 }
@@ -520,7 +520,7 @@ fn check_assign(ctx: &mut Ctx, node: &Node, path: &[PathSeg], ql: Ql) {
         }
     }
     match ql {
-        Ql::JsonPath => paths::check_template_root(ctx, node, path, false),
+        Ql::JsonPath => paths::check_template(ctx, node, path),
         Ql::Jsonata => jsonata::check_template(ctx, node, path),
     }
 }
