@@ -7,6 +7,10 @@ use std::time::Instant;
 fn validates_2000_states_quickly() {
     let path = std::env::var_os("STATEWRIGHT_BENCH")
         .map(std::path::PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("STATEWRIGHT_CONFORMANCE")
+                .map(|c| Path::new(&c).join("../bench/workloads/validate-2000.asl.json"))
+        })
         .unwrap_or_else(|| {
             Path::new(env!("CARGO_MANIFEST_DIR"))
                 .join("../../../shared/bench/workloads/validate-2000.asl.json")
