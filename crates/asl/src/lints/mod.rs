@@ -57,16 +57,18 @@ pub(crate) struct Machine<'n> {
     pub path: Vec<PathSeg>,
 }
 
-/// One state and where it is.
+/// One state and where it is (its path is built only when a lint reports).
 pub(crate) struct State<'n> {
     pub name: &'n str,
     pub node: &'n Node,
-    pub path: Vec<PathSeg>,
+    machine_path: &'n [PathSeg],
 }
 
 impl<'n> Machine<'n> {
-    pub fn states(&self) -> Vec<State<'n>> {
-        let states_path = key(&self.path, "States");
+    pub fn states<'m>(&'m self) -> Vec<State<'m>>
+    where
+        'n: 'm,
+    {
         self.node
             .get("States")
             .map(|s| {
@@ -75,7 +77,7 @@ impl<'n> Machine<'n> {
                     .map(|m| State {
                         name: m.key.as_str(),
                         node: &m.value,
-                        path: key(&states_path, &m.key),
+                        machine_path: &self.path,
                     })
                     .collect()
             })
@@ -84,6 +86,11 @@ impl<'n> Machine<'n> {
 }
 
 impl State<'_> {
+    /// `/States/<name>` under the machine's path.
+    pub fn path(&self) -> Vec<PathSeg> {
+        key(&key(self.machine_path, "States"), self.name)
+    }
+
     pub fn ty(&self) -> &str {
         self.node.get("Type").and_then(Node::as_str).unwrap_or("")
     }
@@ -97,9 +104,18 @@ fn machines(root: &Node) -> Vec<Machine<'_>> {
         path: Vec::new(),
     }];
     while let Some(m) = todo.pop() {
-        for s in m.states() {
-            if let Some(branches) = s.node.get("Branches") {
-                let bp = key(&s.path, "Branches");
+        let states_path = key(&m.path, "States");
+        for member in m.node.get("States").map(Node::members).unwrap_or(&[]) {
+            let state = &member.value;
+            if state.get("Branches").is_none()
+                && state.get("ItemProcessor").is_none()
+                && state.get("Iterator").is_none()
+            {
+                continue;
+            }
+            let state_path = key(&states_path, &member.key);
+            if let Some(branches) = state.get("Branches") {
+                let bp = key(&state_path, "Branches");
                 for (i, b) in branches.items().iter().enumerate() {
                     todo.push(Machine {
                         node: b,
@@ -108,10 +124,10 @@ fn machines(root: &Node) -> Vec<Machine<'_>> {
                 }
             }
             for f in ["ItemProcessor", "Iterator"] {
-                if let Some(p) = s.node.get(f) {
+                if let Some(p) = state.get(f) {
                     todo.push(Machine {
                         node: p,
-                        path: key(&s.path, f),
+                        path: key(&state_path, f),
                     });
                 }
             }

@@ -17,7 +17,7 @@
 
 use super::Machine;
 use crate::validate::Ctx;
-use std::collections::HashMap;
+use crate::validate::FastMap as HashMap;
 
 pub const CODE: &str = "SW001";
 pub const SUMMARY: &str = "Loop with no Wait state and no Choice that can leave it";
@@ -74,7 +74,7 @@ pub(crate) fn check(ctx: &mut Ctx, machine: &Machine) {
                 "States [{}] form a loop with no Wait state and no Choice that can leave it: an execution would spin until it fails at the 25,000-event history limit",
                 names.join(", ")
             ),
-            &states[first].path,
+            &states[first].path(),
             states[first].node,
         );
     }

@@ -69,7 +69,7 @@ pub(crate) fn check(ctx: &mut Ctx, state: &State) {
             state.name,
             uncovered.join(", ")
         ),
-        &key(&state.path, "Resource"),
+        &key(&state.path(), "Resource"),
         resource,
     );
 }

@@ -63,7 +63,7 @@ pub(crate) fn check(ctx: &mut Ctx, state: &State) {
                 state.name,
                 if reads { "reads and runs" } else { "calls its Task" }
             ),
-            &state.path,
+            &state.path(),
             state.node,
         );
     }

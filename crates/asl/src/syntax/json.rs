@@ -95,7 +95,7 @@ impl Parser<'_> {
             Some(b'{') => self.object(depth),
             Some(b'[') => self.array(depth),
             Some(b'"') => {
-                let s = self.string()?;
+                let s = self.string(false)?;
                 Ok(Node::new(NodeKind::String(s), start, self.pos))
             }
             Some(b'-' | b'0'..=b'9') => self.number(),
@@ -183,7 +183,8 @@ impl Parser<'_> {
         Ok(Node::new(NodeKind::Number(raw), start, self.pos))
     }
 
-    fn string(&mut self) -> Result<String, SyntaxError> {
+    /// A string (a field name when `name`: Jackson words its end-of-input differently).
+    fn string(&mut self, name: bool) -> Result<String, SyntaxError> {
         // At the opening quote.
         self.pos += 1;
         let mut out = String::new();
@@ -198,10 +199,12 @@ impl Parser<'_> {
             out.push_str(self.text.get(run_start..self.pos).unwrap_or(""));
             match self.peek() {
                 None => {
-                    return Err(self.error(
+                    return Err(self.error(if name {
+                        "Unexpected end-of-input: was expecting closing '\"' for name".into()
+                    } else {
                         "Unexpected end-of-input: was expecting closing quote for a string value"
-                            .into(),
-                    ));
+                            .into()
+                    }));
                 }
                 Some(b'"') => {
                     self.pos += 1;
@@ -310,7 +313,7 @@ impl Parser<'_> {
                 }
             }
             let key_start = self.pos;
-            let key = self.string()?;
+            let key = self.string(true)?;
             let key_end = self.pos;
             if is_duplicate(&members, &mut seen, &key) {
                 // AWS's parser rejects duplicate keys (Jackson's strict duplicate detection).
@@ -489,6 +492,14 @@ mod tests {
                 "Illegal unquoted character ((CTRL-CHAR, code 10)): has to be escaped using backslash to be included in string value",
             ),
             ("\"\\q\"", "Unrecognized character escape 'q' (code 113)"),
+            (
+                "{\"ab",
+                "Unexpected end-of-input: was expecting closing '\"' for name",
+            ),
+            (
+                "{\"a\": \"b",
+                "Unexpected end-of-input: was expecting closing quote for a string value",
+            ),
             (
                 "{\"a\":1",
                 "Unexpected end-of-input: expected close marker for Object (start marker at [Source: (String)\"{\"a\":1\"; line: 1, column: 1])",

@@ -142,7 +142,7 @@ fn check_rule(ctx: &mut Ctx, rule: &Node, path: &[PathSeg], ql: Ql, top: bool, d
     if let Some(n) = rule.get("Assign")
         && expect_type(ctx, n, &key(path, "Assign"), "OBJECT")
     {
-        paths::check_template_root(ctx, n, &key(path, "Assign"), false);
+        paths::check_template(ctx, n, &key(path, "Assign"));
     }
     if operators.len() != 1 {
         ctx.schema(

@@ -2,9 +2,10 @@
 //! names unique across the whole definition (nested branches and processors included).
 
 use super::{Ctx, index, key};
+use super::{FastMap as HashMap, FastSet as HashSet};
 use crate::Severity;
 use crate::syntax::{Member, Node, PathSeg, aws_location};
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
 
 /// Every state name seen so far in the definition.
 #[derive(Default)]
@@ -27,21 +28,33 @@ impl NameRegistry {
     }
 }
 
-/// One transition out of a state: where it is written and where it goes.
+/// One transition out of a state: the field it is written in (`Next`, `Default`, or `Next` of
+/// entry `index` of `Choices`/`Catch`), its node and its target. The path is built only when needed.
 struct Edge<'n> {
-    path: Vec<PathSeg>,
+    list: Option<(&'static str, usize)>,
+    field: &'static str,
     node: &'n Node,
     target: &'n str,
 }
 
-fn edges<'n>(state: &'n Node, path: &[PathSeg]) -> Vec<Edge<'n>> {
+impl Edge<'_> {
+    fn path(&self, state_path: &[PathSeg]) -> Vec<PathSeg> {
+        match self.list {
+            None => key(state_path, self.field),
+            Some((list, i)) => key(&index(&key(state_path, list), i), self.field),
+        }
+    }
+}
+
+fn edges(state: &Node) -> Vec<Edge<'_>> {
     let mut out = Vec::new();
-    for f in ["Next", "Default"] {
-        if let Some(n) = state.get(f)
+    for field in ["Next", "Default"] {
+        if let Some(n) = state.get(field)
             && let Some(t) = n.as_str()
         {
             out.push(Edge {
-                path: key(path, f),
+                list: None,
+                field,
                 node: n,
                 target: t,
             });
@@ -54,7 +67,8 @@ fn edges<'n>(state: &'n Node, path: &[PathSeg]) -> Vec<Edge<'n>> {
                     && let Some(t) = n.as_str()
                 {
                     out.push(Edge {
-                        path: key(&index(&key(path, list), i), "Next"),
+                        list: Some((list, i)),
+                        field: "Next",
                         node: n,
                         target: t,
                     });
@@ -96,18 +110,18 @@ pub fn check_transitions(ctx: &mut Ctx, machine: &Node, path: &[PathSeg], top: b
             node,
         );
     }
-    let mut adjacency: HashMap<&str, Vec<&str>> = HashMap::new();
+    let mut adjacency: HashMap<&str, Vec<&str>> = HashMap::default();
     for m in states.members() {
-        let state_path = key(&states_path, &m.key);
         let mut targets = Vec::new();
-        for e in edges(&m.value, &state_path) {
+        for e in edges(&m.value) {
             if by_name.contains_key(e.target) {
                 targets.push(e.target);
             } else {
+                let state_path = key(&states_path, &m.key);
                 ctx.error(
                     "MISSING_TRANSITION_TARGET",
                     format!("Missing 'Next' target: {}", e.target),
-                    &e.path,
+                    &e.path(&state_path),
                     e.node,
                 );
             }
@@ -129,7 +143,7 @@ pub fn check_transitions(ctx: &mut Ctx, machine: &Node, path: &[PathSeg], top: b
         return;
     }
     let Some((_, start_name)) = start else { return };
-    let mut reached: HashSet<&str> = HashSet::new();
+    let mut reached: HashSet<&str> = HashSet::default();
     let mut queue = VecDeque::new();
     if by_name.contains_key(start_name) {
         reached.insert(start_name);
@@ -142,7 +156,7 @@ pub fn check_transitions(ctx: &mut Ctx, machine: &Node, path: &[PathSeg], top: b
             }
         }
     }
-    let mut reported: HashSet<&str> = HashSet::new();
+    let mut reported: HashSet<&str> = HashSet::default();
     for m in states.members() {
         if !reached.contains(m.key.as_str()) && reported.insert(m.key.as_str()) {
             ctx.report(

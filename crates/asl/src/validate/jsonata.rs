@@ -1,7 +1,7 @@
 //! JSONata `{% ... %}` expressions in JSONata states: where they are required, and their syntax.
 //!
-//! The syntax check here is structural (non-empty, balanced brackets and quotes, no `$$`); the
-//! full parse moves to the `jsonata` crate's parser when it lands.
+//! Syntax is the `jsonata` crate's parser (the reference's grammar, AWS's messages without the
+//! `S0xxx` code); `$$` is refused as AWS refuses it, and `$states.errorOutput` outside a Catch.
 
 use super::{Ctx, index, key};
 use crate::syntax::{Node, NodeKind, PathSeg};
@@ -33,7 +33,9 @@ pub fn check_expression(ctx: &mut Ctx, node: &Node, path: &[PathSeg]) {
     let Some(body) = node.as_str().and_then(expression_body) else {
         return;
     };
-    if let Err((code, message)) = syntax_error(body) {
+    if let Err(e) = ::jsonata::parse(body) {
+        ctx.error("INVALID_JSONATA_EXPRESSION", aws_message(&e), path, node);
+    } else if let Err((code @ "UNSUPPORTED_JSONATA_EXPRESSION", message)) = syntax_error(body) {
         ctx.error(code, message, path, node);
     } else if !ctx.in_catch && body.contains("$states.errorOutput") {
         ctx.error(
@@ -74,7 +76,17 @@ pub fn check_template(ctx: &mut Ctx, node: &Node, path: &[PathSeg]) {
     }
 }
 
-/// A structural syntax check of a JSONata expression body.
+/// AWS words a JSONata syntax error as the reference parser does, without the `S0xxx: ` code.
+fn aws_message(e: &::jsonata::Error) -> String {
+    let m = e.message.as_str();
+    match m.split_once(": ") {
+        Some((code, rest)) if code.len() == 5 && code.starts_with('S') => rest.to_string(),
+        _ => m.to_string(),
+    }
+}
+
+/// A structural scan of a JSONata expression body: `$$` (which AWS does not support) and, for
+/// the unit tests below, the shape errors the full parser also reports.
 fn syntax_error(body: &str) -> Result<(), (&'static str, String)> {
     let invalid = |m: &str| Err(("INVALID_JSONATA_EXPRESSION", m.to_string()));
     if body.trim().is_empty() {
@@ -232,6 +244,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn reference_parser_messages() {
+        for (body, want) in [
+            ("a[1,2)", "Expected \"]\", got \",\""),
+            (
+                "\"unterminated",
+                "String literal must be terminated by a matching quote",
+            ),
+            ("1 +", "Unexpected end of expression"),
+            ("", "Unexpected end of expression"),
+        ] {
+            let e = ::jsonata::parse(body).unwrap_err();
+            assert_eq!(aws_message(&e), want, "{body}: {e:?}");
+        }
+    }
+
+    #[test]
     fn structural_errors() {
         for (body, ok) in [
             ("$states.input", true),
@@ -240,6 +268,7 @@ mod tests {
             ("1 +", false),
             ("", false),
             ("$$", false),
+            ("$states.input.'$$'", true),
             ("$count([1,2]) > 1 ? 'a' : 'b'", true),
             ("{'a': [1, 2]}", true),
             ("10 + * 2", false),

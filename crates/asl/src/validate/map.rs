@@ -95,7 +95,7 @@ pub fn check_map(
         let sp = key(path, "ItemSelector");
         if expect_type(ctx, n, &sp, "OBJECT") {
             match ql {
-                Ql::JsonPath => paths::check_template_root(ctx, n, &sp, false),
+                Ql::JsonPath => paths::check_template(ctx, n, &sp),
                 Ql::Jsonata => jsonata::check_template(ctx, n, &sp),
             }
         }
@@ -260,7 +260,7 @@ fn check_item_reader(ctx: &mut Ctx, node: &Node, path: &[PathSeg], ql: Ql) {
     if ql == Ql::JsonPath
         && let Some(p) = node.get("Parameters")
     {
-        paths::check_template_root(ctx, p, &key(path, "Parameters"), false);
+        paths::check_template(ctx, p, &key(path, "Parameters"));
     }
     if ql == Ql::Jsonata
         && let Some(a) = node.get("Arguments")
@@ -365,6 +365,6 @@ fn check_result_writer(ctx: &mut Ctx, node: &Node, path: &[PathSeg], ql: Ql) {
     if ql == Ql::JsonPath
         && let Some(p) = node.get("Parameters")
     {
-        paths::check_template_root(ctx, p, &key(path, "Parameters"), false);
+        paths::check_template(ctx, p, &key(path, "Parameters"));
     }
 }

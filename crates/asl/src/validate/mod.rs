@@ -4,6 +4,19 @@
 //! rules (one module per rule family below) and Statewright's own lints ([`crate::lints`]).
 //! Codes, messages and locations are AWS's: locations are AWS's strings (`/States/A/Choices[0]/Next`),
 //! spans point into the user's text.
+//!
+//! | module | what it checks | codes |
+//! | --- | --- | --- |
+//! | [`crate::syntax`] | JSON/YAML well-formedness, duplicate keys (Jackson's messages) | INVALID_JSON_DESCRIPTION |
+//! | `state` | required/unsupported fields per state type and query language, value types and ranges, Next/End, QueryLanguage resolution, mixing and downgrade, Wait, Fail, Credentials, Assign, state names, nesting | SCHEMA_VALIDATION_FAILED, INVALID_STATE_NAME, TOO_DEEPLY_NESTED |
+//! | `fields` | the field table: which fields each state type takes in JSONPath and JSONata | — |
+//! | `graph` | transition targets, reachability, a terminal state, unique state names | MISSING_TRANSITION_TARGET, MISSING_END_STATE, DUPLICATE_STATE_NAME |
+//! | `paths` | JSONPath and reference paths, payload templates (`.$`), intrinsic calls, static Pass results | SCHEMA_VALIDATION_FAILED, NO_DOLLAR, NO_PATH, PASS_RESULT_IS_STATIC |
+//! | `choice` | Choice rules, operators and operand types, And/Or/Not, JSONata Condition | SCHEMA_VALIDATION_FAILED |
+//! | `retry` | Retry and Catch fields and ranges, `States.ALL` alone and last | SCHEMA_VALIDATION_FAILED |
+//! | `map` | Map processor, ProcessorConfig, items, concurrency, tolerated failures, Label, ItemReader, ItemBatcher, ResultWriter | SCHEMA_VALIDATION_FAILED |
+//! | `resource` | Task Resource ARNs, integrations an EXPRESS machine refuses | SCHEMA_VALIDATION_FAILED |
+//! | `jsonata` | `{% %}` expressions: syntax (the jsonata crate's parser), `$$`, `$states.errorOutput` | INVALID_JSONATA_EXPRESSION, UNSUPPORTED_JSONATA_EXPRESSION |
 
 mod choice;
 mod fields;
@@ -114,6 +127,13 @@ pub fn analyze_with(text: &str, options: &Options) -> Analysis {
         let ql = state::top_query_language(&mut ctx, &root);
         let mut names = graph::NameRegistry::default();
         state::check_machine(&mut ctx, &root, &[], 0, ql, &mut names, true);
+        // AWS reports the schema findings first, then the state graph's.
+        ctx.diags.sort_by_key(|d| {
+            matches!(
+                d.code.as_str(),
+                "MISSING_TRANSITION_TARGET" | "MISSING_END_STATE"
+            )
+        });
         if options.lints && !ctx.diags.iter().any(|d| d.severity == Severity::Error) {
             crate::lints::run(&mut ctx, &root);
         }
@@ -268,6 +288,33 @@ impl<'a> Ctx<'a> {
         );
     }
 }
+
+/// FNV-1a: a fast hasher for the small string keys of the graph checks (no DoS concern here:
+/// the worst case is a slower validation of the user's own text).
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
+pub(crate) type FastSet<K> = std::collections::HashSet<K, std::hash::BuildHasherDefault<Fnv>>;
 
 /// `path` extended by one key.
 pub(crate) fn key(path: &[PathSeg], k: &str) -> Vec<PathSeg> {

@@ -4,10 +4,31 @@
 use super::{Ctx, index, key};
 use crate::syntax::{Node, NodeKind, PathSeg};
 
-/// Syntax of a JSONPath as ASL accepts it: `Some(true)` for a reference path (single node, no
+use crate::intrinsics::{self, Arg, Function, Intrinsic};
+use crate::jsonpath::{self, Root, Segment, Selector};
+
+/// Syntax of a JSONPath as ASL accepts it (parsed by [`crate::jsonpath`]): `Some(true)` for a
+/// reference path (names and indexes only), `Some(false)` for any other valid path, `None` when
+/// invalid. `$` (input), `$$` (context object) and `$name` (variable) roots are accepted.
+pub fn path_kind(s: &str) -> Option<bool> {
+    match jsonpath::parse(s) {
+        Ok(path) if path.root == Root::Current => None,
+        Ok(path) => Some(
+            path.segments
+                .iter()
+                .all(|seg| matches!(seg, Segment::Child(Selector::Name(_) | Selector::Index(_)))),
+        ),
+        // AWS evaluates paths with Jayway, which reads a few forms our parser does not: accept
+        // them when they are structurally sound, so a definition AWS takes is never refused.
+        Err(_) => lenient_path_kind(s).filter(|reference| !reference),
+    }
+}
+
+/// A lenient structural reading of a path, for the Jayway forms [`crate::jsonpath`] does not parse
+/// (script expressions `[(@.length-1)]`, bare words in filters): `Some(true)` for a reference path (single node, no
 /// wildcards/filters/slices), `Some(false)` for any other valid path, `None` when invalid.
 /// `$` (input), `$$` (context object) and `$name` (variable) roots are accepted.
-pub fn path_kind(s: &str) -> Option<bool> {
+fn lenient_path_kind(s: &str) -> Option<bool> {
     let rest = if let Some(r) = s.strip_prefix("$$") {
         r
     } else if let Some(r) = s.strip_prefix('$') {
@@ -134,6 +155,49 @@ pub fn is_reference_path(s: &str) -> bool {
     path_kind(s) == Some(true)
 }
 
+/// Whether `s` is a well-formed intrinsic function call ([`crate::intrinsics`] checks names,
+/// arity, literals, paths and nesting), with literal arguments of a type the function takes.
+pub fn is_intrinsic(s: &str) -> bool {
+    match intrinsics::parse(s) {
+        Ok(call) => literal_types_ok(&call, 0),
+        Err(_) => lenient_intrinsic(s),
+    }
+}
+
+/// String literals where only numbers (or paths) can work, a number as the Format template.
+fn literal_types_ok(call: &Intrinsic, depth: usize) -> bool {
+    if depth > intrinsics::MAX_NESTING {
+        return false;
+    }
+    let numeric = matches!(
+        call.function,
+        Function::MathAdd | Function::MathRandom | Function::ArrayRange
+    );
+    if numeric && call.args.iter().any(|a| matches!(a, Arg::String { .. })) {
+        return false;
+    }
+    if call.function == Function::Format && matches!(call.args.first(), Some(Arg::Number(_))) {
+        return false;
+    }
+    call.args.iter().all(|a| match a {
+        Arg::Call(inner) => literal_types_ok(inner, depth + 1),
+        Arg::String { raw, .. } => escapes_ok(raw),
+        _ => true,
+    })
+}
+
+/// AWS accepts only `\'`, `\{`, `\}` and `\\` inside an intrinsic's string literal (a `\"` makes
+/// the definition invalid: recorded in localstack/invalid-definitions).
+fn escapes_ok(raw: &str) -> bool {
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' && !matches!(chars.next(), Some('\'' | '{' | '}' | '\\')) {
+            return false;
+        }
+    }
+    true
+}
+
 /// Intrinsic functions and their argument counts (min, max).
 const INTRINSICS: &[(&str, usize, usize)] = &[
     ("States.Format", 1, usize::MAX),
@@ -157,14 +221,15 @@ const INTRINSICS: &[(&str, usize, usize)] = &[
 ];
 
 #[derive(Debug, PartialEq)]
-enum Arg {
+enum LiteralKind {
     Str,
     Num,
     Other,
 }
 
-/// Whether `s` is a well-formed intrinsic function call (names, arity, literal syntax).
-pub fn is_intrinsic(s: &str) -> bool {
+/// A lenient structural reading of an intrinsic call, for calls whose path arguments use Jayway
+/// forms [`crate::jsonpath`] does not parse (names, arity and literal syntax are still checked).
+fn lenient_intrinsic(s: &str) -> bool {
     let mut p = IntrinsicParser {
         b: s.trim().as_bytes(),
         s: s.trim(),
@@ -234,17 +299,17 @@ impl IntrinsicParser<'_> {
             name,
             "States.MathAdd" | "States.MathRandom" | "States.ArrayRange"
         );
-        if numeric_only && args.contains(&Arg::Str) {
+        if numeric_only && args.contains(&LiteralKind::Str) {
             return None;
         }
-        if name == "States.Format" && args.first() == Some(&Arg::Num) {
+        if name == "States.Format" && args.first() == Some(&LiteralKind::Num) {
             return None;
         }
         self.depth -= 1;
         Some(())
     }
 
-    fn arg(&mut self) -> Option<Arg> {
+    fn arg(&mut self) -> Option<LiteralKind> {
         match self.b.get(self.i)? {
             b'\'' => {
                 self.i += 1;
@@ -259,7 +324,7 @@ impl IntrinsicParser<'_> {
                         }
                         b'\'' => {
                             self.i += 1;
-                            return Some(Arg::Str);
+                            return Some(LiteralKind::Str);
                         }
                         _ => self.i += 1,
                     }
@@ -269,7 +334,7 @@ impl IntrinsicParser<'_> {
                 let start = self.i;
                 let end = self.path_end();
                 self.i = end;
-                is_path(self.s.get(start..end)?.trim()).then_some(Arg::Other)
+                is_path(self.s.get(start..end)?.trim()).then_some(LiteralKind::Other)
             }
             b'-' | b'0'..=b'9' => {
                 let start = self.i;
@@ -280,14 +345,14 @@ impl IntrinsicParser<'_> {
                     self.i += 1;
                 }
                 self.s.get(start..self.i)?.parse::<f64>().ok()?;
-                Some(Arg::Num)
+                Some(LiteralKind::Num)
             }
-            b'S' => self.call().map(|()| Arg::Other),
+            b'S' => self.call().map(|()| LiteralKind::Other),
             _ => {
                 for lit in ["true", "false", "null"] {
                     if self.s.get(self.i..)?.starts_with(lit) {
                         self.i += lit.len();
-                        return Some(Arg::Other);
+                        return Some(LiteralKind::Other);
                     }
                 }
                 None
@@ -412,17 +477,14 @@ pub fn check_path_or_intrinsic_field(
     }
 }
 
-/// Check a payload template (Parameters, ResultSelector, ItemSelector, Assign, ...).
-pub fn check_template_root(ctx: &mut Ctx, node: &Node, path: &[PathSeg], _result_selector: bool) {
-    check_template(ctx, node, path);
-}
-
 fn looks_like_path(s: &str) -> bool {
     (s.starts_with("$.") || s.starts_with("$$.") || s.starts_with("$[") || s == "$") && is_path(s)
         || s.starts_with("States.") && is_intrinsic(s)
 }
 
-fn check_template(ctx: &mut Ctx, node: &Node, path: &[PathSeg]) {
+/// Check a payload template (Parameters, ResultSelector, ItemSelector, Assign, Credentials, ...):
+/// `.$` keys hold a path or an intrinsic call, no key repeats once `.$` is stripped.
+pub fn check_template(ctx: &mut Ctx, node: &Node, path: &[PathSeg]) {
     match &node.kind {
         NodeKind::Object(members) => {
             for (i, m) in members.iter().enumerate() {
@@ -612,6 +674,9 @@ mod tests {
             ("$.a[?(@.x > 1)]", Some(false)),
             ("$.vals[3:]", Some(false)),
             ("$.a[-1:]", Some(false)),
+            ("@.a", None),
+            ("$[(@.length-1)].bar", Some(false)),
+            ("$.a[?(@.k == FooBar)].v", Some(false)),
             ("$.a.length()", Some(false)),
             ("$.path-with-hyphen", Some(true)),
             ("$.[?(@.year <= 1998)]", Some(false)),
@@ -643,7 +708,8 @@ mod tests {
             ("States.Nope(1)", false),
             ("States.UUID(1)", false),
             ("States.Format(", false),
-            ("States.ArrayGetItem($.a[?(@.x, 1)], 0)", true),
+            ("States.ArrayGetItem($.a[?(@.x == 1)], 0)", true),
+            ("States.ArrayGetItem($.a[?(@.k == FooBar)].v, 0)", true),
         ] {
             assert_eq!(is_intrinsic(s), ok, "{s}");
         }

@@ -18,7 +18,9 @@ pub fn check_task(ctx: &mut Ctx, state: &Node, path: &[PathSeg], _ql: Ql) {
         ctx.schema("Value cannot be empty", &rp, res);
         return;
     }
-    if arn.starts_with("arn:") && !is_valid_arn(arn) {
+    // `${...}`: a CloudFormation / SAM DefinitionSubstitutions placeholder, replaced before AWS
+    // sees the definition.
+    if arn.starts_with("arn:") && !arn.contains("${") && !is_valid_arn(arn) {
         ctx.schema("Value is not a valid resource ARN", &rp, res);
         return;
     }

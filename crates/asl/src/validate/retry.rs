@@ -48,7 +48,7 @@ fn all_must_be_last(ctx: &mut Ctx, list: &Node, path: &[PathSeg], alls: &[usize]
     }
 }
 
-pub fn check_retriers(ctx: &mut Ctx, list: &Node, path: &[PathSeg], ql: Ql) {
+pub fn check_retriers(ctx: &mut Ctx, list: &Node, path: &[PathSeg]) {
     if !expect_type(ctx, list, path, "ARRAY") {
         return;
     }
@@ -125,7 +125,6 @@ pub fn check_retriers(ctx: &mut Ctx, list: &Node, path: &[PathSeg], ql: Ql) {
             expect_type(ctx, n, &key(&p, "Comment"), "STRING");
         }
     }
-    let _ = ql;
     all_must_be_last(ctx, list, path, &alls, "retrier");
 }
 
@@ -169,7 +168,7 @@ pub fn check_catchers(ctx: &mut Ctx, list: &Node, path: &[PathSeg], ql: Ql) {
             && expect_type(ctx, n, &key(&p, "Assign"), "OBJECT")
         {
             match ql {
-                Ql::JsonPath => paths::check_template_root(ctx, n, &key(&p, "Assign"), false),
+                Ql::JsonPath => paths::check_template(ctx, n, &key(&p, "Assign")),
                 Ql::Jsonata => jsonata::check_template(ctx, n, &key(&p, "Assign")),
             }
         }

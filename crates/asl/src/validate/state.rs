@@ -238,34 +238,41 @@ fn check_state(
         );
     }
 
-    // Unsupported fields, then fields of the other query language, in AWS's order.
-    let mut members: Vec<_> = state.members().iter().enumerate().collect();
-    members.sort_by_key(|(i, m)| (fields::order_of(&m.key), *i));
-    for (_, m) in &members {
-        if fields::lang_of(ty, &m.key).is_none() {
-            ctx.report(
-                crate::Severity::Error,
-                "SCHEMA_VALIDATION_FAILED",
-                format!("Field '{}' is not supported", m.key),
-                crate::syntax::aws_location(path),
-                m.key_start,
-                m.key_end,
-            );
-        }
-    }
-    if !downgraded {
+    // Unsupported fields, then fields of the other query language, in AWS's order (sorted only
+    // when there is something to report).
+    let misplaced = |m: &crate::syntax::Member| match fields::lang_of(ty, &m.key) {
+        None => true,
+        Some(lang) => !downgraded && !fields::allowed_in(lang, ql),
+    };
+    if state.members().iter().any(misplaced) {
+        let mut members: Vec<_> = state.members().iter().enumerate().collect();
+        members.sort_by_key(|(i, m)| (fields::order_of(&m.key), *i));
         for (_, m) in &members {
-            if let Some(lang) = fields::lang_of(ty, &m.key)
-                && !fields::allowed_in(lang, ql)
-            {
+            if fields::lang_of(ty, &m.key).is_none() {
                 ctx.report(
                     crate::Severity::Error,
                     "SCHEMA_VALIDATION_FAILED",
-                    fields::wrong_language_message(ql, &m.key),
+                    format!("Field '{}' is not supported", m.key),
                     crate::syntax::aws_location(path),
                     m.key_start,
                     m.key_end,
                 );
+            }
+        }
+        if !downgraded {
+            for (_, m) in &members {
+                if let Some(lang) = fields::lang_of(ty, &m.key)
+                    && !fields::allowed_in(lang, ql)
+                {
+                    ctx.report(
+                        crate::Severity::Error,
+                        "SCHEMA_VALIDATION_FAILED",
+                        fields::wrong_language_message(ql, &m.key),
+                        crate::syntax::aws_location(path),
+                        m.key_start,
+                        m.key_end,
+                    );
+                }
             }
         }
     }
@@ -320,7 +327,7 @@ fn check_state(
     }
     for f in ["Parameters", "ResultSelector"] {
         if let Some(n) = get(f) {
-            paths::check_template_root(ctx, n, &key(path, f), f == "ResultSelector");
+            paths::check_template(ctx, n, &key(path, f));
         }
     }
     if let Some(n) = get("Result") {
@@ -341,7 +348,7 @@ fn check_state(
         }
     }
     if let Some(n) = get("Retry") {
-        retry::check_retriers(ctx, n, &key(path, "Retry"), ql);
+        retry::check_retriers(ctx, n, &key(path, "Retry"));
     }
     if let Some(n) = get("Catch") {
         retry::check_catchers(ctx, n, &key(path, "Catch"), ql);
@@ -493,7 +500,7 @@ fn check_credentials(ctx: &mut Ctx, node: &Node, path: &[PathSeg], ql: Ql) {
         );
     }
     match ql {
-        Ql::JsonPath => paths::check_template_root(ctx, node, path, false),
+        Ql::JsonPath => paths::check_template(ctx, node, path),
         Ql::Jsonata => jsonata::check_template(ctx, node, path),
     }
 }
@@ -513,7 +520,7 @@ fn check_assign(ctx: &mut Ctx, node: &Node, path: &[PathSeg], ql: Ql) {
         }
     }
     match ql {
-        Ql::JsonPath => paths::check_template_root(ctx, node, path, false),
+        Ql::JsonPath => paths::check_template(ctx, node, path),
         Ql::Jsonata => jsonata::check_template(ctx, node, path),
     }
 }

@@ -74,6 +74,14 @@ fn valid_states_have_no_errors() {
             "",
         ),
         (r#"{"Type":"Wait","Seconds":0,"Next":"Done"}"#, ""),
+        (
+            r#"{"Type":"Task","Resource":"arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:${Fn}","Next":"Done"}"#,
+            "",
+        ),
+        (
+            r#"{"Type":"Task","Resource":"${LambdaArn}","Next":"Done"}"#,
+            "",
+        ),
         (r#"{"Type":"Wait","TimestampPath":"$.t","Next":"Done"}"#, ""),
         (
             r#"{"Type":"Wait","Timestamp":"2024-02-29T12:00:00.5+01:00","Next":"Done"}"#,
