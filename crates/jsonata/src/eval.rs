@@ -104,7 +104,7 @@ fn ptr_of(v: &Value) -> Option<*const Map> {
     }
 }
 
-fn substitute(v: &Value, map: &IndexMap<*const Map, Value>, depth: usize) -> Value {
+fn substitute(v: &Value, map: &IndexMap<*const Map, Value, FxBuild>, depth: usize) -> Value {
     if depth > MAX_VALUE_DEPTH {
         return v.clone();
     }
@@ -117,7 +117,7 @@ fn substitute(v: &Value, map: &IndexMap<*const Map, Value>, depth: usize) -> Val
             match &base {
                 Value::Object(b) => {
                     let mut changed = false;
-                    let mut out = Map::with_capacity(b.len());
+                    let mut out = new_map(b.len());
                     for (k, x) in b.iter() {
                         let nx = substitute(x, map, depth + 1);
                         if !same(&nx, x) {
@@ -814,7 +814,7 @@ impl<'a> Evaluator<'a> {
             Plain(Value),
             Tuples(Vec<Tuple>),
         }
-        let mut groups: IndexMap<Rc<str>, (Data, usize)> = IndexMap::new();
+        let mut groups: IndexMap<Rc<str>, (Data, usize), FxBuild> = IndexMap::default();
         if let Value::Tuples(ts) = input {
             let ts: Vec<Tuple> = if ts.is_empty() {
                 vec![Tuple::default()]
@@ -874,7 +874,7 @@ impl<'a> Evaluator<'a> {
                 }
             }
         }
-        let mut result = Map::with_capacity(groups.len());
+        let mut result = new_map(groups.len());
         for (key, (data, idx)) in groups {
             let v = match data {
                 Data::Plain(ctx) => self.evaluate(&pairs[idx].1, &ctx, env)?,
@@ -1205,7 +1205,7 @@ impl<'a> Evaluator<'a> {
             Value::Tuples(t) => t.iter().map(|t| t.at.clone()).collect(),
             v => vec![v],
         };
-        let mut map: IndexMap<*const Map, Value> = IndexMap::new();
+        let mut map: IndexMap<*const Map, Value, FxBuild> = IndexMap::default();
         for m in matches {
             let Some(ptr) = ptr_of(&m) else {
                 // non-objects: still evaluate the clauses for their errors
@@ -1223,7 +1223,7 @@ impl<'a> Evaluator<'a> {
             let update = self.evaluate(&def.update, &current, env)?;
             let mut obj = match &current {
                 Value::Object(o) => o.as_ref().clone(),
-                _ => Map::new(),
+                _ => new_map(0),
             };
             match update {
                 Value::Undefined => {}

@@ -171,6 +171,17 @@ impl Bindings {
     }
 }
 
+/// An input document converted to the evaluator's representation, reusable across evaluations.
+#[derive(Debug, Clone)]
+pub struct Input(value::Value);
+
+impl Input {
+    /// Convert a JSON document.
+    pub fn from_json(v: &serde_json::Value) -> Input {
+        Input(value::Value::from_json(v))
+    }
+}
+
 /// A parsed expression, ready to evaluate any number of times.
 #[derive(Debug)]
 pub struct Expression {
@@ -199,7 +210,18 @@ impl Expression {
         input: Option<&serde_json::Value>,
         bindings: &Bindings,
     ) -> Result<Option<serde_json::Value>, Error> {
-        let input = input.map(value::Value::from_json).unwrap_or_default();
+        let input = input.map(Input::from_json);
+        self.evaluate_input(input.as_ref(), bindings)
+    }
+
+    /// Evaluate against an input converted once with [`Input::from_json`] (cheaper when the
+    /// same document is queried by several expressions).
+    pub fn evaluate_input(
+        &self,
+        input: Option<&Input>,
+        bindings: &Bindings,
+    ) -> Result<Option<serde_json::Value>, Error> {
+        let input = input.map(|i| i.0.clone()).unwrap_or_default();
         let vars: Vec<(String, value::Value)> = bindings
             .variables
             .iter()

@@ -21,8 +21,60 @@ pub const OUTER: u8 = 8;
 /// which keeps their stack use bounded.
 pub const MAX_VALUE_DEPTH: usize = 1000;
 
+/// A fast non-cryptographic hasher (FxHash) for the evaluator's maps: keys are short
+/// strings and hash-flooding resistance is not needed for a single evaluation.
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher {
+    hash: u64,
+}
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl std::hash::Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(w));
+        }
+    }
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+/// The hasher state for [`Map`].
+pub type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
+
 /// An object map (insertion order preserved).
-pub type Map = IndexMap<Rc<str>, Value>;
+pub type Map = IndexMap<Rc<str>, Value, FxBuild>;
+
+/// A new empty object map.
+pub fn new_map(capacity: usize) -> Map {
+    Map::with_capacity_and_hasher(capacity, FxBuild::default())
+}
 
 /// A value during evaluation.
 #[derive(Clone, Debug, Default)]
@@ -224,10 +276,11 @@ impl Value {
 
     /// Convert from JSON.
     pub fn from_json(v: &serde_json::Value) -> Value {
-        Value::from_json_at(v, 0)
+        let mut keys = KeyCache::default();
+        Value::from_json_at(v, 0, &mut keys)
     }
 
-    fn from_json_at(v: &serde_json::Value, depth: usize) -> Value {
+    fn from_json_at(v: &serde_json::Value, depth: usize, keys: &mut KeyCache) -> Value {
         if depth > MAX_VALUE_DEPTH {
             return Value::Null;
         }
@@ -238,13 +291,14 @@ impl Value {
             serde_json::Value::String(s) => Value::str(s),
             serde_json::Value::Array(a) => Value::arr(
                 a.iter()
-                    .map(|x| Value::from_json_at(x, depth + 1))
+                    .map(|x| Value::from_json_at(x, depth + 1, keys))
                     .collect(),
             ),
             serde_json::Value::Object(o) => {
-                let mut m = Map::with_capacity(o.len());
+                let mut m = new_map(o.len());
                 for (k, v) in o {
-                    m.insert(Rc::from(k.as_str()), Value::from_json_at(v, depth + 1));
+                    let key = keys.get(k);
+                    m.insert(key, Value::from_json_at(v, depth + 1, keys));
                 }
                 Value::Object(Rc::new(m))
             }
@@ -272,7 +326,7 @@ impl Value {
                     .collect(),
             ),
             Value::Object(o) => {
-                let mut m = serde_json::Map::new();
+                let mut m = serde_json::Map::with_capacity(o.len());
                 for (k, v) in o.iter() {
                     if let Some(j) = v.to_json_at(depth + 1) {
                         m.insert(k.to_string(), j);
@@ -287,6 +341,25 @@ impl Value {
                     .collect(),
             ),
         })
+    }
+}
+
+/// Shares repeated object keys while converting input (arrays of similar objects are common).
+#[derive(Default)]
+struct KeyCache {
+    keys: std::collections::HashMap<Rc<str>, (), FxBuild>,
+}
+
+impl KeyCache {
+    fn get(&mut self, k: &str) -> Rc<str> {
+        if let Some((key, _)) = self.keys.get_key_value(k) {
+            return key.clone();
+        }
+        let key: Rc<str> = Rc::from(k);
+        if self.keys.len() < 10_000 {
+            self.keys.insert(key.clone(), ());
+        }
+        key
     }
 }
 
