@@ -70,7 +70,8 @@ fn translate(src: &str) -> String {
         if in_class {
             if c == ']' {
                 in_class = false;
-            } else if c == '[' {
+            } else if matches!(c, '[' | '&' | '~') {
+                // nested classes and set operators (`&&`, `~~`) are literal in JS classes
                 out.push('\\');
             }
             out.push(c);

@@ -213,6 +213,27 @@ fn functions_lambdas_and_transforms() {
         ("$contains('Hello', /l+/)", json!(null), json!(true)),
         ("$now()", json!(null), json!("2023-11-14T22:13:20.123Z")),
         ("$millis()", json!(null), json!(1_700_000_000_123_i64)),
+        (
+            "$encodeUrlComponent('a b\\uFFFD')",
+            json!(null),
+            json!("a%20b%EF%BF%BD"),
+        ),
+        (
+            "$replace('2024-01-31', /(\\d+)-(\\d+)-(\\d+)/, '$3/$2/$1')",
+            json!(null),
+            json!("31/01/2024"),
+        ),
+        (
+            "$match('a&b~c', /[&~]/).match",
+            json!(null),
+            json!(["&", "~"]),
+        ),
+        (
+            "$split('one two', /\\s/)",
+            json!(null),
+            json!(["one", "two"]),
+        ),
+        ("$contains('HeLLo', /hello/i)", json!(null), json!(true)),
     ]);
 }
 
@@ -317,6 +338,8 @@ fn errors_have_reference_codes() {
         ("{ 'a': 1, 'a': 2 }", json!(null), "D1009"),
         ("$error('boom')", json!(null), "D3137"),
         ("[1..20000000]", json!(null), "D2014"),
+        ("$encodeUrl('\\uD800')", json!(null), "D3140"),
+        ("/(?=a)b/", json!(null), "S0303"),
     ]);
     let e = eval("$error('boom')", &json!(null)).unwrap_err();
     assert_eq!(e.message, "boom");

@@ -483,7 +483,7 @@ pub fn encode_url_component(_: &mut Evaluator, args: &[Value], _: &Env) -> R {
     let Some(s) = s_arg(args, 0) else {
         return Ok(Value::Undefined);
     };
-    if s.contains('\u{FFFD}') {
+    if s.contains(crate::lexer::LONE_SURROGATE) {
         return Err(Error::new("D3140")
             .value_str(&s)
             .token("encodeUrlComponent"));
@@ -495,7 +495,7 @@ pub fn encode_url(_: &mut Evaluator, args: &[Value], _: &Env) -> R {
     let Some(s) = s_arg(args, 0) else {
         return Ok(Value::Undefined);
     };
-    if s.contains('\u{FFFD}') {
+    if s.contains(crate::lexer::LONE_SURROGATE) {
         return Err(Error::new("D3140").value_str(&s).token("encodeUrl"));
     }
     encode(&s, "-_.!~*'();/?:@&=+$,#", "encodeUrl")
