@@ -17,6 +17,9 @@ pub struct Evaluator<'a> {
     depth: usize,
     steps: u64,
     pub rng: u64,
+    /// Frames a function was bound into: closures referring back to them form Rc cycles,
+    /// which are broken when the evaluation ends.
+    bound_frames: Vec<std::rc::Weak<Frame>>,
 }
 
 /// The effective boolean value (`None` for undefined).
@@ -172,6 +175,7 @@ impl<'a> Evaluator<'a> {
             depth: 0,
             steps: 0,
             rng: cfg.seed ^ 0x9E37_79B9_7F4A_7C15,
+            bound_frames: Vec::new(),
         }
     }
 
@@ -186,8 +190,14 @@ impl<'a> Evaluator<'a> {
             Value::Array(..) => Value::Array(Rc::new(vec![input]), SEQ | OUTER),
             v => v,
         };
-        let r = self.evaluate(root, &input, &env)?;
-        Ok(match r {
+        let r = self.evaluate(root, &input, &env);
+        for f in self.bound_frames.drain(..) {
+            if let Some(f) = f.upgrade() {
+                f.vars.borrow_mut().clear();
+            }
+        }
+        env.vars.borrow_mut().clear();
+        Ok(match r? {
             Value::Tuples(t) => Value::seq(t.iter().map(|t| t.at.clone()).collect()),
             v => v,
         })
@@ -253,6 +263,9 @@ impl<'a> Evaluator<'a> {
             Kind::Block(exprs) => self.evaluate_block(exprs, input, env)?,
             Kind::Bind(name, rhs) => {
                 let v = self.evaluate(rhs, input, env)?;
+                if v.is_function() {
+                    self.bound_frames.push(Rc::downgrade(env));
+                }
                 bind(env, name, v.clone());
                 v
             }
