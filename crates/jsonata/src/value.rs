@@ -4,7 +4,6 @@
 use crate::ast::{LambdaDef, TransformDef};
 use crate::functions::Builtin;
 use crate::regex::JsRegex;
-use indexmap::IndexMap;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -68,12 +67,117 @@ impl std::hash::Hasher for FxHasher {
 /// The hasher state for [`Map`].
 pub type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
 
-/// An object map (insertion order preserved).
-pub type Map = IndexMap<Rc<str>, Value, FxBuild>;
+/// An object: entries in insertion order, found by a linear scan while small and through a
+/// hash index once larger (one allocation per small object, no hashing).
+#[derive(Clone, Debug, Default)]
+pub struct Map {
+    entries: Vec<(Rc<str>, Value)>,
+    index: Option<std::collections::HashMap<Rc<str>, usize, FxBuild>>,
+}
+
+/// Objects with more entries than this get a hash index.
+const INDEX_FROM: usize = 12;
+
+impl Map {
+    /// An empty map with room for `n` entries.
+    pub fn with_capacity(n: usize) -> Map {
+        Map {
+            entries: Vec::with_capacity(n),
+            index: None,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    fn find(&self, k: &str) -> Option<usize> {
+        match &self.index {
+            Some(ix) => ix.get(k).copied(),
+            None => self.entries.iter().position(|(key, _)| &**key == k),
+        }
+    }
+
+    fn reindex(&mut self) {
+        if self.entries.len() > INDEX_FROM {
+            let mut ix = std::collections::HashMap::with_capacity_and_hasher(
+                self.entries.len(),
+                FxBuild::default(),
+            );
+            for (i, (k, _)) in self.entries.iter().enumerate() {
+                ix.insert(k.clone(), i);
+            }
+            self.index = Some(ix);
+        } else {
+            self.index = None;
+        }
+    }
+
+    /// The value for `k`.
+    pub fn get(&self, k: &str) -> Option<&Value> {
+        self.find(k)
+            .and_then(|i| self.entries.get(i))
+            .map(|(_, v)| v)
+    }
+
+    /// Insert or replace (a replaced entry keeps its position).
+    pub fn insert(&mut self, k: Rc<str>, v: Value) -> Option<Value> {
+        if let Some(i) = self.find(&k)
+            && let Some(slot) = self.entries.get_mut(i)
+        {
+            return Some(std::mem::replace(&mut slot.1, v));
+        }
+        self.entries.push((k.clone(), v));
+        match &mut self.index {
+            Some(ix) => {
+                ix.insert(k, self.entries.len() - 1);
+            }
+            None if self.entries.len() > INDEX_FROM => self.reindex(),
+            None => {}
+        }
+        None
+    }
+
+    /// Remove `k`, keeping the order of the others.
+    pub fn shift_remove(&mut self, k: &str) -> Option<Value> {
+        let i = self.find(k)?;
+        let (_, v) = self.entries.remove(i);
+        if self.index.is_some() {
+            self.reindex();
+        }
+        Some(v)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&Rc<str>, &Value)> {
+        self.entries.iter().map(|(k, v)| (k, v))
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &Rc<str>> {
+        self.entries.iter().map(|(k, _)| k)
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &Value> {
+        self.entries.iter().map(|(_, v)| v)
+    }
+}
+
+impl FromIterator<(Rc<str>, Value)> for Map {
+    fn from_iter<T: IntoIterator<Item = (Rc<str>, Value)>>(iter: T) -> Map {
+        let mut m = Map::default();
+        for (k, v) in iter {
+            m.insert(k, v);
+        }
+        m
+    }
+}
 
 /// A new empty object map.
 pub fn new_map(capacity: usize) -> Map {
-    Map::with_capacity_and_hasher(capacity, FxBuild::default())
+    Map::with_capacity(capacity)
 }
 
 /// A value during evaluation.
