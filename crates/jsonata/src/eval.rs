@@ -1149,7 +1149,7 @@ impl<'a> Evaluator<'a> {
                 self.evaluate(&def.body, li, &e)
             }
             Func::Builtin(b) => {
-                let sig = crate::signature::Signature::parse(b.signature)?;
+                let sig = builtin_signature(b)?;
                 let args = sig.validate(&args, input)?;
                 (b.imp)(self, &args, env)
             }
@@ -1271,6 +1271,21 @@ impl<'a> Evaluator<'a> {
         }
         Ok(substitute(&result, &map, 0))
     }
+}
+
+thread_local! {
+    static SIGNATURES: std::cell::RefCell<std::collections::HashMap<&'static str, Rc<crate::signature::Signature>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// A built-in's parsed signature (parsed once per thread).
+fn builtin_signature(b: &functions::Builtin) -> R<Rc<crate::signature::Signature>> {
+    if let Some(s) = SIGNATURES.with(|m| m.borrow().get(b.name).cloned()) {
+        return Ok(s);
+    }
+    let sig = Rc::new(crate::signature::Signature::parse(b.signature)?);
+    SIGNATURES.with(|m| m.borrow_mut().insert(b.name, sig.clone()));
+    Ok(sig)
 }
 
 fn reduce_tuples(list: Vec<Tuple>) -> (Value, Vec<(Rc<str>, Value)>) {
