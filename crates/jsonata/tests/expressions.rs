@@ -234,6 +234,12 @@ fn functions_lambdas_and_transforms() {
             json!(["one", "two"]),
         ),
         ("$contains('HeLLo', /hello/i)", json!(null), json!(true)),
+        // JS regex dialect: literal braces, identity escapes, \0, escaped punctuation
+        ("$match('a{b}', /{b}/).match", json!(null), json!("{b}")),
+        ("$match('aaa', /a{2}/).match", json!(null), json!("aa")),
+        ("$replace('x y', /\\ /, '_')", json!(null), json!("x_y")),
+        ("$replace('a/b', /\\//, '|')", json!(null), json!("a|b")),
+        ("$contains('a-b', /a\\-b/)", json!(null), json!(true)),
     ]);
 }
 
@@ -340,6 +346,7 @@ fn errors_have_reference_codes() {
         ("[1..20000000]", json!(null), "D2014"),
         ("$encodeUrl('\\uD800')", json!(null), "D3140"),
         ("/(?=a)b/", json!(null), "S0303"),
+        ("/(a)\\1/", json!(null), "S0303"),
     ]);
     let e = eval("$error('boom')", &json!(null)).unwrap_err();
     assert_eq!(e.message, "boom");
