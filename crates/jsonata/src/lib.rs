@@ -8,6 +8,24 @@
 //! let out = expr.evaluate(Some(&input), &jsonata::Bindings::default()).unwrap();
 //! assert_eq!(out, Some(serde_json::json!(5)));
 //! ```
+//!
+//! The whole language is implemented (paths, predicates, wildcards, descendants, `%`, `@`/`#`
+//! bindings, sorting, grouping, constructors, transforms, lambdas and closures, partial
+//! application, signatures, tail calls, regexes, and the function library with its picture
+//! formats), minus `$eval`, plus AWS's `$partition`, `$range`, `$hash`, `$random([seed])`,
+//! `$uuid` and `$parse`. Object key order is preserved.
+//!
+//! Determinism: `$now()`/`$millis()` read [`Environment::now_millis`] (default 0, the epoch:
+//! callers inject their clock); `$random()`, `$shuffle()` and `$uuid()` draw from
+//! [`Environment::seed`]. Limits: [`Environment::max_depth`] nested evaluation frames
+//! (counted like the reference's harness, one per evaluated node) and
+//! [`Environment::max_steps`] evaluation steps; syntax trees deeper than 120 levels are
+//! rejected with `U1001` too.
+//!
+//! Known differences: regular expressions run on the `regex` crate after translating the
+//! JavaScript syntax, so lookaround and backreferences are rejected (code `S0303`); `.`, `\s`
+//! and case folding follow Unicode rules. A lone UTF-16 surrogate in a string literal becomes
+//! U+FFFF. Error positions are character offsets, near but not always equal to the reference's.
 
 mod ast;
 mod datetime;
