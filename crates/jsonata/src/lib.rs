@@ -151,7 +151,8 @@ pub struct Environment {
     pub seed: u64,
     /// Maximum nesting of evaluation frames before `U1001`.
     pub max_depth: usize,
-    /// Maximum number of evaluation steps before `U1001` (the time guard).
+    /// Maximum number of evaluation steps before `U1001` (the time guard; the default of ten
+    /// million is roughly a second of work on a desktop machine).
     pub max_steps: u64,
 }
 
@@ -161,7 +162,7 @@ impl Default for Environment {
             now_millis: 0,
             seed: 0,
             max_depth: 500,
-            max_steps: 50_000_000,
+            max_steps: 10_000_000,
         }
     }
 }
@@ -201,7 +202,7 @@ impl Input {
 }
 
 /// A parsed expression, ready to evaluate any number of times.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Expression {
     root: ast::Node,
     source: String,
