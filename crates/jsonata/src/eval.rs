@@ -193,10 +193,12 @@ impl<'a> Evaluator<'a> {
         let r = self.evaluate(root, &input, &env);
         for f in self.bound_frames.drain(..) {
             if let Some(f) = f.upgrade() {
-                f.vars.borrow_mut().clear();
+                let vars = std::mem::take(&mut *f.vars.borrow_mut());
+                vars.into_iter().for_each(|(_, v)| dispose(v));
             }
         }
-        env.vars.borrow_mut().clear();
+        let vars = std::mem::take(&mut *env.vars.borrow_mut());
+        vars.into_iter().for_each(|(_, v)| dispose(v));
         Ok(match r? {
             Value::Tuples(t) => Value::seq(t.iter().map(|t| t.at.clone()).collect()),
             v => v,
@@ -388,7 +390,8 @@ impl<'a> Evaluator<'a> {
         let frame = new_frame(env);
         let mut r = Value::Undefined;
         for e in exprs {
-            r = self.evaluate(e, input, &frame)?;
+            let next = self.evaluate(e, input, &frame)?;
+            dispose(std::mem::replace(&mut r, next));
         }
         Ok(r)
     }

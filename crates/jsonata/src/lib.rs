@@ -248,6 +248,8 @@ impl Expression {
             .collect();
         let mut ev = eval::Evaluator::new(&bindings.environment);
         let result = ev.run(&self.root, input, &vars).map_err(Error::finish)?;
-        Ok(result.to_json())
+        let json = result.to_json();
+        value::dispose(result);
+        Ok(json)
     }
 }

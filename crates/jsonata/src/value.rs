@@ -165,6 +165,54 @@ impl Map {
     }
 }
 
+/// Drop a value without recursion: deeply nested values (built by a loop, say) would otherwise
+/// overflow the stack in the compiler-generated recursive drop.
+pub fn dispose(v: Value) {
+    let mut stack: Vec<Value> = Vec::new();
+    let push = |v: Value, stack: &mut Vec<Value>| {
+        if matches!(v, Value::Object(_) | Value::Array(..)) {
+            stack.push(v);
+        }
+    };
+    push(v, &mut stack);
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Object(rc) => {
+                if let Ok(mut m) = Rc::try_unwrap(rc) {
+                    for (_, x) in m.entries.drain(..) {
+                        push(x, &mut stack);
+                    }
+                }
+            }
+            Value::Array(rc, _) => {
+                if let Ok(items) = Rc::try_unwrap(rc) {
+                    for x in items {
+                        push(x, &mut stack);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+impl Drop for Map {
+    fn drop(&mut self) {
+        // hand nested containers to the iterative `dispose` instead of recursing
+        if self
+            .entries
+            .iter()
+            .any(|(_, v)| matches!(v, Value::Object(_) | Value::Array(..)))
+        {
+            for (_, v) in self.entries.drain(..) {
+                if matches!(v, Value::Object(_) | Value::Array(..)) {
+                    dispose(v);
+                }
+            }
+        }
+    }
+}
+
 impl FromIterator<(Rc<str>, Value)> for Map {
     fn from_iter<T: IntoIterator<Item = (Rc<str>, Value)>>(iter: T) -> Map {
         let mut m = Map::default();
@@ -218,6 +266,17 @@ impl Tuple {
 pub struct Frame {
     pub vars: RefCell<Vec<(Rc<str>, Value)>>,
     pub parent: Option<Env>,
+}
+
+impl Drop for Frame {
+    fn drop(&mut self) {
+        // variables may hold deeply nested values: drop them without recursion
+        for (_, v) in self.vars.get_mut().drain(..) {
+            if matches!(v, Value::Object(_) | Value::Array(..)) {
+                dispose(v);
+            }
+        }
+    }
 }
 
 /// A scope: the innermost frame.

@@ -377,4 +377,22 @@ fn guards_stop_runaway_evaluation() {
         })
         .unwrap();
     h.join().unwrap();
+    // values nested far deeper than any recursion limit are built and dropped without
+    // recursion (checked on a small stack, where a recursive drop would overflow)
+    let h = std::thread::Builder::new()
+        .stack_size(1024 * 1024)
+        .spawn(|| {
+            let e = eval(
+                "($x := $reduce([1..50000], function($a, $v){ {'a': $a} }, {}); $type($x))",
+                &json!(null),
+            );
+            assert_eq!(e.unwrap(), Some(json!("object")));
+            let e = eval(
+                "($reduce([1..50000], function($a, $v){ [[$a]] }, []); 1)",
+                &json!(null),
+            );
+            assert_eq!(e.unwrap(), Some(json!(1)));
+        })
+        .unwrap();
+    h.join().unwrap();
 }
