@@ -1,13 +1,13 @@
-//! Probe: how deep evaluation and parsing can nest on a small stack (`stackprobe KB DEPTH`).
+//! Probe: how deep evaluation and parsing can nest on a small stack
+//! (`stackprobe KB DEPTH [PARENS]`).
 fn main() {
-    let kb: usize = std::env::args()
-        .nth(1)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(1024);
-    let depth: usize = std::env::args()
-        .nth(2)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(1000);
+    let arg = |i: usize, d: usize| {
+        std::env::args()
+            .nth(i)
+            .and_then(|a| a.parse().ok())
+            .unwrap_or(d)
+    };
+    let (kb, depth, parens) = (arg(1, 1024), arg(2, 500), arg(3, 390));
     let h = std::thread::Builder::new()
         .stack_size(kb * 1024)
         .spawn(move || {
@@ -16,12 +16,27 @@ fn main() {
                     .unwrap();
             let mut b = jsonata::Bindings::default();
             b.environment.max_depth = depth;
-            let r = e.evaluate(None, &b);
-            println!("{:?}", r.map_err(|e| e.code));
-            let src = format!("{}1{}", "(".repeat(390), ")".repeat(390));
-            println!("{:?}", jsonata::parse(&src).map(|_| ()).map_err(|e| e.code));
-            let src = format!("{}1{}", "[".repeat(390), "]".repeat(390));
-            println!("{:?}", jsonata::parse(&src).map(|_| ()).map_err(|e| e.code));
+            println!("eval: {:?}", e.evaluate(None, &b).map_err(|e| e.code));
+            let src = format!("{}1{}", "(".repeat(parens), ")".repeat(parens));
+            println!(
+                "parens: {:?}",
+                jsonata::parse(&src).map(|_| ()).map_err(|e| e.code)
+            );
+            let src = format!("{}1{}", "[".repeat(parens), "]".repeat(parens));
+            println!(
+                "brackets: {:?}",
+                jsonata::parse(&src).map(|_| ()).map_err(|e| e.code)
+            );
+            let src = format!("a{}", ".b".repeat(parens * 4));
+            println!(
+                "long path: {:?}",
+                jsonata::parse(&src).map(|_| ()).map_err(|e| e.code)
+            );
+            let src = format!("1{}", " + 1".repeat(parens * 4));
+            println!(
+                "long sum: {:?}",
+                jsonata::parse(&src).map(|_| ()).map_err(|e| e.code)
+            );
         })
         .unwrap();
     println!("join: {:?}", h.join().is_ok());

@@ -17,6 +17,9 @@ pub struct Evaluator<'a> {
     depth: usize,
     steps: u64,
     pub rng: u64,
+    /// Frames a function was bound into: closures referring back to them form Rc cycles,
+    /// which are broken when the evaluation ends.
+    bound_frames: Vec<std::rc::Weak<Frame>>,
 }
 
 /// The effective boolean value (`None` for undefined).
@@ -104,7 +107,7 @@ fn ptr_of(v: &Value) -> Option<*const Map> {
     }
 }
 
-fn substitute(v: &Value, map: &IndexMap<*const Map, Value>, depth: usize) -> Value {
+fn substitute(v: &Value, map: &IndexMap<*const Map, Value, FxBuild>, depth: usize) -> Value {
     if depth > MAX_VALUE_DEPTH {
         return v.clone();
     }
@@ -117,7 +120,7 @@ fn substitute(v: &Value, map: &IndexMap<*const Map, Value>, depth: usize) -> Val
             match &base {
                 Value::Object(b) => {
                     let mut changed = false;
-                    let mut out = Map::with_capacity(b.len());
+                    let mut out = new_map(b.len());
                     for (k, x) in b.iter() {
                         let nx = substitute(x, map, depth + 1);
                         if !same(&nx, x) {
@@ -172,6 +175,7 @@ impl<'a> Evaluator<'a> {
             depth: 0,
             steps: 0,
             rng: cfg.seed ^ 0x9E37_79B9_7F4A_7C15,
+            bound_frames: Vec::new(),
         }
     }
 
@@ -186,8 +190,16 @@ impl<'a> Evaluator<'a> {
             Value::Array(..) => Value::Array(Rc::new(vec![input]), SEQ | OUTER),
             v => v,
         };
-        let r = self.evaluate(root, &input, &env)?;
-        Ok(match r {
+        let r = self.evaluate(root, &input, &env);
+        for f in self.bound_frames.drain(..) {
+            if let Some(f) = f.upgrade() {
+                let vars = std::mem::take(&mut *f.vars.borrow_mut());
+                vars.into_iter().for_each(|(_, v)| dispose(v));
+            }
+        }
+        let vars = std::mem::take(&mut *env.vars.borrow_mut());
+        vars.into_iter().for_each(|(_, v)| dispose(v));
+        Ok(match r? {
             Value::Tuples(t) => Value::seq(t.iter().map(|t| t.at.clone()).collect()),
             v => v,
         })
@@ -253,6 +265,9 @@ impl<'a> Evaluator<'a> {
             Kind::Block(exprs) => self.evaluate_block(exprs, input, env)?,
             Kind::Bind(name, rhs) => {
                 let v = self.evaluate(rhs, input, env)?;
+                if v.is_function() {
+                    self.bound_frames.push(Rc::downgrade(env));
+                }
                 bind(env, name, v.clone());
                 v
             }
@@ -375,7 +390,8 @@ impl<'a> Evaluator<'a> {
         let frame = new_frame(env);
         let mut r = Value::Undefined;
         for e in exprs {
-            r = self.evaluate(e, input, &frame)?;
+            let next = self.evaluate(e, input, &frame)?;
+            dispose(std::mem::replace(&mut r, next));
         }
         Ok(r)
     }
@@ -814,7 +830,7 @@ impl<'a> Evaluator<'a> {
             Plain(Value),
             Tuples(Vec<Tuple>),
         }
-        let mut groups: IndexMap<Rc<str>, (Data, usize)> = IndexMap::new();
+        let mut groups: IndexMap<Rc<str>, (Data, usize), FxBuild> = IndexMap::default();
         if let Value::Tuples(ts) = input {
             let ts: Vec<Tuple> = if ts.is_empty() {
                 vec![Tuple::default()]
@@ -874,7 +890,7 @@ impl<'a> Evaluator<'a> {
                 }
             }
         }
-        let mut result = Map::with_capacity(groups.len());
+        let mut result = new_map(groups.len());
         for (key, (data, idx)) in groups {
             let v = match data {
                 Data::Plain(ctx) => self.evaluate(&pairs[idx].1, &ctx, env)?,
@@ -1136,7 +1152,7 @@ impl<'a> Evaluator<'a> {
                 self.evaluate(&def.body, li, &e)
             }
             Func::Builtin(b) => {
-                let sig = crate::signature::Signature::parse(b.signature)?;
+                let sig = builtin_signature(b)?;
                 let args = sig.validate(&args, input)?;
                 (b.imp)(self, &args, env)
             }
@@ -1205,7 +1221,7 @@ impl<'a> Evaluator<'a> {
             Value::Tuples(t) => t.iter().map(|t| t.at.clone()).collect(),
             v => vec![v],
         };
-        let mut map: IndexMap<*const Map, Value> = IndexMap::new();
+        let mut map: IndexMap<*const Map, Value, FxBuild> = IndexMap::default();
         for m in matches {
             let Some(ptr) = ptr_of(&m) else {
                 // non-objects: still evaluate the clauses for their errors
@@ -1223,7 +1239,7 @@ impl<'a> Evaluator<'a> {
             let update = self.evaluate(&def.update, &current, env)?;
             let mut obj = match &current {
                 Value::Object(o) => o.as_ref().clone(),
-                _ => Map::new(),
+                _ => new_map(0),
             };
             match update {
                 Value::Undefined => {}
@@ -1258,6 +1274,21 @@ impl<'a> Evaluator<'a> {
         }
         Ok(substitute(&result, &map, 0))
     }
+}
+
+thread_local! {
+    static SIGNATURES: std::cell::RefCell<std::collections::HashMap<&'static str, Rc<crate::signature::Signature>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// A built-in's parsed signature (parsed once per thread).
+fn builtin_signature(b: &functions::Builtin) -> R<Rc<crate::signature::Signature>> {
+    if let Some(s) = SIGNATURES.with(|m| m.borrow().get(b.name).cloned()) {
+        return Ok(s);
+    }
+    let sig = Rc::new(crate::signature::Signature::parse(b.signature)?);
+    SIGNATURES.with(|m| m.borrow_mut().insert(b.name, sig.clone()));
+    Ok(sig)
 }
 
 fn reduce_tuples(list: Vec<Tuple>) -> (Value, Vec<(Rc<str>, Value)>) {

@@ -4,6 +4,9 @@ use crate::Error;
 use crate::regex::JsRegex;
 use std::rc::Rc;
 
+/// What a lone UTF-16 surrogate in a string literal decodes to.
+pub const LONE_SURROGATE: char = '\u{FFFF}';
+
 /// A token's payload.
 #[derive(Debug, Clone)]
 pub enum Tok {
@@ -282,7 +285,11 @@ impl Lexer {
                 }
             } else if c == quote {
                 self.pos += 1;
-                let s = String::from_utf16_lossy(&units);
+                // A lone surrogate cannot live in a Rust string: it becomes the noncharacter
+                // U+FFFF, which the URL encoders reject as JavaScript rejects lone surrogates.
+                let s: String = char::decode_utf16(units.iter().copied())
+                    .map(|r| r.unwrap_or(LONE_SURROGATE))
+                    .collect();
                 return Ok(self.tok(Tok::Str(s.into())));
             } else {
                 units.extend_from_slice(c.encode_utf16(&mut buf));

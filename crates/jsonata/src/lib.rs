@@ -8,6 +8,24 @@
 //! let out = expr.evaluate(Some(&input), &jsonata::Bindings::default()).unwrap();
 //! assert_eq!(out, Some(serde_json::json!(5)));
 //! ```
+//!
+//! The whole language is implemented (paths, predicates, wildcards, descendants, `%`, `@`/`#`
+//! bindings, sorting, grouping, constructors, transforms, lambdas and closures, partial
+//! application, signatures, tail calls, regexes, and the function library with its picture
+//! formats), minus `$eval`, plus AWS's `$partition`, `$range`, `$hash`, `$random([seed])`,
+//! `$uuid` and `$parse`. Object key order is preserved.
+//!
+//! Determinism: `$now()`/`$millis()` read [`Environment::now_millis`] (default 0, the epoch:
+//! callers inject their clock); `$random()`, `$shuffle()` and `$uuid()` draw from
+//! [`Environment::seed`]. Limits: [`Environment::max_depth`] nested evaluation frames
+//! (counted like the reference's harness, one per evaluated node) and
+//! [`Environment::max_steps`] evaluation steps; syntax trees deeper than 120 levels are
+//! rejected with `U1001` too.
+//!
+//! Known differences: regular expressions run on the `regex` crate after translating the
+//! JavaScript syntax, so lookaround and backreferences are rejected (code `S0303`); `.`, `\s`
+//! and case folding follow Unicode rules. A lone UTF-16 surrogate in a string literal becomes
+//! U+FFFF. Error positions are character offsets, near but not always equal to the reference's.
 
 mod ast;
 mod datetime;
@@ -133,7 +151,8 @@ pub struct Environment {
     pub seed: u64,
     /// Maximum nesting of evaluation frames before `U1001`.
     pub max_depth: usize,
-    /// Maximum number of evaluation steps before `U1001` (the time guard).
+    /// Maximum number of evaluation steps before `U1001` (the time guard; the default of ten
+    /// million is roughly a second of work on a desktop machine).
     pub max_steps: u64,
 }
 
@@ -143,7 +162,7 @@ impl Default for Environment {
             now_millis: 0,
             seed: 0,
             max_depth: 500,
-            max_steps: 50_000_000,
+            max_steps: 10_000_000,
         }
     }
 }
@@ -171,8 +190,19 @@ impl Bindings {
     }
 }
 
+/// An input document converted to the evaluator's representation, reusable across evaluations.
+#[derive(Debug, Clone)]
+pub struct Input(value::Value);
+
+impl Input {
+    /// Convert a JSON document.
+    pub fn from_json(v: &serde_json::Value) -> Input {
+        Input(value::Value::from_json(v))
+    }
+}
+
 /// A parsed expression, ready to evaluate any number of times.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Expression {
     root: ast::Node,
     source: String,
@@ -199,7 +229,18 @@ impl Expression {
         input: Option<&serde_json::Value>,
         bindings: &Bindings,
     ) -> Result<Option<serde_json::Value>, Error> {
-        let input = input.map(value::Value::from_json).unwrap_or_default();
+        let input = input.map(Input::from_json);
+        self.evaluate_input(input.as_ref(), bindings)
+    }
+
+    /// Evaluate against an input converted once with [`Input::from_json`] (cheaper when the
+    /// same document is queried by several expressions).
+    pub fn evaluate_input(
+        &self,
+        input: Option<&Input>,
+        bindings: &Bindings,
+    ) -> Result<Option<serde_json::Value>, Error> {
+        let input = input.map(|i| i.0.clone()).unwrap_or_default();
         let vars: Vec<(String, value::Value)> = bindings
             .variables
             .iter()
@@ -207,6 +248,8 @@ impl Expression {
             .collect();
         let mut ev = eval::Evaluator::new(&bindings.environment);
         let result = ev.run(&self.root, input, &vars).map_err(Error::finish)?;
-        Ok(result.to_json())
+        let json = result.to_json();
+        value::dispose(result);
+        Ok(json)
     }
 }

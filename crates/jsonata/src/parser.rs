@@ -1,5 +1,8 @@
 //! The Pratt parser and the post-parse pass that flattens paths, attaches predicates,
 //! resolves the parent operator and marks tail calls.
+// The post-parse pass hands boxed subtrees on unchanged: moving a 176-byte node out of its
+// box in every caller would grow the (recursive) stack frames.
+#![allow(clippy::boxed_local)]
 
 use crate::Error;
 use crate::ast::*;
@@ -8,7 +11,9 @@ use crate::signature::Signature;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-const MAX_PARSE_DEPTH: usize = 400;
+/// The deepest syntax tree accepted (error `U1001` beyond): parsing, the post-parse pass and
+/// dropping the tree recurse along it, so this bounds their stack use.
+const MAX_PARSE_DEPTH: usize = 120;
 
 fn binding_power(op: &str) -> i32 {
     match op {
@@ -116,19 +121,28 @@ impl Parser {
     }
 
     fn expression(&mut self, rbp: i32) -> Result<Node, crate::EvalError> {
-        self.depth += 1;
-        if self.depth > MAX_PARSE_DEPTH {
+        // `depth` is the depth of the tree being built here: nested expressions and each
+        // operator applied to `left` both add a level.
+        let base = self.depth;
+        if base + 1 > MAX_PARSE_DEPTH {
             return Err(Error::new("U1001").pos(self.position()));
         }
+        self.depth = base + 1;
         let t = self.cur.clone();
         self.advance(None, true)?;
         let mut left = self.nud(t)?;
+        let mut chain = 1;
         while rbp < self.lbp() {
+            chain += 1;
+            if base + chain > MAX_PARSE_DEPTH {
+                return Err(Error::new("U1001").pos(self.position()));
+            }
+            self.depth = base + chain;
             let t = self.cur.clone();
             self.advance(None, false)?;
             left = self.led(t, left)?;
         }
-        self.depth -= 1;
+        self.depth = base;
         Ok(left)
     }
 
@@ -156,64 +170,71 @@ impl Parser {
                     index: 0,
                 })),
                 "and" | "or" | "in" => Kind::Name(op.into()),
-                "(" => {
-                    let mut exprs = Vec::new();
-                    while self.id() != ")" {
-                        exprs.push(self.expression(0)?);
-                        if self.id() != ";" {
-                            break;
-                        }
-                        self.advance(Some(";"), false)?;
-                    }
-                    self.advance(Some(")"), true)?;
-                    Kind::Block(exprs)
-                }
-                "[" => {
-                    let mut items = Vec::new();
-                    if self.id() != "]" {
-                        loop {
-                            let mut item = self.expression(0)?;
-                            if self.id() == ".." {
-                                let rpos = self.position();
-                                self.advance(Some(".."), false)?;
-                                let rhs = self.expression(0)?;
-                                item = Node::new(
-                                    Kind::Binary(BinOp::Range, Box::new(item), Box::new(rhs)),
-                                    rpos,
-                                );
-                            }
-                            items.push(item);
-                            if self.id() != "," {
-                                break;
-                            }
-                            self.advance(Some(","), false)?;
-                        }
-                    }
-                    self.advance(Some("]"), true)?;
-                    Kind::Array(items)
-                }
+                "(" => self.block()?,
+                "[" => self.array()?,
                 "{" => Kind::Object(self.object_pairs()?),
-                "|" => {
-                    let pattern = self.expression(0)?;
-                    self.advance(Some("|"), false)?;
-                    let update = self.expression(0)?;
-                    let mut delete = None;
-                    if self.id() == "," {
-                        self.advance(Some(","), false)?;
-                        delete = Some(self.expression(0)?);
-                    }
-                    self.advance(Some("|"), false)?;
-                    Kind::Transform(Rc::new(TransformDef {
-                        pattern,
-                        update,
-                        delete,
-                        position: pos,
-                    }))
-                }
+                "|" => self.transform(pos)?,
                 _ => return Err(Error::new("S0211").pos(pos).token(op)),
             },
         };
         Ok(Node::new(kind, pos))
+    }
+
+    #[inline(never)]
+    fn block(&mut self) -> Result<Kind, crate::EvalError> {
+        let mut exprs = Vec::new();
+        while self.id() != ")" {
+            exprs.push(self.expression(0)?);
+            if self.id() != ";" {
+                break;
+            }
+            self.advance(Some(";"), false)?;
+        }
+        self.advance(Some(")"), true)?;
+        Ok(Kind::Block(exprs))
+    }
+    #[inline(never)]
+    fn array(&mut self) -> Result<Kind, crate::EvalError> {
+        let mut items = Vec::new();
+        if self.id() != "]" {
+            loop {
+                let mut item = self.expression(0)?;
+                if self.id() == ".." {
+                    let rpos = self.position();
+                    self.advance(Some(".."), false)?;
+                    let rhs = self.expression(0)?;
+                    item = Node::new(
+                        Kind::Binary(BinOp::Range, Box::new(item), Box::new(rhs)),
+                        rpos,
+                    );
+                }
+                items.push(item);
+                if self.id() != "," {
+                    break;
+                }
+                self.advance(Some(","), false)?;
+            }
+        }
+        self.advance(Some("]"), true)?;
+        Ok(Kind::Array(items))
+    }
+    #[inline(never)]
+    fn transform(&mut self, pos: usize) -> Result<Kind, crate::EvalError> {
+        let pattern = self.expression(0)?;
+        self.advance(Some("|"), false)?;
+        let update = self.expression(0)?;
+        let mut delete = None;
+        if self.id() == "," {
+            self.advance(Some(","), false)?;
+            delete = Some(self.expression(0)?);
+        }
+        self.advance(Some("|"), false)?;
+        Ok(Kind::Transform(Rc::new(TransformDef {
+            pattern,
+            update,
+            delete,
+            position: pos,
+        })))
     }
 
     fn object_pairs(&mut self) -> Result<Vec<(Node, Node)>, crate::EvalError> {
@@ -552,9 +573,115 @@ impl Processor {
         Ok(())
     }
 
+    #[inline(never)]
+    fn process_dot(
+        &mut self,
+        lhs: Box<Node>,
+        rhs: Box<Node>,
+        pos: usize,
+    ) -> Result<Node, crate::EvalError> {
+        let lstep = self.process(*lhs)?;
+        let mut result = if matches!(lstep.kind, Kind::Path(_)) {
+            lstep
+        } else {
+            let parent_slot = match &lstep.kind {
+                Kind::Parent(s) => Some(s.clone()),
+                _ => None,
+            };
+            let mut r = Node::new(Kind::Path(vec![lstep]), pos);
+            if let Some(s) = parent_slot {
+                r.seeking_parent = vec![s];
+            }
+            r
+        };
+        let mut rest = self.process(*rhs)?;
+        if let Kind::Path(steps) = &mut result.kind {
+            if let Kind::Path(rsteps) = rest.kind {
+                steps.extend(rsteps);
+            } else {
+                if !rest.predicate.is_empty() {
+                    rest.stages = std::mem::take(&mut rest.predicate);
+                }
+                steps.push(rest);
+            }
+            for step in steps.iter_mut() {
+                match &step.kind {
+                    Kind::Num(_) | Kind::Bool(_) | Kind::Null => {
+                        return Err(Error::new("S0213")
+                            .pos(step.position)
+                            .value_str(&node_text(step)));
+                    }
+                    Kind::Str(s) => {
+                        step.kind = Kind::Name(s.clone());
+                    }
+                    _ => {}
+                }
+            }
+            if steps.iter().any(|s| s.keep_array) {
+                result.keep_singleton_array = true;
+            }
+            if let Some(first) = steps.first_mut()
+                && first.is_array_cons()
+            {
+                first.cons_array = true;
+            }
+            if let Some(last) = steps.last_mut()
+                && last.is_array_cons()
+            {
+                last.cons_array = true;
+            }
+        }
+        self.resolve_ancestry(&mut result)?;
+        Ok(result)
+    }
+
+    #[inline(never)]
+    fn process_filter(
+        &mut self,
+        lhs: Box<Node>,
+        rhs: Box<Node>,
+        pos: usize,
+    ) -> Result<Node, crate::EvalError> {
+        let mut result = self.process(*lhs)?;
+        let mut predicate = self.process(*rhs)?;
+        let is_path = matches!(result.kind, Kind::Path(_));
+        {
+            let step: &mut Node = if let Kind::Path(steps) = &mut result.kind {
+                match steps.last_mut() {
+                    Some(s) => s,
+                    None => return Err(Error::new("S0201").pos(pos)),
+                }
+            } else {
+                &mut result
+            };
+            if step.group.is_some() {
+                return Err(Error::new("S0209").pos(pos));
+            }
+            if !predicate.seeking_parent.is_empty() {
+                let sp = predicate.seeking_parent.clone();
+                for slot in sp {
+                    if slot.level.get() == 1 {
+                        self.seek_parent(step, slot)?;
+                    } else {
+                        slot.level.set(slot.level.get() - 1);
+                    }
+                }
+                push_ancestry(step, &predicate);
+            }
+            predicate.position = pos;
+            let stage = Stage::Filter(Box::new(predicate));
+            if is_path {
+                step.stages.push(stage);
+            } else {
+                step.predicate.push(stage);
+            }
+        }
+        Ok(result)
+    }
+
     fn process(&mut self, expr: Node) -> Result<Node, crate::EvalError> {
         self.depth += 1;
-        if self.depth > MAX_PARSE_DEPTH * 2 {
+        if self.depth > MAX_PARSE_DEPTH + 10 {
             return Err(Error::new("U1001").pos(expr.position));
         }
         let r = self.process_inner(expr);
@@ -566,334 +693,24 @@ impl Processor {
         let pos = expr.position;
         let keep_array = expr.keep_array;
         let mut result = match expr.kind {
-            Kind::Dot(lhs, rhs) => {
-                let lstep = self.process(*lhs)?;
-                let mut result = if matches!(lstep.kind, Kind::Path(_)) {
-                    lstep
-                } else {
-                    let parent_slot = match &lstep.kind {
-                        Kind::Parent(s) => Some(s.clone()),
-                        _ => None,
-                    };
-                    let mut r = Node::new(Kind::Path(vec![lstep]), pos);
-                    if let Some(s) = parent_slot {
-                        r.seeking_parent = vec![s];
-                    }
-                    r
-                };
-                let mut rest = self.process(*rhs)?;
-                if let Kind::Path(steps) = &mut result.kind {
-                    if let Kind::Path(rsteps) = rest.kind {
-                        steps.extend(rsteps);
-                    } else {
-                        if !rest.predicate.is_empty() {
-                            rest.stages = std::mem::take(&mut rest.predicate);
-                        }
-                        steps.push(rest);
-                    }
-                    for step in steps.iter_mut() {
-                        match &step.kind {
-                            Kind::Num(_) | Kind::Bool(_) | Kind::Null => {
-                                return Err(Error::new("S0213")
-                                    .pos(step.position)
-                                    .value_str(&node_text(step)));
-                            }
-                            Kind::Str(s) => {
-                                step.kind = Kind::Name(s.clone());
-                            }
-                            _ => {}
-                        }
-                    }
-                    if steps.iter().any(|s| s.keep_array) {
-                        result.keep_singleton_array = true;
-                    }
-                    if let Some(first) = steps.first_mut()
-                        && first.is_array_cons()
-                    {
-                        first.cons_array = true;
-                    }
-                    if let Some(last) = steps.last_mut()
-                        && last.is_array_cons()
-                    {
-                        last.cons_array = true;
-                    }
-                }
-                self.resolve_ancestry(&mut result)?;
-                result
-            }
-            Kind::FilterRaw(lhs, rhs) => {
-                let mut result = self.process(*lhs)?;
-                let mut predicate = self.process(*rhs)?;
-                let is_path = matches!(result.kind, Kind::Path(_));
-                {
-                    let step: &mut Node = if let Kind::Path(steps) = &mut result.kind {
-                        match steps.last_mut() {
-                            Some(s) => s,
-                            None => return Err(Error::new("S0201").pos(pos)),
-                        }
-                    } else {
-                        &mut result
-                    };
-                    if step.group.is_some() {
-                        return Err(Error::new("S0209").pos(pos));
-                    }
-                    if !predicate.seeking_parent.is_empty() {
-                        let sp = predicate.seeking_parent.clone();
-                        for slot in sp {
-                            if slot.level.get() == 1 {
-                                self.seek_parent(step, slot)?;
-                            } else {
-                                slot.level.set(slot.level.get() - 1);
-                            }
-                        }
-                        push_ancestry(step, &predicate);
-                    }
-                    predicate.position = pos;
-                    let stage = Stage::Filter(Box::new(predicate));
-                    if is_path {
-                        step.stages.push(stage);
-                    } else {
-                        step.predicate.push(stage);
-                    }
-                }
-                result
-            }
-            Kind::GroupRaw(lhs, pairs) => {
-                let mut result = self.process(*lhs)?;
-                if result.group.is_some() {
-                    return Err(Error::new("S0210").pos(pos));
-                }
-                let mut ps = Vec::new();
-                for (k, v) in pairs {
-                    ps.push((self.process(k)?, self.process(v)?));
-                }
-                result.group = Some(Box::new(Group {
-                    pairs: ps,
-                    position: pos,
-                }));
-                result
-            }
-            Kind::SortRaw(lhs, terms) => {
-                let mut result = self.process(*lhs)?;
-                if !matches!(result.kind, Kind::Path(_)) {
-                    result = Node::new(Kind::Path(vec![result]), pos);
-                }
-                let mut sort_step = Node::new(Kind::Sort(Vec::new()), pos);
-                let mut new_terms = Vec::new();
-                for t in terms {
-                    let e = self.process(t.expr)?;
-                    push_ancestry(&mut sort_step, &e);
-                    new_terms.push(SortTerm {
-                        descending: t.descending,
-                        expr: e,
-                    });
-                }
-                sort_step.kind = Kind::Sort(new_terms);
-                if let Kind::Path(steps) = &mut result.kind {
-                    steps.push(sort_step);
-                }
-                self.resolve_ancestry(&mut result)?;
-                result
-            }
-            Kind::FocusRaw(lhs, name) => {
-                let mut result = self.process(*lhs)?;
-                let step: &mut Node = if let Kind::Path(steps) = &mut result.kind {
-                    match steps.last_mut() {
-                        Some(s) => s,
-                        None => return Err(Error::new("S0201").pos(pos)),
-                    }
-                } else {
-                    &mut result
-                };
-                if !step.stages.is_empty() || !step.predicate.is_empty() {
-                    return Err(Error::new("S0215").pos(pos));
-                }
-                if matches!(step.kind, Kind::Sort(_)) {
-                    return Err(Error::new("S0216").pos(pos));
-                }
-                if keep_array {
-                    step.keep_array = true;
-                }
-                step.focus = Some(name);
-                step.tuple = true;
-                result
-            }
-            Kind::IndexRaw(lhs, name) => {
-                let mut result = self.process(*lhs)?;
-                if !matches!(result.kind, Kind::Path(_)) {
-                    if !result.predicate.is_empty() {
-                        result.stages = std::mem::take(&mut result.predicate);
-                    }
-                    result = Node::new(Kind::Path(vec![result]), pos);
-                }
-                if let Kind::Path(steps) = &mut result.kind
-                    && let Some(step) = steps.last_mut()
-                {
-                    if step.stages.is_empty() {
-                        step.index = Some(name);
-                    } else {
-                        step.stages.push(Stage::Index(name));
-                    }
-                    step.tuple = true;
-                }
-                result
-            }
-            Kind::Apply(lhs, rhs) => {
-                let l = self.process(*lhs)?;
-                let r = self.process(*rhs)?;
-                let ka = l.keep_array || r.keep_array;
-                let mut n = Node::new(Kind::Apply(Box::new(l), Box::new(r)), pos);
-                n.keep_array = ka;
-                n
-            }
-            Kind::Bind(name, rhs) => {
-                let r = self.process(*rhs)?;
-                let mut n = Node::new(Kind::Bind(name, Box::new(Node::new(Kind::Null, pos))), pos);
-                push_ancestry(&mut n, &r);
-                n.kind = Kind::Bind(
-                    match &n.kind {
-                        Kind::Bind(nm, _) => nm.clone(),
-                        _ => "".into(),
-                    },
-                    Box::new(r),
-                );
-                n
-            }
-            Kind::Binary(op, lhs, rhs) => {
-                let l = self.process(*lhs)?;
-                let r = self.process(*rhs)?;
-                let mut n = Node::new(Kind::Null, pos);
-                push_ancestry(&mut n, &l);
-                push_ancestry(&mut n, &r);
-                n.kind = Kind::Binary(op, Box::new(l), Box::new(r));
-                n
-            }
-            Kind::Array(items) => {
-                let mut n = Node::new(Kind::Null, pos);
-                let mut out = Vec::new();
-                for it in items {
-                    let v = self.process(it)?;
-                    push_ancestry(&mut n, &v);
-                    out.push(v);
-                }
-                n.kind = Kind::Array(out);
-                n
-            }
-            Kind::Object(pairs) => {
-                let mut n = Node::new(Kind::Null, pos);
-                let mut out = Vec::new();
-                for (k, v) in pairs {
-                    let k = self.process(k)?;
-                    push_ancestry(&mut n, &k);
-                    let v = self.process(v)?;
-                    push_ancestry(&mut n, &v);
-                    out.push((k, v));
-                }
-                n.kind = Kind::Object(out);
-                n
-            }
-            Kind::Neg(e) => {
-                let e = self.process(*e)?;
-                if let Kind::Num(x) = e.kind {
-                    let mut n = e;
-                    n.kind = Kind::Num(-x);
-                    n
-                } else {
-                    let mut n = Node::new(Kind::Null, pos);
-                    push_ancestry(&mut n, &e);
-                    n.kind = Kind::Neg(Box::new(e));
-                    n
-                }
-            }
-            Kind::Function(proc, args) => {
-                let mut n = Node::new(Kind::Null, pos);
-                let mut out = Vec::new();
-                for a in args {
-                    let a = self.process(a)?;
-                    push_ancestry(&mut n, &a);
-                    out.push(a);
-                }
-                let p = self.process(*proc)?;
-                n.kind = Kind::Function(Box::new(p), out);
-                n
-            }
-            Kind::Partial(proc, args) => {
-                let mut n = Node::new(Kind::Null, pos);
-                let mut out = Vec::new();
-                for a in args {
-                    let a = self.process(a)?;
-                    push_ancestry(&mut n, &a);
-                    out.push(a);
-                }
-                let p = self.process(*proc)?;
-                n.kind = Kind::Partial(Box::new(p), out);
-                n
-            }
-            Kind::Lambda(def) => {
-                let def = Rc::try_unwrap(def).map_err(|_| Error::new("S0201").pos(pos))?;
-                let body = self.process(def.body)?;
-                let body = tail_call_optimize(body);
-                Node::new(
-                    Kind::Lambda(Rc::new(LambdaDef {
-                        params: def.params,
-                        signature: def.signature,
-                        body,
-                        thunk: false,
-                    })),
-                    pos,
-                )
-            }
-            Kind::Condition(c, t, e) => {
-                let mut n = Node::new(Kind::Null, pos);
-                let c = self.process(*c)?;
-                push_ancestry(&mut n, &c);
-                let t = self.process(*t)?;
-                push_ancestry(&mut n, &t);
-                let e = match e {
-                    Some(e) => {
-                        let e = self.process(*e)?;
-                        push_ancestry(&mut n, &e);
-                        Some(Box::new(e))
-                    }
-                    None => None,
-                };
-                n.kind = Kind::Condition(Box::new(c), Box::new(t), e);
-                n
-            }
-            Kind::Transform(def) => {
-                let def = Rc::try_unwrap(def).map_err(|_| Error::new("S0201").pos(pos))?;
-                let pattern = self.process(def.pattern)?;
-                let update = self.process(def.update)?;
-                let delete = match def.delete {
-                    Some(d) => Some(self.process(d)?),
-                    None => None,
-                };
-                Node::new(
-                    Kind::Transform(Rc::new(TransformDef {
-                        pattern,
-                        update,
-                        delete,
-                        position: def.position,
-                    })),
-                    pos,
-                )
-            }
-            Kind::Block(exprs) => {
-                let mut n = Node::new(Kind::Null, pos);
-                let mut out = Vec::new();
-                for e in exprs {
-                    let part = self.process(e)?;
-                    push_ancestry(&mut n, &part);
-                    let cons = part.cons_array
-                        || matches!(&part.kind, Kind::Path(s) if s.first().is_some_and(|f| f.cons_array));
-                    if cons {
-                        n.cons_array = true;
-                    }
-                    out.push(part);
-                }
-                n.kind = Kind::Block(out);
-                n
-            }
+            Kind::Dot(lhs, rhs) => self.process_dot(lhs, rhs, pos)?,
+            Kind::FilterRaw(lhs, rhs) => self.process_filter(lhs, rhs, pos)?,
+            Kind::GroupRaw(lhs, pairs) => self.p_groupraw(lhs, pairs, pos)?,
+            Kind::SortRaw(lhs, terms) => self.p_sortraw(lhs, terms, pos)?,
+            Kind::FocusRaw(lhs, name) => self.p_focusraw(lhs, name, pos, keep_array)?,
+            Kind::IndexRaw(lhs, name) => self.p_indexraw(lhs, name, pos)?,
+            Kind::Apply(lhs, rhs) => self.p_apply(lhs, rhs, pos)?,
+            Kind::Bind(name, rhs) => self.p_bind(name, rhs, pos)?,
+            Kind::Binary(op, lhs, rhs) => self.p_binary(op, lhs, rhs, pos)?,
+            Kind::Array(items) => self.p_array(items, pos)?,
+            Kind::Object(pairs) => self.p_object(pairs, pos)?,
+            Kind::Neg(e) => self.p_neg(e, pos)?,
+            Kind::Function(proc, args) => self.p_function(proc, args, pos)?,
+            Kind::Partial(proc, args) => self.p_partial(proc, args, pos)?,
+            Kind::Lambda(def) => self.p_lambda(def, pos)?,
+            Kind::Condition(c, t, e) => self.p_condition(c, t, e, pos)?,
+            Kind::Transform(def) => self.p_transform(def, pos)?,
+            Kind::Block(exprs) => self.p_block(exprs, pos)?,
             Kind::Name(_) => {
                 let mut r = Node::new(Kind::Path(vec![expr_from(expr.kind, pos)]), pos);
                 if keep_array {
@@ -922,6 +739,327 @@ impl Processor {
             result.keep_array = true;
         }
         Ok(result)
+    }
+
+    #[inline(never)]
+    fn p_groupraw(
+        &mut self,
+        lhs: Box<Node>,
+        pairs: Vec<(Node, Node)>,
+        pos: usize,
+    ) -> Result<Node, crate::EvalError> {
+        let mut result = self.process(*lhs)?;
+        if result.group.is_some() {
+            return Err(Error::new("S0210").pos(pos));
+        }
+        let mut ps = Vec::new();
+        for (k, v) in pairs {
+            ps.push((self.process(k)?, self.process(v)?));
+        }
+        result.group = Some(Box::new(Group {
+            pairs: ps,
+            position: pos,
+        }));
+        Ok(result)
+    }
+
+    #[inline(never)]
+    fn p_sortraw(
+        &mut self,
+        lhs: Box<Node>,
+        terms: Vec<SortTerm>,
+        pos: usize,
+    ) -> Result<Node, crate::EvalError> {
+        let mut result = self.process(*lhs)?;
+        if !matches!(result.kind, Kind::Path(_)) {
+            result = Node::new(Kind::Path(vec![result]), pos);
+        }
+        let mut sort_step = Node::new(Kind::Sort(Vec::new()), pos);
+        let mut new_terms = Vec::new();
+        for t in terms {
+            let e = self.process(t.expr)?;
+            push_ancestry(&mut sort_step, &e);
+            new_terms.push(SortTerm {
+                descending: t.descending,
+                expr: e,
+            });
+        }
+        sort_step.kind = Kind::Sort(new_terms);
+        if let Kind::Path(steps) = &mut result.kind {
+            steps.push(sort_step);
+        }
+        self.resolve_ancestry(&mut result)?;
+        Ok(result)
+    }
+
+    #[inline(never)]
+    fn p_focusraw(
+        &mut self,
+        lhs: Box<Node>,
+        name: Rc<str>,
+        pos: usize,
+        keep_array: bool,
+    ) -> Result<Node, crate::EvalError> {
+        let mut result = self.process(*lhs)?;
+        let step: &mut Node = if let Kind::Path(steps) = &mut result.kind {
+            match steps.last_mut() {
+                Some(s) => s,
+                None => return Err(Error::new("S0201").pos(pos)),
+            }
+        } else {
+            &mut result
+        };
+        if !step.stages.is_empty() || !step.predicate.is_empty() {
+            return Err(Error::new("S0215").pos(pos));
+        }
+        if matches!(step.kind, Kind::Sort(_)) {
+            return Err(Error::new("S0216").pos(pos));
+        }
+        if keep_array {
+            step.keep_array = true;
+        }
+        step.focus = Some(name);
+        step.tuple = true;
+        Ok(result)
+    }
+
+    #[inline(never)]
+    fn p_indexraw(
+        &mut self,
+        lhs: Box<Node>,
+        name: Rc<str>,
+        pos: usize,
+    ) -> Result<Node, crate::EvalError> {
+        let mut result = self.process(*lhs)?;
+        if !matches!(result.kind, Kind::Path(_)) {
+            if !result.predicate.is_empty() {
+                result.stages = std::mem::take(&mut result.predicate);
+            }
+            result = Node::new(Kind::Path(vec![result]), pos);
+        }
+        if let Kind::Path(steps) = &mut result.kind
+            && let Some(step) = steps.last_mut()
+        {
+            if step.stages.is_empty() {
+                step.index = Some(name);
+            } else {
+                step.stages.push(Stage::Index(name));
+            }
+            step.tuple = true;
+        }
+        Ok(result)
+    }
+
+    #[inline(never)]
+    fn p_apply(
+        &mut self,
+        lhs: Box<Node>,
+        rhs: Box<Node>,
+        pos: usize,
+    ) -> Result<Node, crate::EvalError> {
+        let l = self.process(*lhs)?;
+        let r = self.process(*rhs)?;
+        let ka = l.keep_array || r.keep_array;
+        let mut n = Node::new(Kind::Apply(Box::new(l), Box::new(r)), pos);
+        n.keep_array = ka;
+        Ok(n)
+    }
+
+    #[inline(never)]
+    fn p_bind(
+        &mut self,
+        name: Rc<str>,
+        rhs: Box<Node>,
+        pos: usize,
+    ) -> Result<Node, crate::EvalError> {
+        let r = self.process(*rhs)?;
+        let mut n = Node::new(Kind::Bind(name, Box::new(Node::new(Kind::Null, pos))), pos);
+        push_ancestry(&mut n, &r);
+        n.kind = Kind::Bind(
+            match &n.kind {
+                Kind::Bind(nm, _) => nm.clone(),
+                _ => "".into(),
+            },
+            Box::new(r),
+        );
+        Ok(n)
+    }
+
+    #[inline(never)]
+    fn p_binary(
+        &mut self,
+        op: BinOp,
+        lhs: Box<Node>,
+        rhs: Box<Node>,
+        pos: usize,
+    ) -> Result<Node, crate::EvalError> {
+        let l = self.process(*lhs)?;
+        let r = self.process(*rhs)?;
+        let mut n = Node::new(Kind::Null, pos);
+        push_ancestry(&mut n, &l);
+        push_ancestry(&mut n, &r);
+        n.kind = Kind::Binary(op, Box::new(l), Box::new(r));
+        Ok(n)
+    }
+
+    #[inline(never)]
+    fn p_array(&mut self, items: Vec<Node>, pos: usize) -> Result<Node, crate::EvalError> {
+        let mut n = Node::new(Kind::Null, pos);
+        let mut out = Vec::new();
+        for it in items {
+            let v = self.process(it)?;
+            push_ancestry(&mut n, &v);
+            out.push(v);
+        }
+        n.kind = Kind::Array(out);
+        Ok(n)
+    }
+
+    #[inline(never)]
+    fn p_object(&mut self, pairs: Vec<(Node, Node)>, pos: usize) -> Result<Node, crate::EvalError> {
+        let mut n = Node::new(Kind::Null, pos);
+        let mut out = Vec::new();
+        for (k, v) in pairs {
+            let k = self.process(k)?;
+            push_ancestry(&mut n, &k);
+            let v = self.process(v)?;
+            push_ancestry(&mut n, &v);
+            out.push((k, v));
+        }
+        n.kind = Kind::Object(out);
+        Ok(n)
+    }
+
+    #[inline(never)]
+    fn p_neg(&mut self, e: Box<Node>, pos: usize) -> Result<Node, crate::EvalError> {
+        let e = self.process(*e)?;
+        if let Kind::Num(x) = e.kind {
+            let mut n = e;
+            n.kind = Kind::Num(-x);
+            Ok(n)
+        } else {
+            let mut n = Node::new(Kind::Null, pos);
+            push_ancestry(&mut n, &e);
+            n.kind = Kind::Neg(Box::new(e));
+            Ok(n)
+        }
+    }
+
+    #[inline(never)]
+    fn p_function(
+        &mut self,
+        proc: Box<Node>,
+        args: Vec<Node>,
+        pos: usize,
+    ) -> Result<Node, crate::EvalError> {
+        let mut n = Node::new(Kind::Null, pos);
+        let mut out = Vec::new();
+        for a in args {
+            let a = self.process(a)?;
+            push_ancestry(&mut n, &a);
+            out.push(a);
+        }
+        let p = self.process(*proc)?;
+        n.kind = Kind::Function(Box::new(p), out);
+        Ok(n)
+    }
+
+    #[inline(never)]
+    fn p_partial(
+        &mut self,
+        proc: Box<Node>,
+        args: Vec<Node>,
+        pos: usize,
+    ) -> Result<Node, crate::EvalError> {
+        let mut n = Node::new(Kind::Null, pos);
+        let mut out = Vec::new();
+        for a in args {
+            let a = self.process(a)?;
+            push_ancestry(&mut n, &a);
+            out.push(a);
+        }
+        let p = self.process(*proc)?;
+        n.kind = Kind::Partial(Box::new(p), out);
+        Ok(n)
+    }
+
+    #[inline(never)]
+    fn p_lambda(&mut self, def: Rc<LambdaDef>, pos: usize) -> Result<Node, crate::EvalError> {
+        let def = Rc::try_unwrap(def).map_err(|_| Error::new("S0201").pos(pos))?;
+        let body = self.process(def.body)?;
+        let body = tail_call_optimize(body);
+        Ok(Node::new(
+            Kind::Lambda(Rc::new(LambdaDef {
+                params: def.params,
+                signature: def.signature,
+                body,
+                thunk: false,
+            })),
+            pos,
+        ))
+    }
+
+    #[inline(never)]
+    fn p_condition(
+        &mut self,
+        c: Box<Node>,
+        t: Box<Node>,
+        e: Option<Box<Node>>,
+        pos: usize,
+    ) -> Result<Node, crate::EvalError> {
+        let mut n = Node::new(Kind::Null, pos);
+        let c = self.process(*c)?;
+        push_ancestry(&mut n, &c);
+        let t = self.process(*t)?;
+        push_ancestry(&mut n, &t);
+        let e = match e {
+            Some(e) => {
+                let e = self.process(*e)?;
+                push_ancestry(&mut n, &e);
+                Some(Box::new(e))
+            }
+            None => None,
+        };
+        n.kind = Kind::Condition(Box::new(c), Box::new(t), e);
+        Ok(n)
+    }
+
+    #[inline(never)]
+    fn p_transform(&mut self, def: Rc<TransformDef>, pos: usize) -> Result<Node, crate::EvalError> {
+        let def = Rc::try_unwrap(def).map_err(|_| Error::new("S0201").pos(pos))?;
+        let pattern = self.process(def.pattern)?;
+        let update = self.process(def.update)?;
+        let delete = match def.delete {
+            Some(d) => Some(self.process(d)?),
+            None => None,
+        };
+        Ok(Node::new(
+            Kind::Transform(Rc::new(TransformDef {
+                pattern,
+                update,
+                delete,
+                position: def.position,
+            })),
+            pos,
+        ))
+    }
+
+    #[inline(never)]
+    fn p_block(&mut self, exprs: Vec<Node>, pos: usize) -> Result<Node, crate::EvalError> {
+        let mut n = Node::new(Kind::Null, pos);
+        let mut out = Vec::new();
+        for e in exprs {
+            let part = self.process(e)?;
+            push_ancestry(&mut n, &part);
+            let cons = part.cons_array
+                || matches!(&part.kind, Kind::Path(s) if s.first().is_some_and(|f| f.cons_array));
+            if cons {
+                n.cons_array = true;
+            }
+            out.push(part);
+        }
+        n.kind = Kind::Block(out);
+        Ok(n)
     }
 }
 

@@ -19,6 +19,26 @@ pub struct RegexMatch {
     pub groups: Vec<Option<String>>,
 }
 
+/// Length of a `{n}`, `{n,}` or `{n,m}` quantifier starting at `i`, if one is there.
+fn quantifier_len(chars: &[char], i: usize) -> Option<usize> {
+    let mut j = i + 1;
+    let digits = |j: &mut usize| {
+        let start = *j;
+        while chars.get(*j).is_some_and(|c| c.is_ascii_digit()) {
+            *j += 1;
+        }
+        *j > start
+    };
+    if !digits(&mut j) {
+        return None;
+    }
+    if chars.get(j) == Some(&',') {
+        j += 1;
+        digits(&mut j);
+    }
+    (chars.get(j) == Some(&'}')).then_some(j + 1 - i)
+}
+
 /// Translate JS regex syntax to the `regex` crate's.
 fn translate(src: &str) -> String {
     let chars: Vec<char> = src.chars().collect();
@@ -51,44 +71,51 @@ fn translate(src: &str) -> String {
                         out.push('u');
                     }
                 }
-                'c' | 'k' => {
+                '0' if !chars.get(i).is_some_and(|c| c.is_ascii_digit()) => out.push_str("\\x00"),
+                // escapes both dialects share (backreferences \1-\9 are kept, and rejected)
+                's' | 'S' | 'b' | 'B' | 'n' | 'r' | 't' | 'f' | 'v' | 'x' | '1'..='9' => {
                     out.push('\\');
                     out.push(n);
                 }
-                c if c.is_ascii_alphanumeric() => {
-                    out.push('\\');
-                    out.push(c);
-                }
-                c if c.is_ascii() => {
-                    out.push('\\');
-                    out.push(c);
-                }
-                c => out.push(c),
+                // identity escapes of letters (JS without the u flag): the letter itself
+                c if c.is_alphanumeric() => out.push(c),
+                c => out.push_str(&regex::escape(&c.to_string())),
             }
             continue;
         }
         if in_class {
             if c == ']' {
                 in_class = false;
-            } else if c == '[' {
+            } else if matches!(c, '[' | '&' | '~') {
+                // nested classes and set operators (`&&`, `~~`) are literal in JS classes
                 out.push('\\');
             }
             out.push(c);
-        } else {
-            if c == '[' {
-                in_class = true;
-                out.push(c);
-                if chars.get(i + 1) == Some(&'^') {
-                    out.push('^');
-                    i += 1;
-                }
-                if chars.get(i + 1) == Some(&']') {
-                    out.push_str("\\]");
-                    i += 1;
-                }
-            } else {
-                out.push(c);
+        } else if c == '[' {
+            in_class = true;
+            out.push(c);
+            if chars.get(i + 1) == Some(&'^') {
+                out.push('^');
+                i += 1;
             }
+            if chars.get(i + 1) == Some(&']') {
+                out.push_str("\\]");
+                i += 1;
+            }
+        } else if c == '{' {
+            // a brace that does not start a quantifier is a literal in JS
+            match quantifier_len(&chars, i) {
+                Some(len) => {
+                    out.extend(&chars[i..i + len]);
+                    i += len;
+                    continue;
+                }
+                None => out.push_str("\\{"),
+            }
+        } else if c == '}' {
+            out.push_str("\\}");
+        } else {
+            out.push(c);
         }
         i += 1;
     }

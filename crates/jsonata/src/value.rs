@@ -4,7 +4,6 @@
 use crate::ast::{LambdaDef, TransformDef};
 use crate::functions::Builtin;
 use crate::regex::JsRegex;
-use indexmap::IndexMap;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -21,8 +20,213 @@ pub const OUTER: u8 = 8;
 /// which keeps their stack use bounded.
 pub const MAX_VALUE_DEPTH: usize = 1000;
 
-/// An object map (insertion order preserved).
-pub type Map = IndexMap<Rc<str>, Value>;
+/// A fast non-cryptographic hasher (FxHash) for the evaluator's maps: keys are short
+/// strings and hash-flooding resistance is not needed for a single evaluation.
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher {
+    hash: u64,
+}
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl std::hash::Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(w));
+        }
+    }
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+/// The hasher state for [`Map`].
+pub type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
+
+/// An object: entries in insertion order, found by a linear scan while small and through a
+/// hash index once larger (one allocation per small object, no hashing).
+#[derive(Clone, Debug, Default)]
+pub struct Map {
+    entries: Vec<(Rc<str>, Value)>,
+    index: Option<std::collections::HashMap<Rc<str>, usize, FxBuild>>,
+}
+
+/// Objects with more entries than this get a hash index.
+const INDEX_FROM: usize = 12;
+
+impl Map {
+    /// An empty map with room for `n` entries.
+    pub fn with_capacity(n: usize) -> Map {
+        Map {
+            entries: Vec::with_capacity(n),
+            index: None,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    fn find(&self, k: &str) -> Option<usize> {
+        match &self.index {
+            Some(ix) => ix.get(k).copied(),
+            None => self.entries.iter().position(|(key, _)| &**key == k),
+        }
+    }
+
+    fn reindex(&mut self) {
+        if self.entries.len() > INDEX_FROM {
+            let mut ix = std::collections::HashMap::with_capacity_and_hasher(
+                self.entries.len(),
+                FxBuild::default(),
+            );
+            for (i, (k, _)) in self.entries.iter().enumerate() {
+                ix.insert(k.clone(), i);
+            }
+            self.index = Some(ix);
+        } else {
+            self.index = None;
+        }
+    }
+
+    /// The value for `k`.
+    pub fn get(&self, k: &str) -> Option<&Value> {
+        self.find(k)
+            .and_then(|i| self.entries.get(i))
+            .map(|(_, v)| v)
+    }
+
+    /// Insert or replace (a replaced entry keeps its position).
+    pub fn insert(&mut self, k: Rc<str>, v: Value) -> Option<Value> {
+        if let Some(i) = self.find(&k)
+            && let Some(slot) = self.entries.get_mut(i)
+        {
+            return Some(std::mem::replace(&mut slot.1, v));
+        }
+        self.entries.push((k.clone(), v));
+        match &mut self.index {
+            Some(ix) => {
+                ix.insert(k, self.entries.len() - 1);
+            }
+            None if self.entries.len() > INDEX_FROM => self.reindex(),
+            None => {}
+        }
+        None
+    }
+
+    /// Remove `k`, keeping the order of the others.
+    pub fn shift_remove(&mut self, k: &str) -> Option<Value> {
+        let i = self.find(k)?;
+        let (_, v) = self.entries.remove(i);
+        if self.index.is_some() {
+            self.reindex();
+        }
+        Some(v)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&Rc<str>, &Value)> {
+        self.entries.iter().map(|(k, v)| (k, v))
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &Rc<str>> {
+        self.entries.iter().map(|(k, _)| k)
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &Value> {
+        self.entries.iter().map(|(_, v)| v)
+    }
+}
+
+/// Drop a value without recursion: deeply nested values (built by a loop, say) would otherwise
+/// overflow the stack in the compiler-generated recursive drop.
+pub fn dispose(v: Value) {
+    let mut stack: Vec<Value> = Vec::new();
+    let push = |v: Value, stack: &mut Vec<Value>| {
+        if matches!(v, Value::Object(_) | Value::Array(..)) {
+            stack.push(v);
+        }
+    };
+    push(v, &mut stack);
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Object(rc) => {
+                if let Ok(mut m) = Rc::try_unwrap(rc) {
+                    for (_, x) in m.entries.drain(..) {
+                        push(x, &mut stack);
+                    }
+                }
+            }
+            Value::Array(rc, _) => {
+                if let Ok(items) = Rc::try_unwrap(rc) {
+                    for x in items {
+                        push(x, &mut stack);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+impl Drop for Map {
+    fn drop(&mut self) {
+        // hand nested containers to the iterative `dispose` instead of recursing
+        if self
+            .entries
+            .iter()
+            .any(|(_, v)| matches!(v, Value::Object(_) | Value::Array(..)))
+        {
+            for (_, v) in self.entries.drain(..) {
+                if matches!(v, Value::Object(_) | Value::Array(..)) {
+                    dispose(v);
+                }
+            }
+        }
+    }
+}
+
+impl FromIterator<(Rc<str>, Value)> for Map {
+    fn from_iter<T: IntoIterator<Item = (Rc<str>, Value)>>(iter: T) -> Map {
+        let mut m = Map::default();
+        for (k, v) in iter {
+            m.insert(k, v);
+        }
+        m
+    }
+}
+
+/// A new empty object map.
+pub fn new_map(capacity: usize) -> Map {
+    Map::with_capacity(capacity)
+}
 
 /// A value during evaluation.
 #[derive(Clone, Debug, Default)]
@@ -62,6 +266,17 @@ impl Tuple {
 pub struct Frame {
     pub vars: RefCell<Vec<(Rc<str>, Value)>>,
     pub parent: Option<Env>,
+}
+
+impl Drop for Frame {
+    fn drop(&mut self) {
+        // variables may hold deeply nested values: drop them without recursion
+        for (_, v) in self.vars.get_mut().drain(..) {
+            if matches!(v, Value::Object(_) | Value::Array(..)) {
+                dispose(v);
+            }
+        }
+    }
 }
 
 /// A scope: the innermost frame.
@@ -224,10 +439,11 @@ impl Value {
 
     /// Convert from JSON.
     pub fn from_json(v: &serde_json::Value) -> Value {
-        Value::from_json_at(v, 0)
+        let mut keys = KeyCache::default();
+        Value::from_json_at(v, 0, &mut keys)
     }
 
-    fn from_json_at(v: &serde_json::Value, depth: usize) -> Value {
+    fn from_json_at(v: &serde_json::Value, depth: usize, keys: &mut KeyCache) -> Value {
         if depth > MAX_VALUE_DEPTH {
             return Value::Null;
         }
@@ -238,13 +454,14 @@ impl Value {
             serde_json::Value::String(s) => Value::str(s),
             serde_json::Value::Array(a) => Value::arr(
                 a.iter()
-                    .map(|x| Value::from_json_at(x, depth + 1))
+                    .map(|x| Value::from_json_at(x, depth + 1, keys))
                     .collect(),
             ),
             serde_json::Value::Object(o) => {
-                let mut m = Map::with_capacity(o.len());
+                let mut m = new_map(o.len());
                 for (k, v) in o {
-                    m.insert(Rc::from(k.as_str()), Value::from_json_at(v, depth + 1));
+                    let key = keys.get(k);
+                    m.insert(key, Value::from_json_at(v, depth + 1, keys));
                 }
                 Value::Object(Rc::new(m))
             }
@@ -272,7 +489,7 @@ impl Value {
                     .collect(),
             ),
             Value::Object(o) => {
-                let mut m = serde_json::Map::new();
+                let mut m = serde_json::Map::with_capacity(o.len());
                 for (k, v) in o.iter() {
                     if let Some(j) = v.to_json_at(depth + 1) {
                         m.insert(k.to_string(), j);
@@ -287,6 +504,25 @@ impl Value {
                     .collect(),
             ),
         })
+    }
+}
+
+/// Shares repeated object keys while converting input (arrays of similar objects are common).
+#[derive(Default)]
+struct KeyCache {
+    keys: std::collections::HashMap<Rc<str>, (), FxBuild>,
+}
+
+impl KeyCache {
+    fn get(&mut self, k: &str) -> Rc<str> {
+        if let Some((key, _)) = self.keys.get_key_value(k) {
+            return key.clone();
+        }
+        let key: Rc<str> = Rc::from(k);
+        if self.keys.len() < 10_000 {
+            self.keys.insert(key.clone(), ());
+        }
+        key
     }
 }
 

@@ -213,6 +213,33 @@ fn functions_lambdas_and_transforms() {
         ("$contains('Hello', /l+/)", json!(null), json!(true)),
         ("$now()", json!(null), json!("2023-11-14T22:13:20.123Z")),
         ("$millis()", json!(null), json!(1_700_000_000_123_i64)),
+        (
+            "$encodeUrlComponent('a b\\uFFFD')",
+            json!(null),
+            json!("a%20b%EF%BF%BD"),
+        ),
+        (
+            "$replace('2024-01-31', /(\\d+)-(\\d+)-(\\d+)/, '$3/$2/$1')",
+            json!(null),
+            json!("31/01/2024"),
+        ),
+        (
+            "$match('a&b~c', /[&~]/).match",
+            json!(null),
+            json!(["&", "~"]),
+        ),
+        (
+            "$split('one two', /\\s/)",
+            json!(null),
+            json!(["one", "two"]),
+        ),
+        ("$contains('HeLLo', /hello/i)", json!(null), json!(true)),
+        // JS regex dialect: literal braces, identity escapes, \0, escaped punctuation
+        ("$match('a{b}', /{b}/).match", json!(null), json!("{b}")),
+        ("$match('aaa', /a{2}/).match", json!(null), json!("aa")),
+        ("$replace('x y', /\\ /, '_')", json!(null), json!("x_y")),
+        ("$replace('a/b', /\\//, '|')", json!(null), json!("a|b")),
+        ("$contains('a-b', /a\\-b/)", json!(null), json!(true)),
     ]);
 }
 
@@ -317,6 +344,9 @@ fn errors_have_reference_codes() {
         ("{ 'a': 1, 'a': 2 }", json!(null), "D1009"),
         ("$error('boom')", json!(null), "D3137"),
         ("[1..20000000]", json!(null), "D2014"),
+        ("$encodeUrl('\\uD800')", json!(null), "D3140"),
+        ("/(?=a)b/", json!(null), "S0303"),
+        ("/(a)\\1/", json!(null), "S0303"),
     ]);
     let e = eval("$error('boom')", &json!(null)).unwrap_err();
     assert_eq!(e.message, "boom");
@@ -344,6 +374,24 @@ fn guards_stop_runaway_evaluation() {
             // deeply nested syntax is rejected, not overflowed
             let src = format!("{}1{}", "(".repeat(5000), ")".repeat(5000));
             assert_eq!(parse(&src).unwrap_err().code, "U1001");
+        })
+        .unwrap();
+    h.join().unwrap();
+    // values nested far deeper than any recursion limit are built and dropped without
+    // recursion (checked on a small stack, where a recursive drop would overflow)
+    let h = std::thread::Builder::new()
+        .stack_size(1024 * 1024)
+        .spawn(|| {
+            let e = eval(
+                "($x := $reduce([1..50000], function($a, $v){ {'a': $a} }, {}); $type($x))",
+                &json!(null),
+            );
+            assert_eq!(e.unwrap(), Some(json!("object")));
+            let e = eval(
+                "($reduce([1..50000], function($a, $v){ [[$a]] }, []); 1)",
+                &json!(null),
+            );
+            assert_eq!(e.unwrap(), Some(json!(1)));
         })
         .unwrap();
     h.join().unwrap();

@@ -109,7 +109,7 @@ pub fn sift(ev: &mut Evaluator, args: &[Value], env: &Env) -> R {
     let Value::Object(o) = obj else {
         return Ok(Value::Undefined);
     };
-    let mut m = Map::new();
+    let mut m = new_map(0);
     for (k, v) in o.iter() {
         let a = hof_args(f, v.clone(), Value::String(k.clone()), obj.clone());
         if boolean(&call(ev, f, a, env)?).unwrap_or(false) {

@@ -180,7 +180,7 @@ pub fn regex_match_value(
     let Some(m) = re.exec(text, from) else {
         return Ok(Value::Undefined);
     };
-    let mut o = Map::new();
+    let mut o = new_map(0);
     let start = utf16_len(&text[..m.start]);
     o.insert("match".into(), Value::str(&m.text));
     o.insert("start".into(), Value::Number(start as f64));

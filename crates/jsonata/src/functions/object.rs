@@ -56,7 +56,7 @@ fn spread(v: &Value, depth: usize) -> Value {
         Value::Object(o) => Value::seq(
             o.iter()
                 .map(|(k, x)| {
-                    let mut m = Map::new();
+                    let mut m = new_map(0);
                     m.insert(k.clone(), x.clone());
                     Value::Object(Rc::new(m))
                 })
@@ -75,7 +75,7 @@ pub fn merge(_: &mut Evaluator, args: &[Value], _: &Env) -> R {
     if v.is_undefined() {
         return Ok(Value::Undefined);
     }
-    let mut m = Map::new();
+    let mut m = new_map(0);
     for o in items(v) {
         if let Value::Object(o) = o {
             for (k, x) in o.iter() {

@@ -213,7 +213,7 @@ pub fn match_(ev: &mut Evaluator, args: &[Value], env: &Env) -> R {
     let out = found
         .into_iter()
         .map(|f| {
-            let mut o = Map::new();
+            let mut o = new_map(0);
             o.insert("match".into(), Value::str(&f.text));
             o.insert("index".into(), Value::Number(f.start as f64));
             o.insert("groups".into(), Value::arr(f.groups));
@@ -328,7 +328,7 @@ pub fn replace(ev: &mut Evaluator, args: &[Value], env: &Env) -> R {
         let with = match replacement {
             Value::String(r) => expand_replacement(r, &f),
             func => {
-                let mut o = Map::new();
+                let mut o = new_map(0);
                 o.insert("match".into(), Value::str(&f.text));
                 o.insert("start".into(), Value::Number(f.start as f64));
                 o.insert("end".into(), Value::Number(f.end as f64));
@@ -483,7 +483,7 @@ pub fn encode_url_component(_: &mut Evaluator, args: &[Value], _: &Env) -> R {
     let Some(s) = s_arg(args, 0) else {
         return Ok(Value::Undefined);
     };
-    if s.contains('\u{FFFD}') {
+    if s.contains(crate::lexer::LONE_SURROGATE) {
         return Err(Error::new("D3140")
             .value_str(&s)
             .token("encodeUrlComponent"));
@@ -495,7 +495,7 @@ pub fn encode_url(_: &mut Evaluator, args: &[Value], _: &Env) -> R {
     let Some(s) = s_arg(args, 0) else {
         return Ok(Value::Undefined);
     };
-    if s.contains('\u{FFFD}') {
+    if s.contains(crate::lexer::LONE_SURROGATE) {
         return Err(Error::new("D3140").value_str(&s).token("encodeUrl"));
     }
     encode(&s, "-_.!~*'();/?:@&=+$,#", "encodeUrl")
