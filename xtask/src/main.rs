@@ -140,39 +140,35 @@ fn test(args: &[String]) -> Result<(), String> {
     }
 }
 
+/// Crates whose tests only run in wasm (`cargo xtask test wasm`).
+const WASM_ONLY: [&str; 4] = ["--exclude", "web", "--exclude", "wasm-conformance"];
+
 fn native_tests() -> Result<(), String> {
+    let cargo = |args: &[&str]| {
+        let mut cmd = Command::new("cargo");
+        cmd.args(args).args(WASM_ONLY);
+        run(&mut cmd)
+    };
     if setup::has_nextest() {
-        run(Command::new("cargo").args([
-            "nextest",
-            "run",
-            "--workspace",
-            "--exclude",
-            "web",
-            "--no-fail-fast",
-        ]))?;
+        cargo(&["nextest", "run", "--workspace", "--no-fail-fast"])?;
         // nextest does not run doc tests.
-        run(Command::new("cargo").args([
-            "test",
-            "--workspace",
-            "--exclude",
-            "web",
-            "--doc",
-            "--quiet",
-        ]))
+        cargo(&["test", "--workspace", "--doc", "--quiet"])
     } else {
-        run(Command::new("cargo").args([
-            "test",
-            "--workspace",
-            "--exclude",
-            "web",
-            "--no-fail-fast",
-        ]))
+        cargo(&["test", "--workspace", "--no-fail-fast"])
     }
 }
 
 fn wasm_tests() -> Result<(), String> {
     run(Command::new("cargo")
-        .args(["test", "--target", "wasm32-unknown-unknown", "-p", "web"])
+        .args([
+            "test",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "web",
+            "-p",
+            "wasm-conformance",
+        ])
         .env("CHROMEDRIVER", "/usr/bin/chromedriver")
         .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))
 }
