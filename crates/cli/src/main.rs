@@ -1,7 +1,9 @@
 //! The `statewright` command line: dispatches to one module per subcommand.
 
+mod export;
 mod input;
 mod jsonata;
+mod link;
 mod run;
 mod test_state;
 mod validate;
@@ -16,6 +18,9 @@ commands:
       [--start-time RFC3339] [--seed N] [--history] [--cost] [--format json|text]   simulate an execution offline
   test-state REQUEST                       answer a TestState API request body (- reads stdin)
   jsonata EXPR [--input FILE|-] [--bindings FILE]   evaluate a JSONata expression
+  link FILE [--input FILE] [--base URL]    print a share link (the workflow travels in the URL fragment)
+  export --sam|--cloudformation|--cli FILE [--name ID] [--type STANDARD|EXPRESS] [--role-arn ARN]
+                                           print a deployable template or the create-state-machine command
 ";
 
 fn main() -> ExitCode {
@@ -25,6 +30,8 @@ fn main() -> ExitCode {
         Some("run") => run::main(&args[1..]),
         Some("test-state") => test_state::main(&args[1..]),
         Some("jsonata") => jsonata::main(&args[1..]),
+        Some("link") => link::main(&args[1..]),
+        Some("export") => export::main(&args[1..]),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             0

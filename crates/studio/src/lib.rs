@@ -17,6 +17,7 @@
 pub mod catalog;
 pub mod document;
 pub mod edit;
+pub mod export;
 pub mod geometry;
 pub mod graph;
 pub mod history;
