@@ -1,82 +1,154 @@
-//! The Statewright studio app: thin Leptos components over `asl` (analysis) and `studio` (layout).
+//! The Statewright studio app: thin Leptos components over `asl` (analysis, simulation) and `studio`
+//! (document, edits, layout, share links).
 
 mod canvas;
+mod editor;
+mod geom;
+mod inspector;
+mod palette;
+mod problems;
+mod run;
 mod sample;
+mod state;
 
 use leptos::prelude::*;
+use state::AppState;
+use wasm_bindgen::JsCast;
 
-/// The whole page: code editor, canvas and problems list, wired to one text signal.
+/// The app state from context.
+pub(crate) fn app() -> AppState {
+    expect_context::<AppState>()
+}
+
+/// The page address without its fragment (the base of share links).
+fn page_base() -> String {
+    let loc = window().location();
+    format!(
+        "{}{}{}",
+        loc.origin().unwrap_or_default(),
+        loc.pathname().unwrap_or_default(),
+        loc.search().unwrap_or_default()
+    )
+}
+
+/// True when a key event comes from a text field other than the code editor (native undo applies there).
+fn in_other_text_field(ev: &web_sys::KeyboardEvent) -> bool {
+    let Some(el) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return false;
+    };
+    let tag = el.tag_name().to_ascii_lowercase();
+    (tag == "input" || tag == "textarea" || tag == "select") && el.id() != "asl-code"
+}
+
+fn in_any_text_field(ev: &web_sys::KeyboardEvent) -> bool {
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| {
+            matches!(
+                el.tag_name().to_ascii_lowercase().as_str(),
+                "input" | "textarea" | "select"
+            )
+        })
+}
+
+/// The whole page: palette, code editor, canvas, inspector, run panel and problems list.
 #[component]
 pub fn App() -> impl IntoView {
-    let text = RwSignal::new(sample::SAMPLE.to_string());
-    // `Analysis` has no `PartialEq`: every new text yields a new analysis.
-    let analysis = Memo::new_with_compare(move |_| text.with(|t| asl::analyze(t)), |_, _| true);
-    // The last well-formed definition stays drawn while the text is broken.
-    let last_good = Memo::new(move |prev: Option<&Option<serde_json::Value>>| {
-        analysis
-            .with(|a| a.definition.clone())
-            .or_else(|| prev.cloned().flatten())
+    let state = AppState::new(sample::SAMPLE);
+    provide_context(state);
+
+    // A `#v1:` fragment opens that workflow, on load and whenever a link is pasted into the address bar.
+    let open_hash = move || {
+        let hash = window().location().hash().unwrap_or_default();
+        if hash.len() > 1 {
+            state.open_link(&hash);
+        }
+    };
+    open_hash();
+    let hash_listener = window_event_listener(leptos::ev::hashchange, move |_| open_hash());
+    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        let key = ev.key();
+        let cmd = ev.ctrl_key() || ev.meta_key();
+        if cmd && (key == "z" || key == "Z") && !in_other_text_field(&ev) {
+            ev.prevent_default();
+            if ev.shift_key() {
+                state.redo();
+            } else {
+                state.undo();
+            }
+        } else if cmd && (key == "y" || key == "Y") && !in_other_text_field(&ev) {
+            ev.prevent_default();
+            state.redo();
+        } else if (key == "Delete" || key == "Backspace") && !in_any_text_field(&ev) {
+            if state.selected.get_untracked().is_some() {
+                ev.prevent_default();
+                state.remove_selected();
+            }
+        } else if key == "Escape" && !in_any_text_field(&ev) {
+            state.selected.set(None);
+        }
     });
-    let graph = Memo::new(move |_| {
-        last_good.with(|d| {
-            d.as_ref()
-                .map(studio::FlowGraph::from_definition)
-                .unwrap_or_default()
-        })
+    on_cleanup(move || {
+        hash_listener.remove();
+        keys.remove();
     });
-    let layout = Memo::new(move |_| graph.with(studio::layout));
-    let theme = RwSignal::new("light");
+
+    let can_undo = move || state.history.with(|h| h.can_undo());
+    let can_redo = move || state.history.with(|h| h.can_redo());
 
     view! {
-        <div class="app" data-theme=move || theme.get()>
+        <div class="app" data-theme=move || state.theme.get()>
             <header class="topbar">
                 <h1 class="brand">"Statewright"</h1>
                 <span class="subtitle">"Step Functions studio"</span>
+                <div class="toolbar" role="toolbar" aria-label="Edit">
+                    <button class="btn" aria-label="Undo" title="Undo (Ctrl+Z)"
+                        prop:disabled=move || !can_undo() on:click=move |_| state.undo()>"↶ Undo"</button>
+                    <button class="btn" aria-label="Redo" title="Redo (Ctrl+Shift+Z)"
+                        prop:disabled=move || !can_redo() on:click=move |_| state.redo()>"↷ Redo"</button>
+                </div>
                 <div class="spacer"></div>
+                <div class="share">
+                    <button class="btn" aria-label="Share" on:click=move |_| state.share(&page_base())>"Share"</button>
+                    <Show when=move || state.share_link.with(|l| !l.is_empty())>
+                        <input class="share-link" aria-label="Share link" readonly
+                            prop:value=move || state.share_link.get()
+                            on:focus=move |ev| {
+                                if let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                                    el.select();
+                                }
+                            } />
+                    </Show>
+                </div>
                 <button
                     class="btn"
                     aria-label="Theme"
-                    on:click=move |_| theme.update(|t| *t = if *t == "light" { "dark" } else { "light" })
+                    on:click=move |_| state.theme.update(|t| *t = if *t == "light" { "dark" } else { "light" })
                 >
-                    {move || if theme.get() == "light" { "Dark theme" } else { "Light theme" }}
+                    {move || if state.theme.get() == "light" { "☾ Dark" } else { "☀ Light" }}
                 </button>
             </header>
+            <Show when=move || state.notice.with(Option::is_some)>
+                <div class="notice" role="alert">
+                    <span>{move || state.notice.get().unwrap_or_default()}</span>
+                    <button class="btn small" aria-label="Dismiss" on:click=move |_| state.notice.set(None)>"✕"</button>
+                </div>
+            </Show>
             <main class="workspace">
-                <section class="code-pane">
-                    <label class="pane-title" for="asl-code">"Definition"</label>
-                    <textarea
-                        id="asl-code"
-                        class="code"
-                        aria-label="ASL code"
-                        spellcheck="false"
-                        prop:value=move || text.get()
-                        on:input=move |ev| text.set(event_target_value(&ev))
-                    ></textarea>
-                </section>
+                <palette::Palette />
+                <editor::CodeEditor />
                 <section class="canvas-pane">
-                    <canvas::Canvas layout=layout />
+                    <canvas::Canvas />
                 </section>
+                <aside class="side">
+                    <inspector::Inspector />
+                    <run::RunPanel />
+                </aside>
             </main>
-            <section class="problems" aria-label="Problems" role="list">
-                <For
-                    each=move || analysis.with(|a| a.diagnostics.iter().cloned().enumerate().collect::<Vec<_>>())
-                    key=|(i, d)| (*i, d.code.clone(), d.location.clone(), d.message.clone())
-                    children=move |(_, d)| {
-                        let severity = format!("{:?}", d.severity).to_lowercase();
-                        let place = d.span.map(|s| format!("{}:{}", s.line, s.column)).unwrap_or_default();
-                        view! {
-                            <div class="problem" role="listitem" data-severity=severity.clone()>
-                                <span class=format!("badge {severity}")>{d.code.clone()}</span>
-                                <span class="message">{d.message.clone()}</span>
-                                <span class="where">{d.location.clone()} " " {place}</span>
-                            </div>
-                        }
-                    }
-                />
-                <Show when=move || analysis.with(|a| a.diagnostics.is_empty())>
-                    <div class="no-problems">"No problems"</div>
-                </Show>
-            </section>
+            <problems::Problems />
         </div>
     }
 }

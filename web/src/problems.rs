@@ -1,0 +1,66 @@
+//! The problems list: one item per diagnostic (code, message, location); clicking one selects the
+//! state its location points into (`FlowGraph::node_at_pointer`).
+
+use crate::app;
+use leptos::prelude::*;
+
+#[component]
+pub fn Problems() -> impl IntoView {
+    let state = app();
+    let reveal = move |location: &str| {
+        let name = state.graph.with_untracked(|g| {
+            g.node_at_pointer(location)
+                .and_then(|i| g.nodes.get(i))
+                .map(|n| n.name.clone())
+        });
+        if let Some(name) = name {
+            state.selected.set(Some(name));
+        }
+    };
+    let count = move || {
+        state.analysis.with(|a| {
+            let errors = a
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == asl::Severity::Error)
+                .count();
+            (errors, a.diagnostics.len() - errors)
+        })
+    };
+    view! {
+        <section class="problems-pane">
+            <div class="problems-head">
+                <span class="pane-title-inline">"Problems"</span>
+                <span class="muted">{move || {
+                    let (e, w) = count();
+                    format!("{e} error{}, {w} warning{}", if e == 1 { "" } else { "s" }, if w == 1 { "" } else { "s" })
+                }}</span>
+            </div>
+            <div class="problems" aria-label="Problems" role="list">
+                <For
+                    each=move || state.analysis.with(|a| a.diagnostics.iter().cloned().enumerate().collect::<Vec<_>>())
+                    key=|(i, d)| (*i, d.code.clone(), d.location.clone(), d.message.clone())
+                    children=move |(_, d)| {
+                        let severity = format!("{:?}", d.severity).to_lowercase();
+                        let place = d.span.map(|s| format!("{}:{}", s.line, s.column)).unwrap_or_default();
+                        let loc = d.location.clone();
+                        let loc2 = d.location.clone();
+                        view! {
+                            <div class="problem" role="listitem" tabindex="0" data-severity=severity.clone()
+                                data-location=d.location.clone()
+                                on:click=move |_| reveal(&loc)
+                                on:keydown=move |ev| if ev.key() == "Enter" { reveal(&loc2) }>
+                                <span class=format!("badge {severity}")>{d.code.clone()}</span>
+                                <span class="message">{d.message.clone()}</span>
+                                <span class="where">{d.location.clone()} " " {place}</span>
+                            </div>
+                        }
+                    }
+                />
+                <Show when=move || state.analysis.with(|a| a.diagnostics.is_empty())>
+                    <div class="no-problems">"No problems"</div>
+                </Show>
+            </div>
+        </section>
+    }
+}

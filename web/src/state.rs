@@ -1,0 +1,380 @@
+//! App state: one `Copy` struct of signals shared through context, and the thin glue that turns user
+//! intents (type, undo, add a state, run) into calls on `studio` and `asl`.
+
+use asl::simulate::{Execution, Mocks, Options};
+use leptos::prelude::*;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use studio::{Document, Edit, FlowGraph, History, Layout, ScopePath, Viewport};
+
+/// Everything the components share. Derived values are memos over the document.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub doc: RwSignal<Document>,
+    pub history: RwSignal<History>,
+    pub selected: RwSignal<Option<String>>,
+    pub viewport: RwSignal<Viewport>,
+    pub theme: RwSignal<&'static str>,
+    pub input: RwSignal<String>,
+    pub execution: RwSignal<Option<Execution>>,
+    pub breakpoints: RwSignal<BTreeSet<String>>,
+    pub notice: RwSignal<Option<String>>,
+    pub share_link: RwSignal<String>,
+    /// Bumped to ask the canvas to fit the drawing into view.
+    pub fit_request: RwSignal<u32>,
+    pub analysis: Memo<asl::Analysis>,
+    /// The last well-formed definition (kept drawn while the text is broken).
+    pub definition: Memo<Option<Value>>,
+    pub graph: Memo<FlowGraph>,
+    pub layout: Memo<Layout>,
+    /// Worst diagnostic severity per state name ("error" or "warning").
+    pub problems_by_state: Memo<BTreeMap<String, &'static str>>,
+    /// `data-status` per state name from the revealed history.
+    pub statuses: Memo<BTreeMap<String, &'static str>>,
+}
+
+impl AppState {
+    pub fn new(text: &str) -> AppState {
+        let doc = RwSignal::new(Document::new(text));
+        // `Analysis` has no `PartialEq`: every new text yields a new analysis.
+        let analysis =
+            Memo::new_with_compare(move |_| doc.with(|d| asl::analyze(d.text())), |_, _| true);
+        let definition = Memo::new(move |prev: Option<&Option<Value>>| {
+            analysis
+                .with(|a| a.definition.clone())
+                .or_else(|| prev.cloned().flatten())
+        });
+        let graph = Memo::new(move |_| {
+            definition.with(|d| {
+                d.as_ref()
+                    .map(FlowGraph::from_definition)
+                    .unwrap_or_default()
+            })
+        });
+        let layout = Memo::new(move |_| graph.with(studio::layout));
+        let problems_by_state = Memo::new(move |_| {
+            let mut out = BTreeMap::new();
+            graph.with(|g| {
+                analysis.with(|a| {
+                    for d in &a.diagnostics {
+                        let Some(i) = g.node_at_pointer(&d.location) else {
+                            continue;
+                        };
+                        let sev = match d.severity {
+                            asl::Severity::Error => "error",
+                            asl::Severity::Warning => "warning",
+                        };
+                        let e = out.entry(g.nodes[i].name.clone()).or_insert(sev);
+                        if sev == "error" {
+                            *e = "error";
+                        }
+                    }
+                })
+            });
+            out
+        });
+        let execution: RwSignal<Option<Execution>> = RwSignal::new(None);
+        let statuses = Memo::new(move |_| {
+            execution.with(|e| {
+                e.as_ref()
+                    .map(|e| {
+                        asl::simulate::history::state_statuses(e.history())
+                            .into_iter()
+                            .map(|(k, v)| (k, v.as_str()))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            })
+        });
+        AppState {
+            doc,
+            history: RwSignal::new(History::default()),
+            selected: RwSignal::new(None),
+            viewport: RwSignal::new(Viewport::default()),
+            theme: RwSignal::new("light"),
+            input: RwSignal::new("{\n  \"orderId\": \"A-1001\",\n  \"total\": 42\n}\n".into()),
+            execution,
+            breakpoints: RwSignal::new(BTreeSet::new()),
+            notice: RwSignal::new(None),
+            share_link: RwSignal::new(String::new()),
+            fit_request: RwSignal::new(0),
+            analysis,
+            definition,
+            graph,
+            layout,
+            problems_by_state,
+            statuses,
+        }
+    }
+
+    /// Applies an edit as an undo step (edits with the same `key` coalesce); a refused edit becomes a notice.
+    pub fn edit(&self, edit: Edit, key: Option<&str>) -> bool {
+        let mut outcome = Ok(());
+        self.doc.maybe_update(|d| {
+            self.history
+                .update(|h| outcome = h.apply_keyed(d, edit, key));
+            outcome.is_ok()
+        });
+        match outcome {
+            Ok(()) => true,
+            Err(e) => {
+                self.notice.set(Some(format!("Cannot do that: {e}.")));
+                false
+            }
+        }
+    }
+
+    /// The code view's typing: one undo step per burst.
+    pub fn type_text(&self, text: String) {
+        if self.doc.with_untracked(|d| d.text() == text) {
+            return;
+        }
+        self.edit(Edit::ReplaceText { text }, Some("code"));
+    }
+
+    /// Ends the current typing burst.
+    pub fn seal(&self) {
+        self.history.update(History::seal);
+    }
+
+    pub fn undo(&self) {
+        self.undo_redo(true);
+    }
+
+    pub fn redo(&self) {
+        self.undo_redo(false);
+    }
+
+    fn undo_redo(&self, undo: bool) {
+        let mut outcome = Ok(false);
+        self.doc.maybe_update(|d| {
+            self.history.update(|h| {
+                outcome = if undo { h.undo(d) } else { h.redo(d) };
+            });
+            matches!(outcome, Ok(true))
+        });
+        if let Err(e) = outcome {
+            self.notice.set(Some(format!("Cannot undo that: {e}.")));
+        }
+        // A selection whose state disappeared is dropped.
+        let gone = self.selected.with_untracked(|s| {
+            s.as_ref()
+                .is_some_and(|s| self.doc.with_untracked(|d| !d.state_names().contains(s)))
+        });
+        if gone {
+            self.selected.set(None);
+        }
+    }
+
+    /// The scope path of a state (by name) in the drawn graph.
+    pub fn scope_of(&self, name: &str) -> Option<ScopePath> {
+        self.graph.with_untracked(|g| {
+            g.nodes
+                .iter()
+                .position(|n| n.name == name)
+                .map(|i| g.scope_of(i))
+        })
+    }
+
+    /// Adds a palette entry after `after` (or after the selected state), then selects the new state.
+    pub fn add_from_catalog(&self, entry: &studio::CatalogEntry, after: Option<String>) {
+        if self.doc.with_untracked(|d| d.value().is_none()) {
+            self.notice.set(Some(
+                "Cannot add a state: the definition is not valid JSON; fix the text first.".into(),
+            ));
+            return;
+        }
+        let after = after.or_else(|| self.selected.get_untracked());
+        let scope = after
+            .as_deref()
+            .and_then(|a| self.scope_of(a))
+            .unwrap_or_default();
+        let (taken, next) = self.doc.with_untracked(|d| {
+            let next = after.as_deref().and_then(|a| {
+                d.state(&scope, a)
+                    .and_then(|s| s.get("Next"))
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+            });
+            (d.state_names(), next)
+        });
+        let options = studio::NewStateOptions {
+            next,
+            ..Default::default()
+        };
+        match studio::new_state(entry, &options, &taken) {
+            Ok(new) => {
+                self.seal();
+                let name = new.name.clone();
+                if self.edit(
+                    Edit::AddState {
+                        scope,
+                        name: new.name,
+                        state: new.state,
+                        after,
+                    },
+                    None,
+                ) {
+                    self.selected.set(Some(name));
+                }
+            }
+            Err(e) => self.notice.set(Some(format!("Cannot add that: {e}."))),
+        }
+    }
+
+    /// Removes the selected state (the flow is reconnected by the edit).
+    pub fn remove_selected(&self) {
+        let Some(name) = self.selected.get_untracked() else {
+            return;
+        };
+        let scope = self.scope_of(&name).unwrap_or_default();
+        self.seal();
+        if self.edit(Edit::RemoveState { scope, name }, None) {
+            self.selected.set(None);
+        }
+    }
+
+    /// Renames a state and every reference to it.
+    pub fn rename(&self, from: &str, to: &str) {
+        let to = to.trim();
+        if to == from {
+            return;
+        }
+        let scope = self.scope_of(from).unwrap_or_default();
+        self.seal();
+        if self.edit(
+            Edit::RenameState {
+                scope,
+                from: from.to_string(),
+                to: to.to_string(),
+            },
+            None,
+        ) {
+            self.selected.set(Some(to.to_string()));
+        }
+    }
+
+    /// A fresh execution of the current definition on the execution input, or a notice saying why not.
+    fn start_execution(&self) -> Option<Execution> {
+        let Some(def) = self.analysis.with_untracked(|a| a.definition.clone()) else {
+            self.notice.set(Some(
+                "Cannot run: the definition does not parse; fix the text first.".into(),
+            ));
+            return None;
+        };
+        let input = match self
+            .input
+            .with_untracked(|t| serde_json::from_str::<Value>(t))
+        {
+            Ok(v) => v,
+            Err(e) => {
+                self.notice
+                    .set(Some(format!("The execution input is not JSON: {e}.")));
+                return None;
+            }
+        };
+        let mut exec = Execution::new(&def, input, &Mocks::default(), &Options::default());
+        for b in self.breakpoints.get_untracked() {
+            exec.add_breakpoint(&b);
+        }
+        Some(exec)
+    }
+
+    /// Runs to the end.
+    pub fn run(&self) {
+        if let Some(mut exec) = self.start_execution() {
+            exec.run_to_end();
+            self.execution.set(Some(exec));
+        }
+    }
+
+    /// Reveals one more history event (starting a run when none is under way).
+    pub fn step(&self) {
+        let fresh = self
+            .execution
+            .with_untracked(|e| e.as_ref().is_none_or(Execution::is_finished));
+        if fresh {
+            let Some(exec) = self.start_execution() else {
+                return;
+            };
+            self.execution.set(Some(exec));
+        }
+        self.execution.update(|e| {
+            if let Some(e) = e {
+                e.step();
+            }
+        });
+    }
+
+    /// Runs to the next breakpoint or the end.
+    pub fn continue_run(&self) {
+        let fresh = self
+            .execution
+            .with_untracked(|e| e.as_ref().is_none_or(Execution::is_finished));
+        if fresh {
+            let Some(exec) = self.start_execution() else {
+                return;
+            };
+            self.execution.set(Some(exec));
+        }
+        self.execution.update(|e| {
+            if let Some(e) = e {
+                e.continue_to_breakpoint();
+            }
+        });
+    }
+
+    pub fn reset_run(&self) {
+        self.execution.set(None);
+    }
+
+    pub fn toggle_breakpoint(&self, name: &str) {
+        self.breakpoints.update(|b| {
+            if !b.remove(name) {
+                b.insert(name.to_string());
+            }
+        });
+        self.execution.update(|e| {
+            if let Some(e) = e {
+                e.remove_breakpoint(name);
+                if self.breakpoints.with_untracked(|b| b.contains(name)) {
+                    e.add_breakpoint(name);
+                }
+            }
+        });
+    }
+
+    /// Opens a shared workflow; a bad link is a notice and the current work stays.
+    pub fn open_link(&self, link: &str) {
+        match studio::share::decode(link) {
+            Ok(env) => {
+                self.doc.set(Document::new(env.definition));
+                self.history.set(History::default());
+                if let Some(input) = env.input {
+                    self.input.set(input);
+                }
+                self.execution.set(None);
+                self.selected
+                    .set(env.view.as_ref().and_then(|v| v.selected.clone()));
+                match env.view.and_then(|v| v.viewport) {
+                    Some(v) => self.viewport.set(v),
+                    None => self.fit_request.update(|n| *n += 1),
+                }
+                self.notice.set(None);
+            }
+            Err(e) => self.notice.set(Some(format!(
+                "This link could not be opened: {e}. Your current workflow is unchanged."
+            ))),
+        }
+    }
+
+    /// The share link for the current workflow and execution input.
+    pub fn share(&self, base: &str) {
+        let env = studio::ShareEnvelope {
+            definition: self.doc.with_untracked(|d| d.text().to_string()),
+            input: Some(self.input.get_untracked()),
+            ..Default::default()
+        };
+        self.share_link.set(studio::share::link(base, &env));
+    }
+}
