@@ -129,6 +129,7 @@ fn test(args: &[String]) -> Result<(), String> {
             }
         }
     };
+    step("lint", &lint);
     step("native", &native_tests);
     step("wasm", &wasm_tests);
     step("e2e", &e2e_tests);
@@ -138,6 +139,31 @@ fn test(args: &[String]) -> Result<(), String> {
     } else {
         Err(format!("failed: {}", failures.join(", ")))
     }
+}
+
+/// `cargo fmt --check` and clippy with warnings as errors, natively and for the wasm app.
+fn lint() -> Result<(), String> {
+    run(Command::new("cargo").args(["fmt", "--all", "--check"]))?;
+    run(Command::new("cargo").args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--exclude",
+        "web",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    run(Command::new("cargo").args([
+        "clippy",
+        "-p",
+        "web",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--",
+        "-D",
+        "warnings",
+    ]))
 }
 
 /// Crates whose tests only run in wasm (`cargo xtask test wasm`).
