@@ -10,6 +10,7 @@ mod problems;
 mod run;
 mod sample;
 mod state;
+mod storage;
 
 use leptos::prelude::*;
 use state::AppState;
@@ -57,8 +58,22 @@ fn in_any_text_field(ev: &web_sys::KeyboardEvent) -> bool {
 /// The whole page: palette, code editor, canvas, inspector, run panel and problems list.
 #[component]
 pub fn App() -> impl IntoView {
-    let state = AppState::new(sample::SAMPLE);
+    // The last session's workflow (autosaved), else the sample; a share link below overrides both.
+    let saved = storage::load(storage::DEFINITION).filter(|t| !t.trim().is_empty());
+    let state = AppState::new(saved.as_deref().unwrap_or(sample::SAMPLE));
+    if let Some(input) = storage::load(storage::INPUT) {
+        state.input.set(input);
+    }
+    state.theme.set(storage::initial_theme());
     provide_context(state);
+    // Effects only sync with the outside: autosave the document, the input and the theme.
+    Effect::new(move |_| {
+        state
+            .doc
+            .with(|d| storage::save(storage::DEFINITION, d.text()))
+    });
+    Effect::new(move |_| state.input.with(|t| storage::save(storage::INPUT, t)));
+    Effect::new(move |_| storage::save(storage::THEME, state.theme.get()));
 
     // A `#v1:` fragment opens that workflow, on load and whenever a link is pasted into the address bar.
     let open_hash = move || {

@@ -214,3 +214,15 @@ test('both themes render the whole studio', async ({ page }) => {
   await page.getByRole('button', { name: 'Theme' }).click();
   await page.screenshot({ path: 'screenshots/studio-dark.png' });
 });
+
+test('the workflow, input and theme survive a reload', async ({ page }) => {
+  await page.goto('/');
+  const text = await code(page).inputValue();
+  await code(page).fill(text.replaceAll('"Done"', '"Kept"'));
+  await page.getByLabel('Execution input').fill('{"kept": true}');
+  await page.getByRole('button', { name: 'Theme' }).click();
+  await page.reload();
+  await expect(node(page, 'Kept')).toHaveCount(1);
+  await expect(page.getByLabel('Execution input')).toHaveValue('{"kept": true}');
+  await expect(page.locator('.app')).toHaveAttribute('data-theme', 'dark');
+});

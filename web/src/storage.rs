@@ -1,0 +1,38 @@
+//! Browser storage glue: the autosaved workflow, execution input and theme (`localStorage`), and the
+//! theme the system prefers. Failures (private mode, quota) are ignored: storage is a convenience.
+
+use leptos::prelude::window;
+
+pub const DEFINITION: &str = "statewright.definition";
+pub const INPUT: &str = "statewright.input";
+pub const THEME: &str = "statewright.theme";
+
+fn local() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
+
+pub fn load(key: &str) -> Option<String> {
+    local()?.get_item(key).ok().flatten()
+}
+
+pub fn save(key: &str, value: &str) {
+    if let Some(s) = local() {
+        let _ = s.set_item(key, value);
+    }
+}
+
+/// The saved theme, else the system's preference.
+pub fn initial_theme() -> &'static str {
+    match load(THEME).as_deref() {
+        Some("dark") => "dark",
+        Some("light") => "light",
+        _ => {
+            let dark = window()
+                .match_media("(prefers-color-scheme: dark)")
+                .ok()
+                .flatten()
+                .is_some_and(|m| m.matches());
+            if dark { "dark" } else { "light" }
+        }
+    }
+}
