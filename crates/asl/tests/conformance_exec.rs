@@ -400,5 +400,5 @@ fn test_state_conformance() {
         );
     }
     t.print("test-state");
-    t.check_floor("test-state", 94, 0);
+    t.check_floor("test-state", 94, 98);
 }

@@ -330,31 +330,12 @@ impl<'a> Engine<'a> {
                     };
                     let failure = match attempt {
                         Ok(result) => {
-                            let with = States {
-                                input: &raw,
-                                result: Some(&result),
-                                error_output: None,
-                            };
-                            let done = self.check_size(sctx, &result).and_then(|_| {
-                                let assigned =
-                                    self.jsonata_assign(state.get("Assign"), &with, vars, sctx)?;
-                                let out = self.jsonata_output(
-                                    state.get("Output"),
-                                    &with,
-                                    vars,
-                                    sctx,
-                                    &result,
-                                )?;
-                                Ok((out, assigned))
-                            });
-                            return match done {
-                                Ok((out, assigned)) => {
-                                    self.jsonata_exit(name, state, out, assigned, vars, sctx)
-                                }
+                            return match self.jsonata_finish(name, state, &raw, result, vars, sctx)
+                            {
                                 Err(f) if f.kind == FailureKind::Normal => {
                                     self.jsonata_catch(name, state, raw, f, vars, sctx)
                                 }
-                                Err(f) => Err(f),
+                                other => other,
                             };
                         }
                         Err(f) => f,
@@ -373,6 +354,28 @@ impl<'a> Engine<'a> {
             }
             other => Err(self.runtime(sctx, format!("Unknown state type '{other}'."))),
         }
+    }
+
+    /// After a Task/Map/Parallel produced `result`: Assign and Output (both against the variables from before
+    /// the state), the exit event and the new variables.
+    pub(crate) fn jsonata_finish(
+        &mut self,
+        name: &str,
+        state: &Value,
+        raw: &Value,
+        result: Value,
+        vars: &mut Vars<'_>,
+        sctx: &StateCtx,
+    ) -> Result<Flow, Failure> {
+        self.check_size(sctx, &result)?;
+        let with = States {
+            input: raw,
+            result: Some(&result),
+            error_output: None,
+        };
+        let assigned = self.jsonata_assign(state.get("Assign"), &with, vars, sctx)?;
+        let out = self.jsonata_output(state.get("Output"), &with, vars, sctx, &result)?;
+        self.jsonata_exit(name, state, out, assigned, vars, sctx)
     }
 
     /// The Task's Arguments and time limits, then the mocked call.
