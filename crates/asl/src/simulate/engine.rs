@@ -1792,6 +1792,7 @@ pub fn error_matches(name: &str, error: &str) -> bool {
             error,
             "States.Timeout"
                 | "States.Runtime"
+                | "States.QueryEvaluationError"
                 | "States.DataLimitExceeded"
                 | "States.HeartbeatTimeout"
         ),
