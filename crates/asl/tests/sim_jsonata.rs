@@ -192,6 +192,33 @@ fn assign_scoping() {
             Expect::Output(json!({"r": [11, 12], "inner": false})),
         ),
         (
+            "a distributed Map's child executions do not see outer variables",
+            machine(
+                "A",
+                json!({
+                "A": {"Type": "Pass", "Assign": {"k": 10}, "Next": "M"},
+                "M": {"Type": "Map", "Items": [1], "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                    "StartAt": "I", "States": {"I": {"Type": "Pass", "Output": {"k": "{% $k %}"}, "End": true}}},
+                    "ToleratedFailureCount": 1, "Output": "{% $states.result[0].Error %}", "Next": "C"},
+                "C": {"Type": "Pass", "Output": {"got": "{% $states.input %}", "k": "{% $k %}"}, "End": true}}),
+            ),
+            json!({}),
+            Expect::Output(json!({"got": "States.QueryEvaluationError", "k": 10})),
+        ),
+        (
+            "ItemBatcher BatchInput is a JSONata template",
+            machine(
+                "M",
+                json!({"M": {"Type": "Map", "Items": [1, 2, 3],
+                "ItemBatcher": {"MaxItemsPerBatch": 2, "BatchInput": {"tag": "{% $states.input.t %}"}},
+                "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                    "StartAt": "I", "States": {"I": {"Type": "Pass", "Output": "{% $states.input.BatchInput.tag & $string($count($states.input.Items)) %}", "End": true}}},
+                "End": true}}),
+            ),
+            json!({"t": "n="}),
+            Expect::Output(json!(["n=2", "n=1"])),
+        ),
+        (
             "Choice rule Assign and Output; Default uses the state's",
             machine(
                 "C",

@@ -719,6 +719,37 @@ impl<'a> Engine<'a> {
         }
     }
 
+    /// Whether a state runs in JSONata (its own QueryLanguage, else the machine's).
+    pub(crate) fn state_jsonata(&self, state: &Value) -> bool {
+        match state.get("QueryLanguage").and_then(Value::as_str) {
+            Some(q) => q == "JSONata",
+            None => self.jsonata_default,
+        }
+    }
+
+    /// A template in the state's language: `.$` keys (JSONPath) or `{% %}` strings (JSONata, `$states.input`
+    /// being `input`).
+    pub(crate) fn any_template(
+        &mut self,
+        tpl: &Value,
+        input: &Value,
+        vars: &Vars<'_>,
+        sctx: &StateCtx,
+        field: &str,
+        jsonata: bool,
+    ) -> Result<Value, Failure> {
+        if jsonata {
+            let states = super::jsonata_state::States {
+                input,
+                result: None,
+                error_output: None,
+            };
+            self.jsonata_template(tpl, &states, vars, sctx, field)
+        } else {
+            self.template(tpl, input, vars, sctx, field)
+        }
+    }
+
     /// A payload template (Parameters, ResultSelector, ItemSelector, Assign): `.$` keys are evaluated.
     pub(crate) fn template(
         &mut self,
@@ -1455,7 +1486,7 @@ impl<'a> Engine<'a> {
             items = out;
         }
         if let Some(batcher) = state.get("ItemBatcher") {
-            items = self.batch(batcher, items, effective, vars, sctx)?;
+            items = self.batch(batcher, items, effective, vars, sctx, false)?;
         }
         let settings = MapSettings {
             max_conc,
@@ -1527,7 +1558,12 @@ impl<'a> Engine<'a> {
             if !distributed {
                 self.emit("MapIterationStarted", json!({"name": name, "index": i}))?;
             }
-            let mut scope = vars.child();
+            // A distributed Map's child executions do not see the outer variables.
+            let mut scope = if distributed {
+                Vars::root(Map::new())
+            } else {
+                vars.child()
+            };
             let r = self.run_machine(&processor, item, &mut scope, depth + 1);
             if let Some(s) = slot_free.get_mut(slot) {
                 *s = self.now;
@@ -1577,7 +1613,10 @@ impl<'a> Engine<'a> {
             let details = writer
                 .get("Parameters")
                 .or_else(|| writer.get("Arguments"))
-                .map(|p| self.template(p, effective, vars, sctx, "ResultWriter"))
+                .map(|p| {
+                    let jsonata = self.state_jsonata(state);
+                    self.any_template(p, effective, vars, sctx, "ResultWriter", jsonata)
+                })
                 .transpose()?
                 .unwrap_or(Value::Null);
             return Ok(json!({
@@ -1620,8 +1659,10 @@ impl<'a> Engine<'a> {
                 });
             }
             None => {
-                if let Some(p) = reader.get("Parameters").or_else(|| reader.get("Arguments")) {
+                if let Some(p) = reader.get("Parameters") {
                     let _ = self.template(p, effective, vars, sctx, "ItemReader")?;
+                } else if let Some(a) = reader.get("Arguments") {
+                    let _ = self.any_template(a, effective, vars, sctx, "ItemReader", true)?;
                 }
                 let msg = format!("ItemReader of Map '{name}' is not mocked: it read no items.");
                 if !self.warnings.contains(&msg) {
@@ -1714,6 +1755,7 @@ impl<'a> Engine<'a> {
         Ok(items)
     }
 
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn batch(
         &mut self,
         batcher: &Value,
@@ -1721,6 +1763,7 @@ impl<'a> Engine<'a> {
         effective: &Value,
         vars: &Vars<'_>,
         sctx: &StateCtx,
+        jsonata: bool,
     ) -> Result<Vec<Value>, Failure> {
         let ctx = self.context(sctx);
         let max_items = match batcher.get("MaxItemsPerBatchPath").and_then(Value::as_str) {
@@ -1744,7 +1787,7 @@ impl<'a> Engine<'a> {
             None => batcher.get("MaxInputBytesPerBatch").and_then(Value::as_i64),
         };
         let batch_input = match batcher.get("BatchInput") {
-            Some(b) => Some(self.template(b, effective, vars, sctx, "BatchInput")?),
+            Some(b) => Some(self.any_template(b, effective, vars, sctx, "BatchInput", jsonata)?),
             None => None,
         };
         let max_items = max_items

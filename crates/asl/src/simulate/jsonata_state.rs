@@ -639,7 +639,7 @@ impl<'a> Engine<'a> {
             items = out;
         }
         if let Some(batcher) = state.get("ItemBatcher") {
-            items = self.batch(batcher, items, raw, vars, sctx)?;
+            items = self.batch(batcher, items, raw, vars, sctx, true)?;
         }
         let settings = MapSettings {
             max_conc,
