@@ -266,7 +266,6 @@ fn check_test_state(case: &Value) -> Result<(), String> {
 struct Tally {
     by_category: BTreeMap<String, (usize, usize)>,
     failures: Vec<String>,
-    skipped: Vec<String>,
 }
 
 impl Tally {
@@ -274,7 +273,6 @@ impl Tally {
         Tally {
             by_category: BTreeMap::new(),
             failures: Vec::new(),
-            skipped: Vec::new(),
         }
     }
 
@@ -316,16 +314,13 @@ impl Tally {
 
     fn print(&self, title: &str) {
         let (p, t) = self.totals();
-        println!("== {title}: {p}/{t} passed, {} skipped", self.skipped.len());
+        println!("== {title}: {p}/{t} passed");
         for lang in ["JSONPath", "JSONata"] {
             let (a, b) = self.lang_totals(lang);
             println!("   {lang}: {a}/{b}");
         }
         for (cat, (a, b)) in &self.by_category {
             println!("   {cat}: {a}/{b}");
-        }
-        if !self.skipped.is_empty() {
-            println!("   skipped: {}", self.skipped.join(" "));
         }
         for f in &self.failures {
             println!("{f}");

@@ -279,6 +279,17 @@ fn tasks_maps_and_parallels() {
             Expect::Output(json!({"r": {"v": 3}, "i": 3})),
         ),
         (
+            "a callback task's token is in the context when Arguments are evaluated",
+            machine(
+                "T",
+                json!({"T": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                "Arguments": {"MessageBody": {"token": "{% $states.context.Task.Token %}"}},
+                "Output": "{% $length($states.result.MessageBody.token) %}", "End": true}}),
+            ),
+            Mocks::default(),
+            Expect::Output(json!(32)),
+        ),
+        (
             "Retry then success",
             task(
                 json!({"Retry": [{"ErrorEquals": ["E"], "IntervalSeconds": 1}], "Output": "{% $states.result %}"}),

@@ -1,4 +1,5 @@
-//! The interpreter: runs a JSONPath state machine on the virtual clock, emitting AWS's history events.
+//! The interpreter: runs a state machine on the virtual clock, emitting AWS's history events (JSONata states
+//! are evaluated in `jsonata_state`, sharing Retry, Task, Parallel and Map machinery from here).
 //!
 //! States run recursively (Parallel branches and Map iterations one after another, each starting at the
 //! time its slot frees up); every event goes to one ordered list, so the whole run is deterministic.

@@ -392,6 +392,15 @@ impl<'a> Engine<'a> {
             result: None,
             error_output: None,
         };
+        let resource = state.get("Resource").and_then(Value::as_str).unwrap_or("");
+        if resource.ends_with(".waitForTaskToken") && sctx.task_token.is_none() {
+            // The token exists before Arguments are evaluated (`$states.context.Task.Token`).
+            sctx.task_token = Some(format!(
+                "{:016x}{:016x}",
+                self.rng.next_u64(),
+                self.rng.next_u64()
+            ));
+        }
         let args = match state.get("Arguments") {
             Some(a) => self.jsonata_template(a, &plain, vars, sctx, "Arguments")?,
             None => raw.clone(),
