@@ -1,6 +1,7 @@
 //! Conformance of the simulator against executions recorded from real AWS (LocalStack's validated snapshots):
 //! `executions/`, `executions-lambda/` (Task results fed as mocks) and `test-state/`. Prints pass counts per
-//! category and every failure with its reason; fails when a pass rate drops below the recorded floor.
+//! category and query language (JSONPath / JSONata) and every failure with its reason; fails when a language's
+//! pass rate drops below its floor.
 
 use asl::jsonpath::values_equal;
 use asl::simulate::{self, MockResponse, MockResult, Mocks, Options, test_state};

@@ -1543,10 +1543,11 @@ impl<'a> Engine<'a> {
             self.emit("MapRunStarted", json!({"mapRunArn": map_run_arn}))?;
         }
         let start = self.now;
+        // More slots than items change nothing; capping them keeps a huge MaxConcurrency from allocating.
         let slots = if max_conc == 0 {
             items.len().max(1)
         } else {
-            max_conc
+            max_conc.min(items.len()).max(1)
         };
         let mut slot_free = vec![start; slots];
         let mut results = Vec::with_capacity(items.len());
