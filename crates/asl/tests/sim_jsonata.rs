@@ -398,3 +398,28 @@ fn random_and_uuid_follow_the_seed() {
         "{out}"
     );
 }
+
+#[test]
+fn evaluation_failures_are_recorded_in_the_history() {
+    let def = machine(
+        "P",
+        json!({"P": {"Type": "Pass", "Output": {"r": "{% $nope %}"}, "End": true}}),
+    );
+    let (out, events) = simulate::run(&def, json!({}), &Mocks::default(), &Options::default());
+    let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
+    // AWS records four events here: started, entered, evaluation failed, failed.
+    assert_eq!(
+        kinds,
+        [
+            "ExecutionStarted",
+            "PassStateEntered",
+            "EvaluationFailed",
+            "ExecutionFailed"
+        ]
+    );
+    let failed = events.get(2).map(|e| e.details.clone()).unwrap_or_default();
+    assert_eq!(failed["location"], "Output/r");
+    assert_eq!(failed["state"], "P");
+    assert_eq!(failed["error"], "States.QueryEvaluationError");
+    assert_eq!(failed["cause"].as_str(), out.cause.as_deref());
+}

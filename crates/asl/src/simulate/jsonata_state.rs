@@ -36,14 +36,26 @@ pub(crate) struct States<'v> {
 }
 
 impl<'a> Engine<'a> {
-    fn query_error(&self, sctx: &StateCtx, msg: impl std::fmt::Display) -> Failure {
-        Failure::new(
+    /// A States.QueryEvaluationError, recorded as AWS does with an `EvaluationFailed` event naming the field.
+    fn query_error(
+        &mut self,
+        sctx: &StateCtx,
+        field: &str,
+        msg: impl std::fmt::Display,
+    ) -> Failure {
+        let f = Failure::new(
             QUERY_ERROR,
             format!(
                 "An error occurred while executing the state '{}' (entered at the event id #{}). {msg}",
                 sctx.name, sctx.entered_id
             ),
-        )
+        );
+        let details =
+            json!({"error": QUERY_ERROR, "cause": f.cause, "location": field, "state": sctx.name});
+        match self.emit("EvaluationFailed", details) {
+            Ok(_) => f,
+            Err(limit) => limit,
+        }
     }
 
     /// Evaluate one JSONata expression; `None` when the result is undefined.
@@ -57,7 +69,7 @@ impl<'a> Engine<'a> {
     ) -> Result<Option<Value>, Failure> {
         let parsed = jsonata::parse(expr).map_err(|e| {
             self.query_error(
-                sctx,
+                sctx, field,
                 format!(
                     "The JSONata expression '{expr}' specified for the field '{field}' threw an error during evaluation. {}: {}",
                     e.code, e.message
@@ -79,7 +91,7 @@ impl<'a> Engine<'a> {
         bindings.environment.seed = self.rng.next_u64();
         parsed.evaluate(None, &bindings).map_err(|e| {
             self.query_error(
-                sctx,
+                sctx, field,
                 format!(
                     "The JSONata expression '{expr}' specified for the field '{field}' threw an error during evaluation. {}: {}",
                     e.code, e.message
@@ -100,7 +112,7 @@ impl<'a> Engine<'a> {
         self.jsonata_eval(expr, states, vars, sctx, field)?
             .ok_or_else(|| {
                 self.query_error(
-                    sctx,
+                    sctx, field,
                     format!(
                         "The JSONata expression '{expr}' specified for the field '{field}' returned nothing (undefined)."
                     ),
@@ -208,7 +220,7 @@ impl<'a> Engine<'a> {
                 let v = self.jsonata_defined(expr, states, vars, sctx, field)?;
                 if !v.is_number() {
                     return Err(self.query_error(
-                        sctx,
+                        sctx, field,
                         format!(
                             "The JSONata expression '{expr}' specified for the field '{field}' returned an unexpected result type. Expected 'number', but was '{}' for value: {}",
                             type_name(&v),
@@ -283,7 +295,7 @@ impl<'a> Engine<'a> {
                                 match v {
                                     Value::String(s) => Ok(Some(s)),
                                     other => Err(e.query_error(
-                                        sctx,
+                                        sctx, field,
                                         format!(
                                             "The JSONata expression '{expr}' specified for the field '{field}' returned an unexpected result type. Expected 'string', but was '{}' for value: {}",
                                             type_name(&other),
@@ -433,6 +445,7 @@ impl<'a> Engine<'a> {
             if secs < 0.0 {
                 return Err(self.query_error(
                     sctx,
+                    "Seconds",
                     format!(
                         "The Seconds field references a negative value: {}",
                         payload::text(&v)
@@ -456,7 +469,7 @@ impl<'a> Engine<'a> {
                         other => payload::text(other),
                     };
                     return Err(self.query_error(
-                        sctx,
+                        sctx, "Timestamp",
                         format!("The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: {shown}"),
                     ));
                 }
@@ -496,7 +509,7 @@ impl<'a> Engine<'a> {
                                 Value::Bool(b) => b,
                                 other => {
                                     return Err(self.query_error(
-                                        sctx,
+                                        sctx, "Condition",
                                         format!(
                                             "The JSONata expression '{expr}' specified for the field 'Condition' returned an unexpected result type. Expected 'boolean', but was '{}' for value: {}",
                                             type_name(&other),
@@ -592,7 +605,7 @@ impl<'a> Engine<'a> {
                         Value::Array(a) => a,
                         other => {
                             return Err(self.query_error(
-                                sctx,
+                                sctx, "Items",
                                 format!(
                                     "The JSONata expression '{expr}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '{}' for value: {}",
                                     type_name(&other),
@@ -618,6 +631,7 @@ impl<'a> Engine<'a> {
                 Some(other) => {
                     return Err(self.query_error(
                         sctx,
+                        "Items",
                         format!(
                             "Map state input must be an array but was: {}",
                             payload::text(other)
@@ -629,6 +643,7 @@ impl<'a> Engine<'a> {
                     other => {
                         return Err(self.query_error(
                             sctx,
+                            "Items",
                             format!(
                                 "Map state input must be an array but was: {}",
                                 payload::text(other)
