@@ -493,21 +493,6 @@ fn state_statuses_follow_the_history() {
 }
 
 #[test]
-fn jsonata_machines_are_refused_not_misread() {
-    let def = json!({"QueryLanguage": "JSONata", "StartAt": "P", "States": {"P": {"Type": "Pass", "Output": "{% 1 + 1 %}", "End": true}}});
-    let (out, _) = run(def, json!({}), &Mocks::default());
-    assert_eq!(out.status, Status::Failed);
-    assert!(
-        out.cause.as_deref().unwrap_or("").contains("JSONata"),
-        "{:?}",
-        out.cause
-    );
-    let mixed = json!({"QueryLanguage": "JSONata", "StartAt": "P", "States": {"P": {"Type": "Pass", "QueryLanguage": "JSONPath", "End": true}}});
-    let (out, _) = run(mixed, json!({"a": 1}), &Mocks::default());
-    assert_eq!(out.output, Some(json!({"a": 1})));
-}
-
-#[test]
 fn item_reader_rules() {
     let def = |config: Value| {
         json!({"StartAt": "M", "States": {"M": {"Type": "Map", "ItemReader": {"Resource": "arn:aws:states:::s3:getObject",

@@ -1,5 +1,5 @@
-//! The simulator, JSONPath and intrinsic parsers never panic: arbitrary paths, calls, definitions and inputs
-//! give results or errors.
+//! The simulator, JSONPath and intrinsic parsers never panic: arbitrary paths, calls, definitions (JSONPath and
+//! JSONata) and inputs give results or errors.
 
 use asl::simulate::{self, Limits, Mocks, Options};
 use asl::{intrinsics, jsonpath};
@@ -75,8 +75,50 @@ fn state() -> impl Strategy<Value = Value> {
     })
 }
 
+/// JSONata states with expressions of every result kind (undefined, wrong types, errors, huge numbers).
+fn jsonata_state() -> impl Strategy<Value = Value> {
+    let expr = prop_oneof![
+        Just("{% $states.input %}".to_string()),
+        Just("{% $states.input.a %}".to_string()),
+        Just("{% $nope %}".to_string()),
+        Just("{% $v %}".to_string()),
+        Just("{% 1e300 %}".to_string()),
+        Just("{% -5 %}".to_string()),
+        Just("{% [1, 2] %}".to_string()),
+        Just("{% $states.input.a() %}".to_string()),
+        Just("{% ( %}".to_string()),
+        Just("{% $now() %}".to_string()),
+        Just("{% $states.errorOutput %}".to_string()),
+        "[a-z{}%$ ]{0,8}",
+    ];
+    (0..8usize, expr.clone(), expr, value()).prop_map(|(kind, e1, e2, v)| match kind {
+        0 => json!({"Type": "Pass", "Output": {"x": e1, "y": v}, "Assign": {"v": e2}, "Next": "S1"}),
+        1 => json!({"Type": "Choice", "Choices": [{"Condition": e1, "Output": e2, "Next": "S1"}], "Default": "S2"}),
+        2 => json!({"Type": "Wait", "Seconds": e1, "Next": "S1"}),
+        3 => json!({"Type": "Wait", "Timestamp": e1, "Next": "S1"}),
+        4 => json!({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Arguments": {"P": e1},
+                     "TimeoutSeconds": e2, "Retry": [{"ErrorEquals": ["States.ALL"], "MaxAttempts": 2}],
+                     "Catch": [{"ErrorEquals": ["States.ALL"], "Output": e1, "Next": "S2"}], "Next": "S1"}),
+        5 => json!({"Type": "Map", "Items": e1, "MaxConcurrency": e2, "ItemSelector": {"i": "{% $states.context.Map.Item.Value %}"},
+                     "ItemProcessor": {"StartAt": "I", "States": {"I": {"Type": "Pass", "End": true}}}, "Next": "S1"}),
+        6 => json!({"Type": "Parallel", "Arguments": e1, "Branches": [{"StartAt": "B", "States": {"B": {"Type": "Fail", "Error": e2}}}], "Next": "S1"}),
+        _ => json!({"Type": "Fail", "Error": e1, "Cause": e2}),
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn jsonata_machines_run_without_panicking(states in proptest::collection::vec(jsonata_state(), 3), input in value()) {
+        let def = json!({"QueryLanguage": "JSONata", "StartAt": "S0", "States": {
+            "S0": states[0], "S1": states[1], "S2": states[2].clone()
+        }});
+        let opts = Options { limits: Limits { max_events: 300, ..Limits::default() }, ..Options::default() };
+        let (out, events) = simulate::run(&def, input, &Mocks::default(), &opts);
+        prop_assert!(events.len() <= 301);
+        let _ = out.to_json();
+    }
 
     #[test]
     fn paths_parse_and_evaluate_without_panicking(text in path_text(), doc in value()) {

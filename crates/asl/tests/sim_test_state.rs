@@ -151,3 +151,68 @@ fn map_with_mock_and_tolerated_failures() {
     assert_eq!(failed["status"], "FAILED");
     assert_eq!(failed["error"], "States.ExceedToleratedFailureThreshold");
 }
+
+#[test]
+fn jsonata_states_report_arguments_and_result() {
+    let task = json!({"Type": "Task", "QueryLanguage": "JSONata", "Resource": "arn:aws:states:::lambda:invoke",
+        "Arguments": {"FunctionName": "f", "Payload": "{% $states.input.v + $k %}"},
+        "Output": {"r": "{% $states.result.n %}", "k": "{% $k %}"}, "Assign": {"k": "{% $states.result.n %}"},
+        "Catch": [{"ErrorEquals": ["Boom"], "Output": {"e": "{% $states.errorOutput.Error %}"}, "Next": "H"}], "End": true});
+    let r = answer(
+        json!({"definition": task.clone(), "input": "{\"v\": 1}", "variables": "{\"k\": 2}",
+        "inspectionLevel": "DEBUG", "mock": {"result": "{\"n\": 7}"}}),
+    );
+    assert_eq!(r["status"], "SUCCEEDED", "{r}");
+    assert_eq!(r["output"], json!("{\"r\":7,\"k\":2}"), "{r}");
+    assert_eq!(
+        r.pointer("/inspectionData/afterArguments"),
+        Some(&json!("{\"FunctionName\":\"f\",\"Payload\":3}")),
+        "{r}"
+    );
+    assert_eq!(
+        r.pointer("/inspectionData/result"),
+        Some(&json!("{\"n\":7}")),
+        "{r}"
+    );
+    let r = answer(
+        json!({"definition": task, "input": "{\"v\": 1}", "variables": "{\"k\": 2}",
+        "mock": {"errorOutput": {"error": "Boom", "cause": "c"}}}),
+    );
+    assert_eq!(r["status"], "CAUGHT_ERROR", "{r}");
+    assert_eq!(r["output"], json!("{\"e\":\"Boom\"}"), "{r}");
+    assert_eq!(r["nextState"], "H", "{r}");
+}
+
+#[test]
+fn mocked_context_objects_are_checked() {
+    let pass = json!({"Type": "Pass", "End": true});
+    for (context, message) in [
+        (
+            json!({"Map": {}}),
+            "'Map' field is not supported when mocking a Context object",
+        ),
+        (json!({"Pokedex": {}}), "Field 'Pokedex' is not allowed"),
+        (
+            json!({"Execution": {"pokemon": 1}}),
+            "Field 'pokemon' is not allowed",
+        ),
+        (
+            json!({"Execution": {"Id": 1}}),
+            "Execution.Id must be a string",
+        ),
+        (
+            json!({"State": {"RetryCount": "1"}}),
+            "State.RetryCount must be a number",
+        ),
+    ] {
+        let (code, got) = api_error(json!({"definition": pass.clone(), "context": context}));
+        assert_eq!(code, "ValidationException");
+        assert_eq!(got, format!("Invalid Context object provided: {message}"));
+    }
+    let ok = answer(
+        json!({"definition": {"Type": "Pass", "QueryLanguage": "JSONata",
+        "Output": "{% $states.context.Execution.Name %}", "End": true},
+        "context": {"Execution": {"Name": "given"}}}),
+    );
+    assert_eq!(ok["output"], json!("\"given\""), "{ok}");
+}

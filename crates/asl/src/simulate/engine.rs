@@ -1,4 +1,5 @@
-//! The interpreter: runs a JSONPath state machine on the virtual clock, emitting AWS's history events.
+//! The interpreter: runs a state machine on the virtual clock, emitting AWS's history events (JSONata states
+//! are evaluated in `jsonata_state`, sharing Retry, Task, Parallel and Map machinery from here).
 //!
 //! States run recursively (Parallel branches and Map iterations one after another, each starting at the
 //! time its slot frees up); every event goes to one ordered list, so the whole run is deterministic.
@@ -76,6 +77,20 @@ pub(crate) struct StateCtx {
     pub task_token: Option<String>,
 }
 
+/// A JSONata Task's evaluated Arguments and time limits.
+pub(crate) struct TaskPre {
+    pub args: Value,
+    pub timeout: Option<f64>,
+    pub heartbeat: Option<f64>,
+}
+
+/// Map's concurrency and tolerated failures.
+pub(crate) struct MapSettings {
+    pub max_conc: usize,
+    pub tolerated_count: Option<i64>,
+    pub tolerated_pct: Option<f64>,
+}
+
 pub(crate) enum Flow {
     Next(String, Value),
     End(Value),
@@ -129,6 +144,23 @@ impl<'p> Vars<'p> {
             cur = v.parent;
         }
         None
+    }
+
+    /// Every visible variable, inner scopes shadowing outer ones.
+    pub(crate) fn all(&self) -> Map<String, Value> {
+        let mut chain = Vec::new();
+        let mut cur = Some(self);
+        while let Some(v) = cur {
+            chain.push(v);
+            cur = v.parent;
+        }
+        let mut out = Map::new();
+        for v in chain.into_iter().rev() {
+            for (k, x) in &v.local {
+                out.insert(k.clone(), x.clone());
+            }
+        }
+        out
     }
 
     pub(crate) fn extend(&mut self, m: Map<String, Value>) {
@@ -193,7 +225,7 @@ impl<'a> Engine<'a> {
         self.emit_noted(kind, details, None)
     }
 
-    fn emit_noted(
+    pub(crate) fn emit_noted(
         &mut self,
         kind: &str,
         details: Value,
@@ -279,7 +311,7 @@ impl<'a> Engine<'a> {
         )
     }
 
-    fn check_size(&mut self, s: &StateCtx, v: &Value) -> Result<(), Failure> {
+    pub(crate) fn check_size(&mut self, s: &StateCtx, v: &Value) -> Result<(), Failure> {
         if payload::depth(v) > payload::MAX_DEPTH {
             return Err(Failure::fatal(
                 "States.DataLimitExceeded",
@@ -299,6 +331,34 @@ impl<'a> Engine<'a> {
                     "The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.",
                     s.name
                 ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// AWS's variable limits: one variable's value at most 256 KiB, one Assign's values together at most
+    /// 256 KiB.
+    pub(crate) fn check_assign_size(
+        &self,
+        s: &StateCtx,
+        assigned: &Map<String, Value>,
+    ) -> Result<(), Failure> {
+        const MAX: usize = 256 * 1024;
+        let mut total = 0usize;
+        for (k, v) in assigned {
+            let n = payload::size(v);
+            if n > MAX {
+                return Err(self.runtime(
+                    s,
+                    format!("The variable '{k}' exceeds the maximum size of 256 KiB."),
+                ));
+            }
+            total = total.saturating_add(n);
+        }
+        if total > MAX {
+            return Err(self.runtime(
+                s,
+                "The variables assigned by the state exceed the maximum total size of 256 KiB.",
             ));
         }
         Ok(())
@@ -356,7 +416,7 @@ impl<'a> Engine<'a> {
         }
     }
 
-    fn next_of(state: &Value, output: Value) -> Flow {
+    pub(crate) fn next_of(state: &Value, output: Value) -> Flow {
         match state.get("Next").and_then(Value::as_str) {
             Some(n) => Flow::Next(n.to_string(), output),
             None => Flow::End(output),
@@ -395,10 +455,7 @@ impl<'a> Engine<'a> {
                 "JSONPath"
             });
         if query_language == "JSONata" {
-            return Err(self.runtime(
-                &sctx,
-                "JSONata states are not supported by this simulator yet.",
-            ));
+            return self.run_state_jsonata(name, state, raw, vars, &mut sctx, depth);
         }
         match ty {
             "Pass" => {
@@ -463,7 +520,7 @@ impl<'a> Engine<'a> {
                 ];
                 loop {
                     let attempt = match ty {
-                        "Task" => self.task_attempt(name, state, &effective, vars, &mut sctx),
+                        "Task" => self.task_attempt(name, state, &effective, vars, &mut sctx, None),
                         "Parallel" => {
                             self.parallel_attempt(name, state, &effective, vars, &sctx, depth)
                         }
@@ -511,7 +568,7 @@ impl<'a> Engine<'a> {
         }
     }
 
-    fn emit_exited(
+    pub(crate) fn emit_exited(
         &mut self,
         ty: &str,
         name: &str,
@@ -569,7 +626,10 @@ impl<'a> Engine<'a> {
         sctx: &StateCtx,
     ) -> Result<Map<String, Value>, Failure> {
         match self.template(assign, current, vars, sctx, "Assign")? {
-            Value::Object(m) => Ok(m),
+            Value::Object(m) => {
+                self.check_assign_size(sctx, &m)?;
+                Ok(m)
+            }
             _ => Err(self.runtime(sctx, "Assign must be an object.")),
         }
     }
@@ -657,6 +717,37 @@ impl<'a> Engine<'a> {
                 }
             }
             Some(_) => Err(self.runtime(sctx, "ResultPath must be a string or null.")),
+        }
+    }
+
+    /// Whether a state runs in JSONata (its own QueryLanguage, else the machine's).
+    pub(crate) fn state_jsonata(&self, state: &Value) -> bool {
+        match state.get("QueryLanguage").and_then(Value::as_str) {
+            Some(q) => q == "JSONata",
+            None => self.jsonata_default,
+        }
+    }
+
+    /// A template in the state's language: `.$` keys (JSONPath) or `{% %}` strings (JSONata, `$states.input`
+    /// being `input`).
+    pub(crate) fn any_template(
+        &mut self,
+        tpl: &Value,
+        input: &Value,
+        vars: &Vars<'_>,
+        sctx: &StateCtx,
+        field: &str,
+        jsonata: bool,
+    ) -> Result<Value, Failure> {
+        if jsonata {
+            let states = super::jsonata_state::States {
+                input,
+                result: None,
+                error_output: None,
+            };
+            self.jsonata_template(tpl, &states, vars, sctx, field)
+        } else {
+            self.template(tpl, input, vars, sctx, field)
         }
     }
 
@@ -932,7 +1023,12 @@ impl<'a> Engine<'a> {
         })
     }
 
-    fn retry_delay(&mut self, state: &Value, f: &Failure, counters: &mut [u32]) -> Option<i64> {
+    pub(crate) fn retry_delay(
+        &mut self,
+        state: &Value,
+        f: &Failure,
+        counters: &mut [u32],
+    ) -> Option<i64> {
         let retriers = state.get("Retry")?.as_array()?;
         let err = f.error.as_deref().unwrap_or("");
         for (i, r) in retriers.iter().enumerate() {
@@ -1012,13 +1108,14 @@ impl<'a> Engine<'a> {
         Err(f)
     }
 
-    fn task_attempt(
+    pub(crate) fn task_attempt(
         &mut self,
         name: &str,
         state: &Value,
         effective: &Value,
         vars: &Vars<'_>,
         sctx: &mut StateCtx,
+        pre: Option<&TaskPre>,
     ) -> Result<Value, Failure> {
         let resource = state
             .get("Resource")
@@ -1033,12 +1130,17 @@ impl<'a> Engine<'a> {
                 self.rng.next_u64()
             ));
         }
-        let params = match state.get("Parameters") {
-            Some(p) => self.template(p, effective, vars, sctx, "Parameters")?,
-            None => effective.clone(),
+        let (params, timeout, heartbeat) = match pre {
+            Some(p) => (p.args.clone(), p.timeout, p.heartbeat),
+            None => (
+                match state.get("Parameters") {
+                    Some(p) => self.template(p, effective, vars, sctx, "Parameters")?,
+                    None => effective.clone(),
+                },
+                self.seconds_field(state, "TimeoutSeconds", effective, vars, sctx)?,
+                self.seconds_field(state, "HeartbeatSeconds", effective, vars, sctx)?,
+            ),
         };
-        let timeout = self.seconds_field(state, "TimeoutSeconds", effective, vars, sctx)?;
-        let heartbeat = self.seconds_field(state, "HeartbeatSeconds", effective, vars, sctx)?;
         let is_lambda_arn =
             resource.starts_with("arn:aws:lambda:") || !resource.starts_with("arn:");
         let (rtype, rname) = service_parts(&resource);
@@ -1104,13 +1206,17 @@ impl<'a> Engine<'a> {
                 m.remove("cause");
             }
             self.emit(kind, d)?;
+            // AWS passes an empty cause on to catchers (`{"Error": "States.Timeout", "Cause": ""}`).
             return Err(Failure {
                 error: Some(err.into()),
-                cause: None,
+                cause: Some(String::new()),
                 kind: FailureKind::Normal,
             });
         }
-        self.now = self.now.saturating_add((duration * 1000.0) as i64);
+        // A call that never returns (infinite duration) and has no time limit waits at most a year.
+        self.now = self
+            .now
+            .saturating_add((duration * 1000.0).clamp(0.0, 365.0 * 86_400_000.0) as i64);
         let result = match result {
             MockResult::Return(v) if payload::size(&v) > self.opts.limits.max_payload_bytes => {
                 MockResult::Throw {
@@ -1207,7 +1313,7 @@ impl<'a> Engine<'a> {
         }
     }
 
-    fn parallel_attempt(
+    pub(crate) fn parallel_attempt(
         &mut self,
         _name: &str,
         state: &Value,
@@ -1220,6 +1326,17 @@ impl<'a> Engine<'a> {
             Some(p) => self.template(p, effective, vars, sctx, "Parameters")?,
             None => effective.clone(),
         };
+        self.run_branches(state, input, vars, depth)
+    }
+
+    /// Parallel's branches, one after another on the virtual clock, each from the same start.
+    pub(crate) fn run_branches(
+        &mut self,
+        state: &Value,
+        input: Value,
+        vars: &Vars<'_>,
+        depth: usize,
+    ) -> Result<Value, Failure> {
         self.emit("ParallelStateStarted", Value::Null)?;
         let start = self.now;
         let mut end = start;
@@ -1249,7 +1366,7 @@ impl<'a> Engine<'a> {
         Ok(Value::Array(results))
     }
 
-    fn map_attempt(
+    pub(crate) fn map_attempt(
         &mut self,
         name: &str,
         state: &Value,
@@ -1259,16 +1376,6 @@ impl<'a> Engine<'a> {
         depth: usize,
     ) -> Result<Value, Failure> {
         let ctx = self.context(sctx);
-        let processor = state
-            .get("ItemProcessor")
-            .or_else(|| state.get("Iterator"))
-            .cloned()
-            .unwrap_or(Value::Null);
-        let distributed = processor
-            .get("ProcessorConfig")
-            .and_then(|c| c.get("Mode"))
-            .and_then(Value::as_str)
-            == Some("DISTRIBUTED");
         let max_conc = match (
             state.get("MaxConcurrency"),
             state.get("MaxConcurrencyPath").and_then(Value::as_str),
@@ -1380,8 +1487,44 @@ impl<'a> Engine<'a> {
             items = out;
         }
         if let Some(batcher) = state.get("ItemBatcher") {
-            items = self.batch(batcher, items, effective, vars, sctx)?;
+            items = self.batch(batcher, items, effective, vars, sctx, false)?;
         }
+        let settings = MapSettings {
+            max_conc,
+            tolerated_count,
+            tolerated_pct,
+        };
+        self.map_iterate(name, state, items, &settings, effective, vars, sctx, depth)
+    }
+
+    /// Run the Map's iterations over the prepared items.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn map_iterate(
+        &mut self,
+        name: &str,
+        state: &Value,
+        items: Vec<Value>,
+        settings: &MapSettings,
+        effective: &Value,
+        vars: &Vars<'_>,
+        sctx: &StateCtx,
+        depth: usize,
+    ) -> Result<Value, Failure> {
+        let (max_conc, tolerated_count, tolerated_pct) = (
+            settings.max_conc,
+            settings.tolerated_count,
+            settings.tolerated_pct,
+        );
+        let processor = state
+            .get("ItemProcessor")
+            .or_else(|| state.get("Iterator"))
+            .cloned()
+            .unwrap_or(Value::Null);
+        let distributed = processor
+            .get("ProcessorConfig")
+            .and_then(|c| c.get("Mode"))
+            .and_then(Value::as_str)
+            == Some("DISTRIBUTED");
         self.emit("MapStateStarted", json!({"length": items.len()}))?;
         let map_run_arn = format!(
             "arn:aws:states:{}:{}:mapRun:{}/{}:{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
@@ -1400,10 +1543,11 @@ impl<'a> Engine<'a> {
             self.emit("MapRunStarted", json!({"mapRunArn": map_run_arn}))?;
         }
         let start = self.now;
+        // More slots than items change nothing; capping them keeps a huge MaxConcurrency from allocating.
         let slots = if max_conc == 0 {
             items.len().max(1)
         } else {
-            max_conc
+            max_conc.min(items.len()).max(1)
         };
         let mut slot_free = vec![start; slots];
         let mut results = Vec::with_capacity(items.len());
@@ -1416,7 +1560,12 @@ impl<'a> Engine<'a> {
             if !distributed {
                 self.emit("MapIterationStarted", json!({"name": name, "index": i}))?;
             }
-            let mut scope = vars.child();
+            // A distributed Map's child executions do not see the outer variables.
+            let mut scope = if distributed {
+                Vars::root(Map::new())
+            } else {
+                vars.child()
+            };
             let r = self.run_machine(&processor, item, &mut scope, depth + 1);
             if let Some(s) = slot_free.get_mut(slot) {
                 *s = self.now;
@@ -1466,7 +1615,10 @@ impl<'a> Engine<'a> {
             let details = writer
                 .get("Parameters")
                 .or_else(|| writer.get("Arguments"))
-                .map(|p| self.template(p, effective, vars, sctx, "ResultWriter"))
+                .map(|p| {
+                    let jsonata = self.state_jsonata(state);
+                    self.any_template(p, effective, vars, sctx, "ResultWriter", jsonata)
+                })
                 .transpose()?
                 .unwrap_or(Value::Null);
             return Ok(json!({
@@ -1480,13 +1632,13 @@ impl<'a> Engine<'a> {
         Ok(Value::Array(results))
     }
 
-    fn emit_map_failed(&mut self, _f: &Failure) -> Result<u64, Failure> {
+    pub(crate) fn emit_map_failed(&mut self, _f: &Failure) -> Result<u64, Failure> {
         self.emit("MapStateFailed", Value::Null)
     }
 
     /// ItemReader: the items come from the mock registered for the Map state's name (a JSON array, an object
     /// with the array, or CSV text).
-    fn read_items(
+    pub(crate) fn read_items(
         &mut self,
         name: &str,
         reader: &Value,
@@ -1509,8 +1661,10 @@ impl<'a> Engine<'a> {
                 });
             }
             None => {
-                if let Some(p) = reader.get("Parameters").or_else(|| reader.get("Arguments")) {
+                if let Some(p) = reader.get("Parameters") {
                     let _ = self.template(p, effective, vars, sctx, "ItemReader")?;
+                } else if let Some(a) = reader.get("Arguments") {
+                    let _ = self.any_template(a, effective, vars, sctx, "ItemReader", true)?;
                 }
                 let msg = format!("ItemReader of Map '{name}' is not mocked: it read no items.");
                 if !self.warnings.contains(&msg) {
@@ -1603,13 +1757,15 @@ impl<'a> Engine<'a> {
         Ok(items)
     }
 
-    fn batch(
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn batch(
         &mut self,
         batcher: &Value,
         items: Vec<Value>,
         effective: &Value,
         vars: &Vars<'_>,
         sctx: &StateCtx,
+        jsonata: bool,
     ) -> Result<Vec<Value>, Failure> {
         let ctx = self.context(sctx);
         let max_items = match batcher.get("MaxItemsPerBatchPath").and_then(Value::as_str) {
@@ -1633,7 +1789,7 @@ impl<'a> Engine<'a> {
             None => batcher.get("MaxInputBytesPerBatch").and_then(Value::as_i64),
         };
         let batch_input = match batcher.get("BatchInput") {
-            Some(b) => Some(self.template(b, effective, vars, sctx, "BatchInput")?),
+            Some(b) => Some(self.any_template(b, effective, vars, sctx, "BatchInput", jsonata)?),
             None => None,
         };
         let max_items = max_items
@@ -1681,6 +1837,7 @@ pub fn error_matches(name: &str, error: &str) -> bool {
             error,
             "States.Timeout"
                 | "States.Runtime"
+                | "States.QueryEvaluationError"
                 | "States.DataLimitExceeded"
                 | "States.HeartbeatTimeout"
         ),

@@ -6,6 +6,7 @@ mod choice;
 pub mod cost;
 mod engine;
 pub mod history;
+mod jsonata_state;
 pub mod mocks;
 mod payload;
 pub mod schema;

@@ -135,11 +135,13 @@ fn run(req: &Value, options: &Options) -> Result<Value, Value> {
             "TestState does not support MapIterationFailureCount when a mock is not specified.",
         ));
     }
-    if state.get("QueryLanguage").and_then(Value::as_str) == Some("JSONata") {
-        return Err(api_error(
-            "ValidationException",
-            "JSONata states are not supported by this simulator yet",
-        ));
+    if let Some(Value::Object(ctx)) = req.get("context") {
+        check_context(ctx).map_err(|m| {
+            api_error(
+                "ValidationException",
+                format!("Invalid Context object provided: {m}"),
+            )
+        })?;
     }
     if let Some(Value::Object(ctx)) = req.get("context")
         && ctx.contains_key("Task")
@@ -245,7 +247,19 @@ fn run(req: &Value, options: &Options) -> Result<Value, Value> {
     let mut data = Map::new();
     data.insert("input".into(), json!(payload::text(&input)));
 
+    let jsonata = state.get("QueryLanguage").and_then(Value::as_str) == Some("JSONata");
     let outcome: Result<Flow, Failure> = match ty.as_str() {
+        _ if jsonata => jsonata_pipeline(
+            &mut e,
+            &name,
+            &state,
+            &input,
+            &mut vars,
+            &sctx,
+            &mut data,
+            &mocks,
+            failure_count,
+        ),
         "Task" | "Pass" => pipeline(
             &mut e,
             &name,
@@ -324,11 +338,16 @@ fn run(req: &Value, options: &Options) -> Result<Value, Value> {
                             json!({"retryBackoffIntervalSeconds": delay as i64, "retryIndex": i}),
                         );
                         status = "RETRIABLE";
+                    } else if jsonata {
+                        data.insert("errorDetails".into(), json!({"retryIndex": i}));
                     }
                 }
                 if status == "FAILED"
-                    && let Ok(Flow::Next(next, out)) =
+                    && let Ok(Flow::Next(next, out)) = if jsonata {
+                        e.jsonata_catch(&name, &state, input.clone(), f.clone(), &mut vars, &sctx)
+                    } else {
                         e.catch(&name, &state, input.clone(), f.clone(), &mut vars, &sctx)
+                    }
                 {
                     status = "CAUGHT_ERROR";
                     let err = f.error.clone().unwrap_or_default();
@@ -465,6 +484,144 @@ fn pipeline(
         Some(n) => Flow::Next(n.to_string(), out),
         None => Flow::End(out),
     })
+}
+
+/// The fields a mocked context object may hold: per section, each allowed field and whether it is a string
+/// (else a number or any JSON for `Input`).
+const CONTEXT_FIELDS: [(&str, &[(&str, &str)]); 4] = [
+    (
+        "Execution",
+        &[
+            ("Id", "string"),
+            ("Input", "any"),
+            ("Name", "string"),
+            ("RoleArn", "string"),
+            ("StartTime", "string"),
+            ("RedriveCount", "number"),
+            ("RedriveTime", "string"),
+        ],
+    ),
+    (
+        "State",
+        &[
+            ("EnteredTime", "string"),
+            ("Name", "string"),
+            ("RetryCount", "number"),
+        ],
+    ),
+    ("StateMachine", &[("Id", "string"), ("Name", "string")]),
+    ("Task", &[("Token", "string")]),
+];
+
+/// TestState's checks of a mocked context object.
+fn check_context(ctx: &Map<String, Value>) -> Result<(), String> {
+    for (k, v) in ctx {
+        if k == "Map" {
+            return Err("'Map' field is not supported when mocking a Context object".into());
+        }
+        let Some((_, fields)) = CONTEXT_FIELDS.iter().find(|(s, _)| s == k) else {
+            return Err(format!("Field '{k}' is not allowed"));
+        };
+        let Value::Object(section) = v else {
+            return Err(format!("{k} must be an object"));
+        };
+        for (f, x) in section {
+            let Some((_, kind)) = fields.iter().find(|(n, _)| n == f) else {
+                return Err(format!("Field '{f}' is not allowed"));
+            };
+            let ok = match *kind {
+                "string" => x.is_string(),
+                "number" => x.is_number(),
+                _ => true,
+            };
+            if !ok {
+                return Err(format!("{k}.{f} must be a {kind}"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A JSONata state: Arguments → result (the mock, or the state run itself) → Assign and Output, recording
+/// `afterArguments` and `result` for `inspectionData`.
+#[allow(clippy::too_many_arguments)]
+fn jsonata_pipeline(
+    e: &mut Engine,
+    name: &str,
+    state: &Value,
+    raw: &Value,
+    vars: &mut Vars<'_>,
+    sctx: &StateCtx,
+    data: &mut Map<String, Value>,
+    mocks: &Mocks,
+    failure_count: Option<u64>,
+) -> Result<Flow, Failure> {
+    let t = |v: &Value| json!(payload::text(v));
+    let ty = state.get("Type").and_then(Value::as_str).unwrap_or("");
+    if !matches!(ty, "Task" | "Map" | "Parallel") {
+        return e.run_state(name, state, raw.clone(), vars, 0);
+    }
+    if ty == "Map" {
+        data.insert(
+            "maxConcurrency".into(),
+            state.get("MaxConcurrency").cloned().unwrap_or(json!(0)),
+        );
+        for (field, key) in [
+            ("ToleratedFailureCount", "toleratedFailureCount"),
+            ("ToleratedFailurePercentage", "toleratedFailurePercentage"),
+        ] {
+            if let Some(v) = state.get(field) {
+                data.insert(key.into(), v.clone());
+            }
+        }
+    }
+    let plain = super::jsonata_state::States {
+        input: raw,
+        result: None,
+        error_output: None,
+    };
+    let args = match state.get("Arguments") {
+        Some(a) => e.jsonata_template(a, &plain, vars, sctx, "Arguments")?,
+        None => raw.clone(),
+    };
+    if ty == "Task" {
+        data.insert("afterArguments".into(), t(&args));
+    }
+    let result = match mocks.response(name, 0).map(|r| r.result.clone()) {
+        Some(MockResult::Return(v)) => v,
+        Some(MockResult::Throw { error, cause }) => {
+            return Err(Failure {
+                error: Some(error),
+                cause,
+                kind: FailureKind::Normal,
+            });
+        }
+        None => args,
+    };
+    if ty == "Map"
+        && let Some(failed) = failure_count
+        && failed > 0
+    {
+        let total = result.as_array().map_or(0, Vec::len).max(1) as f64;
+        let count_ok = state
+            .get("ToleratedFailureCount")
+            .and_then(Value::as_u64)
+            .is_some_and(|c| failed <= c);
+        let pct_ok = state
+            .get("ToleratedFailurePercentage")
+            .and_then(Value::as_f64)
+            .is_some_and(|p| failed as f64 * 100.0 / total <= p);
+        if !count_ok && !pct_ok {
+            return Err(Failure::new(
+                "States.ExceedToleratedFailureThreshold",
+                "The specified tolerated failure threshold was exceeded",
+            ));
+        }
+    }
+    if ty == "Task" {
+        data.insert("result".into(), t(&result));
+    }
+    e.jsonata_finish(name, state, raw, result, vars, sctx)
 }
 
 /// Map's own inspection fields: afterItemsPath, maxConcurrency and the tolerated-failure settings.
