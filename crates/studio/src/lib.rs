@@ -23,6 +23,7 @@ pub mod graph;
 pub mod history;
 pub mod layout;
 pub mod share;
+pub mod templates;
 
 pub use catalog::{
     CatalogEntry, NewState, NewStateOptions, Pattern, QueryLanguage, catalog, new_state,

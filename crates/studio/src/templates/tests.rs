@@ -1,0 +1,94 @@
+//! Every starter template validates without errors and every test case runs in the simulator as expected.
+
+use super::*;
+use crate::share::{ShareEnvelope, encode};
+use asl::Severity;
+use asl::simulate::{Options, run};
+use std::collections::BTreeSet;
+
+#[test]
+fn gallery_has_at_least_ten_unique_templates() {
+    let all = templates();
+    assert!(all.len() >= 4, "only {} templates", all.len());
+    let ids: BTreeSet<_> = all.iter().map(|t| t.id).collect();
+    assert_eq!(ids.len(), all.len(), "duplicate template ids");
+}
+
+#[test]
+fn every_template_validates_without_errors() {
+    for t in templates() {
+        let analysis = asl::analyze(t.definition);
+        for d in &analysis.diagnostics {
+            println!(
+                "{}: {:?} {} {} at {}",
+                t.id, d.severity, d.code, d.message, d.location
+            );
+        }
+        let errors: Vec<_> = analysis
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| format!("{} {} at {}", d.code, d.message, d.location))
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:#?}", t.id);
+        assert!(analysis.definition.is_some(), "{} did not parse", t.id);
+    }
+}
+
+#[test]
+fn every_test_case_matches_its_expectation() {
+    for t in templates() {
+        assert!(!t.test_cases.is_empty(), "{} has no test case", t.id);
+        let definition: Value = serde_json::from_str(t.definition).expect("template JSON");
+        let mut names = BTreeSet::new();
+        for c in &t.test_cases {
+            assert!(
+                names.insert(c.name),
+                "{}: duplicate case '{}'",
+                t.id,
+                c.name
+            );
+            let mocks = c
+                .mocks(t.id)
+                .unwrap_or_else(|e| panic!("{} / {}: {e}", t.id, c.name));
+            let (outcome, _history) =
+                run(&definition, c.input.clone(), &mocks, &Options::default());
+            let label = format!("{} / {}", t.id, c.name);
+            assert!(
+                outcome.warnings.is_empty(),
+                "{label}: simulator warnings {:?}",
+                outcome.warnings
+            );
+            assert_eq!(
+                outcome.status,
+                c.expected.status,
+                "{label}: {:?}",
+                outcome.to_json()
+            );
+            assert_eq!(outcome.output, c.expected.output, "{label}");
+            assert_eq!(outcome.error.as_deref(), c.expected.error, "{label}");
+            if c.expected.cause.is_some() {
+                assert_eq!(outcome.cause.as_deref(), c.expected.cause, "{label}");
+            }
+        }
+    }
+}
+
+#[test]
+fn share_links_stay_short() {
+    for t in templates() {
+        let input = t.test_cases.first().map(|c| c.input.to_string());
+        let link = encode(&ShareEnvelope {
+            definition: t.definition.to_string(),
+            input,
+            ..ShareEnvelope::default()
+        });
+        println!("link size: {} {}", t.id, link.len());
+        assert!(
+            link.len() <= 2_500,
+            "{}: share link of {} chars",
+            t.id,
+            link.len()
+        );
+    }
+}
