@@ -115,6 +115,12 @@ pub fn templates() -> Vec<Template> {
         order_saga(),
         etl_map(),
         human_approval(),
+        parallel_enrichment(),
+        poll_job(),
+        jsonata_order_total(),
+        distributed_map_s3(),
+        alert_routing(),
+        error_handling(),
     ]
 }
 
@@ -399,6 +405,304 @@ fn human_approval() -> Template {
                     json!({"0": {"Return": {"approved": true}, "DurationSeconds": 90000}}),
                 )],
                 Expectation::fails("ApprovalExpired", "No decision within 24 hours."),
+            ),
+        ],
+    }
+}
+
+fn parallel_enrichment() -> Template {
+    const ID: &str = "parallel-enrichment";
+    let input = json!({"customerId": "c-7"});
+    let profile = (
+        "Get Profile",
+        ret(
+            json!({"Item": {"customerId": {"S": "c-7"}, "name": {"S": "Ada"}, "tier": {"S": "gold"}}}),
+        ),
+    );
+    let orders = (
+        "Get Recent Orders",
+        ret(
+            json!({"Count": 3, "ScannedCount": 3, "Items": [{"orderId": {"S": "o-1"}}, {"orderId": {"S": "o-2"}}, {"orderId": {"S": "o-3"}}]}),
+        ),
+    );
+    Template {
+        id: ID,
+        title: "Parallel enrichment",
+        description: "Look up a customer's profile (DynamoDB GetItem), credit score (Lambda) and recent orders \
+                      (DynamoDB Query via the AWS SDK integration) at the same time with Parallel, then merge.",
+        definition: include_str!("parallel_enrichment.asl.json"),
+        test_cases: vec![
+            case(
+                ID,
+                "Customer enriched",
+                input.clone(),
+                &[
+                    profile.clone(),
+                    ("Get Credit Score", ret(lambda(json!({"score": 780})))),
+                    orders.clone(),
+                ],
+                Expectation::succeeds(
+                    json!({"customerId": "c-7", "name": "Ada", "tier": "gold", "creditScore": 780, "recentOrders": 3}),
+                ),
+            ),
+            case(
+                ID,
+                "Credit bureau down",
+                input,
+                &[
+                    profile,
+                    (
+                        "Get Credit Score",
+                        throw("CreditBureauUnavailable", "Upstream returned 503"),
+                    ),
+                    orders,
+                ],
+                Expectation::fails("CreditBureauUnavailable", "Upstream returned 503"),
+            ),
+        ],
+    }
+}
+
+fn poll_job() -> Template {
+    const ID: &str = "poll-job";
+    let input = json!({"jobName": "nightly-etl"});
+    let start = ("Start Job", ret(json!({"JobRunId": "jr_0123"})));
+    let state = |s: &str| json!({"Return": {"JobRun": {"Id": "jr_0123", "JobName": "nightly-etl", "JobRunState": s}}});
+    Template {
+        id: ID,
+        title: "Poll until done (Wait loop)",
+        description: "Start an AWS Glue job, then wait 30 seconds and check its state in a Choice + Wait loop \
+                      until it succeeds or fails.",
+        definition: include_str!("poll_job.asl.json"),
+        test_cases: vec![
+            case(
+                ID,
+                "Succeeds on the third check",
+                input.clone(),
+                &[
+                    start.clone(),
+                    (
+                        "Get Job Status",
+                        json!({"0": state("STARTING"), "1": state("RUNNING"), "2": state("SUCCEEDED")}),
+                    ),
+                ],
+                Expectation::succeeds(
+                    json!({"jobName": "nightly-etl", "runId": "jr_0123", "state": "SUCCEEDED"}),
+                ),
+            ),
+            case(
+                ID,
+                "Job fails",
+                input,
+                &[
+                    start,
+                    (
+                        "Get Job Status",
+                        json!({"0": state("RUNNING"), "1": state("FAILED")}),
+                    ),
+                ],
+                Expectation::fails("JobFailed", "Glue job run ended in state FAILED"),
+            ),
+        ],
+    }
+}
+
+fn jsonata_order_total() -> Template {
+    const ID: &str = "jsonata-order-total";
+    Template {
+        id: ID,
+        title: "Order total in JSONata mode",
+        description: "A JSONata workflow: Assign keeps the subtotal in a variable, Arguments call a pricing \
+                      Lambda, a Choice rule assigns free shipping, and Output shapes the receipt.",
+        definition: include_str!("jsonata_order_total.asl.json"),
+        test_cases: vec![
+            case(
+                ID,
+                "Discount and free shipping",
+                json!({"orderId": "o-5", "customerId": "c-1", "items": [{"sku": "A", "price": 20, "qty": 2}, {"sku": "B", "price": 15, "qty": 1}]}),
+                &[("Get Discount", ret(lambda(json!({"discountPercent": 10}))))],
+                Expectation::succeeds(
+                    json!({"orderId": "o-5", "items": 2, "subtotal": 55, "discount": 5.5, "shipping": 0, "total": 49.5}),
+                ),
+            ),
+            case(
+                ID,
+                "Small order pays shipping",
+                json!({"orderId": "o-6", "customerId": "c-2", "items": [{"sku": "C", "price": 10, "qty": 2}]}),
+                &[("Get Discount", ret(lambda(json!({"discountPercent": 0}))))],
+                Expectation::succeeds(
+                    json!({"orderId": "o-6", "items": 1, "subtotal": 20, "discount": 0, "shipping": 4.99, "total": 24.99}),
+                ),
+            ),
+        ],
+    }
+}
+
+fn distributed_map_s3() -> Template {
+    const ID: &str = "distributed-map-s3";
+    let input = json!({"bucket": "invoices-inbox", "key": "2025/01/batch.csv"});
+    let csv = (
+        "Process Invoices",
+        ret(json!("invoice_id,amount\ninv-1,100\ninv-2,250\n")),
+    );
+    Template {
+        id: ID,
+        title: "Distributed Map over an S3 CSV",
+        description: "A distributed Map reads a CSV file from S3 (ItemReader), processes each invoice in an \
+                      Express child execution and tolerates up to 10% failed items.",
+        definition: include_str!("distributed_map_s3.asl.json"),
+        test_cases: vec![
+            case(
+                ID,
+                "Two invoices processed",
+                input.clone(),
+                &[
+                    csv.clone(),
+                    (
+                        "Process Invoice",
+                        json!({
+                            "0": {"Return": lambda(json!({"invoiceId": "inv-1", "status": "PAID"}))},
+                            "1": {"Return": lambda(json!({"invoiceId": "inv-2", "status": "PAID"}))}
+                        }),
+                    ),
+                ],
+                Expectation::succeeds(
+                    json!({"source": "s3://invoices-inbox/2025/01/batch.csv", "processed": 2}),
+                ),
+            ),
+            case(
+                ID,
+                "Too many invoices fail",
+                input,
+                &[
+                    csv,
+                    (
+                        "Process Invoice",
+                        throw("InvoiceRejected", "Unknown vendor"),
+                    ),
+                ],
+                Expectation::fails(
+                    "States.ExceedToleratedFailureThreshold",
+                    "The specified tolerated failure threshold was exceeded",
+                ),
+            ),
+        ],
+    }
+}
+
+fn alert_routing() -> Template {
+    const ID: &str = "alert-routing";
+    let alert = |severity: &str| json!({"service": "checkout", "severity": severity, "message": "p99 latency above 2 s"});
+    Template {
+        id: ID,
+        title: "Route alerts to SNS or SQS",
+        description: "A Choice routes an alert by severity: critical alerts page on-call through an SNS topic, \
+                      warnings become tickets on an SQS queue, the rest are ignored.",
+        definition: include_str!("alert_routing.asl.json"),
+        test_cases: vec![
+            case(
+                ID,
+                "Critical pages on-call",
+                alert("critical"),
+                &[(
+                    "Page On-Call",
+                    ret(json!({"MessageId": "5f1c9a2e-0b7d-4e55-9d43-1d2b3c4d5e6f"})),
+                )],
+                Expectation::succeeds(
+                    json!({"channel": "sns", "messageId": "5f1c9a2e-0b7d-4e55-9d43-1d2b3c4d5e6f"}),
+                ),
+            ),
+            case(
+                ID,
+                "Warning becomes a ticket",
+                alert("warning"),
+                &[(
+                    "Queue Ticket",
+                    ret(
+                        json!({"MessageId": "a1b2c3d4-1111-2222-3333-444455556666", "MD5OfMessageBody": "3b0f6b9a1c8e4f2d7a6b5c4d3e2f1a0b"}),
+                    ),
+                )],
+                Expectation::succeeds(
+                    json!({"channel": "sqs", "messageId": "a1b2c3d4-1111-2222-3333-444455556666"}),
+                ),
+            ),
+            case(
+                ID,
+                "Info is ignored",
+                alert("info"),
+                &[],
+                Expectation::succeeds(json!({"channel": "none"})),
+            ),
+        ],
+    }
+}
+
+fn error_handling() -> Template {
+    const ID: &str = "error-handling";
+    let input = json!({"symbol": "ACME", "cachedQuote": 99.5});
+    Template {
+        id: ID,
+        title: "Error handling showcase",
+        description: "Retry transient errors with jittered backoff, time out slow calls, fall back to cached data, \
+                      reject bad requests and alert on anything unexpected (ErrorPath/CausePath keep the original error).",
+        definition: include_str!("error_handling.asl.json"),
+        test_cases: vec![
+            case(
+                ID,
+                "Live quote",
+                input.clone(),
+                &[("Call Partner API", ret(lambda(json!({"quote": 101.25}))))],
+                Expectation::succeeds(json!({"quote": 101.25, "source": "live"})),
+            ),
+            case(
+                ID,
+                "Slow partner: cached quote",
+                input.clone(),
+                &[(
+                    "Call Partner API",
+                    json!({"0": {"Return": lambda(json!({"quote": 1})), "DurationSeconds": 30}}),
+                )],
+                Expectation::succeeds(
+                    json!({"quote": 99.5, "source": "cache", "reason": "States.Timeout"}),
+                ),
+            ),
+            case(
+                ID,
+                "Partner down after retries: cached quote",
+                input.clone(),
+                &[(
+                    "Call Partner API",
+                    throw("PartnerUnavailable", "maintenance window"),
+                )],
+                Expectation::succeeds(
+                    json!({"quote": 99.5, "source": "cache", "reason": "PartnerUnavailable"}),
+                ),
+            ),
+            case(
+                ID,
+                "Invalid request",
+                input.clone(),
+                &[(
+                    "Call Partner API",
+                    throw("InvalidRequest", "symbol must be upper case"),
+                )],
+                Expectation::fails("BadRequest", "symbol must be upper case"),
+            ),
+            case(
+                ID,
+                "Unexpected error alerts",
+                input,
+                &[
+                    (
+                        "Call Partner API",
+                        throw("Lambda.Unknown", "The function crashed"),
+                    ),
+                    (
+                        "Alert And Fail",
+                        ret(json!({"MessageId": "0e9d8c7b-6a5f-4e3d-2c1b-0a9f8e7d6c5b"})),
+                    ),
+                ],
+                Expectation::fails("Lambda.Unknown", "The function crashed"),
             ),
         ],
     }

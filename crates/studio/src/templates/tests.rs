@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 #[test]
 fn gallery_has_at_least_ten_unique_templates() {
     let all = templates();
-    assert!(all.len() >= 4, "only {} templates", all.len());
+    assert!(all.len() >= 10, "only {} templates", all.len());
     let ids: BTreeSet<_> = all.iter().map(|t| t.id).collect();
     assert_eq!(ids.len(), all.len(), "duplicate template ids");
 }
