@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { StateMachine } from 'aws-local-stepfunctions';
 import aslValidator from 'asl-validator';
 import jsonata from 'jsonata';
+import { JSONATA_EXPRESSIONS, jsonataInput } from './expressions.mjs';
 
 const dir = process.env.WORKLOADS ?? new URL('../../../shared/bench/workloads/', import.meta.url).pathname;
 const runs = Number(process.env.RUNS ?? 5);
@@ -29,13 +30,7 @@ async function execution(name, repeat = 1) {
   });
 }
 
-const jsonataInput = { items: Array.from({ length: 1000 }, (_, i) => ({ id: i, name: `item-${i}`, price: i * 1.5, tags: ['a', 'b'] })) };
-export const JSONATA_EXPRESSIONS = {
-  'jsonata-map': '$map(items, function($v) { {"id": $v.id, "label": $uppercase($v.name)} })',
-  'jsonata-filter': '$filter(items, function($v) { $v.price > 500 })',
-  'jsonata-string': '$join(items.($string(id) & ":" & name), ",")',
-  'jsonata-fields': 'items[price > 100].{"name": name, "total": price * 2}',
-};
+export { JSONATA_EXPRESSIONS };
 
 const benches = {
   loop: () => execution('loop'),

@@ -3,6 +3,8 @@
 //! Every step checks before it installs, so a warm run costs seconds. Nothing is downloaded from
 //! anywhere but the package registries (crates.io, npm, Debian).
 
+mod bench;
+mod fuzz;
 mod serve_static;
 mod setup;
 
@@ -16,6 +18,8 @@ const USAGE: &str = "usage: cargo xtask <command>
   test     install what the tests need, then run every test (native, wasm in Chromium, Playwright)
   setup    only install the tools (idempotent)
   build    install the tools and make a release build of the studio in dist/ (prints the wasm size)
+  fuzz     fuzz <analyze|simulate|jsonata|share_decode> [seconds]: run one cargo-fuzz target (default 60 s)
+  bench    run the criterion benchmarks and the npm peers on the shared workloads; print the ratios
 ";
 
 fn main() -> ExitCode {
@@ -25,6 +29,8 @@ fn main() -> ExitCode {
         Some("test") => test(&args[1..]),
         Some("setup") => setup::all(true),
         Some("build") => setup::all(false).and_then(|()| build_release()),
+        Some("fuzz") => fuzz::fuzz(&args[1..]),
+        Some("bench") => bench::bench(&args[1..]),
         _ => {
             eprint!("{USAGE}");
             return ExitCode::from(2);

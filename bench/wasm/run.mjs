@@ -1,0 +1,46 @@
+// Times Statewright compiled to wasm (bench/wasm/pkg, wasm-bindgen --target nodejs) on the shared workloads,
+// median of N runs like ../peers/run.mjs, and prints one JSON object: {name: milliseconds}.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { JSONATA_EXPRESSIONS, jsonataInput } from '../peers/expressions.mjs';
+
+const require = createRequire(import.meta.url);
+const sw = require('./pkg/statewright_bench_wasm.js');
+const dir = process.env.WORKLOADS ?? new URL('../../../shared/bench/workloads/', import.meta.url).pathname;
+const runs = Number(process.env.RUNS ?? 5);
+const read = (f) => readFileSync(dir + f, 'utf8');
+
+function median(fn) {
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    fn();
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+function execution(name, repeat = 1) {
+  const w = new sw.Workload(read(`${name}.asl.json`), read(`${name}.input.json`));
+  const t = median(() => {
+    const status = w.run(repeat);
+    if (status !== 'SUCCEEDED') throw new Error(`${name} did not succeed: ${status}`);
+  });
+  w.free();
+  return t;
+}
+
+const out = {};
+const text = read('validate-2000.asl.json');
+out['validate-2000'] = median(() => sw.analyze(text));
+out.loop = execution('loop');
+out.map = execution('map');
+out.chain = execution('chain', 100);
+const input = JSON.stringify(jsonataInput);
+for (const [name, expr] of Object.entries(JSONATA_EXPRESSIONS)) {
+  const q = new sw.Query(expr, input);
+  out[name] = median(() => q.evaluate());
+  q.free();
+}
+console.log(JSON.stringify(out));

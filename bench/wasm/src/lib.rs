@@ -1,0 +1,94 @@
+//! Benchmark wrapper: exposes the shared workloads (validate, simulate, JSONata) to Node through
+//! wasm-bindgen, so bench/wasm/run.mjs can time the same code the studio ships as wasm.
+//! Definitions and inputs are parsed once at construction, as the native criterion benches do.
+
+use asl::simulate::{Limits, Mocks, Options, run};
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+
+/// `asl::analyze` on a definition's text; returns how many diagnostics it found.
+#[wasm_bindgen]
+pub fn analyze(text: &str) -> usize {
+    asl::analyze(text).diagnostics.len()
+}
+
+/// A definition and its input, parsed once.
+#[wasm_bindgen]
+pub struct Workload {
+    definition: Value,
+    input: Value,
+}
+
+#[wasm_bindgen]
+impl Workload {
+    #[wasm_bindgen(constructor)]
+    pub fn new(definition: &str, input: &str) -> Result<Workload, JsError> {
+        Ok(Workload {
+            definition: serde_json::from_str(definition)?,
+            input: serde_json::from_str(input)?,
+        })
+    }
+
+    /// Run the execution `repeat` times; returns the last status (`SUCCEEDED`, or the error).
+    pub fn run(&self, repeat: u32) -> String {
+        let options = bench_options();
+        let mut status = String::new();
+        for _ in 0..repeat {
+            let (outcome, _events) = run(
+                &self.definition,
+                self.input.clone(),
+                &Mocks::default(),
+                &options,
+            );
+            status = match outcome.error {
+                Some(e) if outcome.status != asl::simulate::Status::Succeeded => {
+                    format!(
+                        "{}: {e}: {}",
+                        outcome.status.as_str(),
+                        outcome.cause.unwrap_or_default()
+                    )
+                }
+                _ => outcome.status.as_str().to_string(),
+            };
+        }
+        status
+    }
+}
+
+/// AWS's payload (256 KiB) and history (25,000 events) limits lifted: the workloads exceed both (the map's
+/// input is 560 KiB), and the peer enforces neither. Same as the native criterion bench.
+fn bench_options() -> Options {
+    Options {
+        limits: Limits {
+            max_payload_bytes: usize::MAX,
+            max_events: usize::MAX,
+        },
+        ..Options::default()
+    }
+}
+
+/// A parsed JSONata expression and its input document.
+#[wasm_bindgen]
+pub struct Query {
+    expression: jsonata::Expression,
+    input: Value,
+}
+
+#[wasm_bindgen]
+impl Query {
+    #[wasm_bindgen(constructor)]
+    pub fn new(expression: &str, input: &str) -> Result<Query, JsError> {
+        Ok(Query {
+            expression: jsonata::parse(expression).map_err(|e| JsError::new(&e.to_string()))?,
+            input: serde_json::from_str(input)?,
+        })
+    }
+
+    /// Evaluate once; returns whether the result was defined.
+    pub fn evaluate(&self) -> Result<bool, JsError> {
+        self.expression
+            .evaluate(Some(&self.input), &jsonata::Bindings::default())
+            .map(|v| v.is_some())
+            .map_err(|e| JsError::new(&e.to_string()))
+    }
+}

@@ -1,0 +1,134 @@
+//! Criterion benchmarks on the shared workloads (the same files the npm peers are timed on by
+//! bench/peers/run.mjs): validate-2000 (`asl::analyze`), run-loop, run-map and run-chain-x100
+//! (`asl::simulate::run`). The workloads are read at bench time from `STATEWRIGHT_BENCH_WORKLOADS` or
+//! `../shared/bench/workloads` relative to the repository root; without them the benches are skipped.
+
+use asl::simulate::{Limits, Mocks, Options, run};
+use criterion::{BatchSize, Criterion, criterion_group};
+use serde_json::Value;
+use std::path::PathBuf;
+use std::time::Duration;
+
+fn workloads() -> PathBuf {
+    std::env::var_os("STATEWRIGHT_BENCH_WORKLOADS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/bench/workloads")
+        })
+}
+
+fn read(name: &str) -> Option<String> {
+    std::fs::read_to_string(workloads().join(name)).ok()
+}
+
+fn json(name: &str) -> Option<Value> {
+    serde_json::from_str(&read(name)?).ok()
+}
+
+fn benches(c: &mut Criterion) {
+    let Some(text) = read("validate-2000.asl.json") else {
+        eprintln!(
+            "skipped: benchmark workloads not found at {}",
+            workloads().display()
+        );
+        return;
+    };
+    let mut g = c.benchmark_group("asl");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(5));
+    g.bench_function("validate-2000", |b| {
+        b.iter(|| {
+            let analysis = asl::analyze(&text);
+            assert!(analysis.definition.is_some());
+            analysis
+        })
+    });
+    let mocks = Mocks::default();
+    // AWS's payload (256 KiB) and history (25,000 events) limits lifted: the workloads exceed both (the
+    // map's input is 560 KiB), and the peer enforces neither.
+    let options = Options {
+        limits: Limits {
+            max_payload_bytes: usize::MAX,
+            max_events: usize::MAX,
+        },
+        ..Options::default()
+    };
+    for (id, name, repeat) in [
+        ("run-loop", "loop", 1),
+        ("run-map", "map", 1),
+        ("run-chain-x100", "chain", 100),
+    ] {
+        let (Some(definition), Some(input)) = (
+            json(&format!("{name}.asl.json")),
+            json(&format!("{name}.input.json")),
+        ) else {
+            continue;
+        };
+        // The input is cloned outside the timing: `run` takes it by value.
+        g.bench_function(id, |b| {
+            b.iter_batched(
+                || vec![input.clone(); repeat],
+                |inputs| {
+                    for input in inputs {
+                        let (outcome, _events) = run(&definition, input, &mocks, &options);
+                        assert_eq!(
+                            outcome.status,
+                            asl::simulate::Status::Succeeded,
+                            "{id}: {:?} {:?}",
+                            outcome.error,
+                            outcome.cause
+                        );
+                    }
+                },
+                BatchSize::PerIteration,
+            )
+        });
+    }
+    g.finish();
+}
+
+/// Kernel's high-water mark of this process's resident memory, in KiB (Linux; `None` elsewhere).
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// `STATEWRIGHT_BENCH_PEAK_MEMORY=1`: instead of timing, run the 10,000-item map once in this fresh
+/// process and print the peak RSS before (definition and input parsed) and after the run.
+fn peak_memory() {
+    let (Some(definition), Some(input)) = (json("map.asl.json"), json("map.input.json")) else {
+        eprintln!(
+            "skipped: benchmark workloads not found at {}",
+            workloads().display()
+        );
+        return;
+    };
+    let before = peak_rss_kib().unwrap_or(0);
+    let options = Options {
+        limits: Limits {
+            max_payload_bytes: usize::MAX,
+            max_events: usize::MAX,
+        },
+        ..Options::default()
+    };
+    let (outcome, events) = run(&definition, input, &Mocks::default(), &options);
+    let after = peak_rss_kib().unwrap_or(0);
+    println!(
+        "peak-memory: map {} with {} events; peak RSS {after} KiB (before the run {before} KiB)",
+        outcome.status.as_str(),
+        events.len()
+    );
+}
+
+criterion_group!(workload_benches, benches);
+
+fn main() {
+    if std::env::var_os("STATEWRIGHT_BENCH_PEAK_MEMORY").is_some() {
+        peak_memory();
+        return;
+    }
+    workload_benches();
+    Criterion::default().configure_from_args().final_summary();
+}
