@@ -121,6 +121,8 @@ pub fn templates() -> Vec<Template> {
         distributed_map_s3(),
         alert_routing(),
         error_handling(),
+        user_signup_jsonata(),
+        ecs_task_sync(),
     ]
 }
 
@@ -703,6 +705,115 @@ fn error_handling() -> Template {
                     ),
                 ],
                 Expectation::fails("Lambda.Unknown", "The function crashed"),
+            ),
+        ],
+    }
+}
+
+fn user_signup_jsonata() -> Template {
+    const ID: &str = "user-signup-jsonata";
+    let input = json!({"email": "Ada@Example.com", "name": "Ada Lovelace"});
+    Template {
+        id: ID,
+        title: "Idempotent sign-up with EventBridge (JSONata)",
+        description: "A JSONata workflow: a conditional DynamoDB PutItem stores each user once, a Catch turns a \
+                      duplicate into a normal result, and EventBridge PutEvents announces new users.",
+        definition: include_str!("user_signup_jsonata.asl.json"),
+        test_cases: vec![
+            case(
+                ID,
+                "New user",
+                input.clone(),
+                &[
+                    (
+                        "Save User",
+                        ret(json!({"SdkHttpMetadata": {"HttpStatusCode": 200}})),
+                    ),
+                    (
+                        "Announce Sign-Up",
+                        ret(
+                            json!({"Entries": [{"EventId": "11710aed-b79e-4468-a20b-bb3c0c3b4860"}], "FailedEntryCount": 0}),
+                        ),
+                    ),
+                ],
+                Expectation::succeeds(
+                    json!({"email": "ada@example.com", "status": "CREATED", "eventId": "11710aed-b79e-4468-a20b-bb3c0c3b4860"}),
+                ),
+            ),
+            case(
+                ID,
+                "Email already registered",
+                input,
+                &[(
+                    "Save User",
+                    throw(
+                        "DynamoDB.ConditionalCheckFailedException",
+                        "The conditional request failed",
+                    ),
+                )],
+                Expectation::succeeds(json!({"email": "ada@example.com", "status": "EXISTS"})),
+            ),
+        ],
+    }
+}
+
+fn ecs_task_sync() -> Template {
+    const ID: &str = "ecs-task-sync";
+    let input = json!({"month": "2025-01"});
+    let task_arn = "arn:aws:ecs:us-east-1:123456789012:task/reports/8f2b6c1d0e9a4b7c";
+    let notify = (
+        "Notify Failure",
+        ret(json!({"MessageId": "2d6e1f0a-3b4c-5d6e-7f80-91a2b3c4d5e6"})),
+    );
+    Template {
+        id: ID,
+        title: "Run a container task to completion",
+        description: "ECS RunTask with .sync runs a Fargate task and waits for it to stop (one hour at most); \
+                      any failure is published to SNS before the execution fails with the original error.",
+        definition: include_str!("ecs_task_sync.asl.json"),
+        test_cases: vec![
+            case(
+                ID,
+                "Report generated",
+                input.clone(),
+                &[(
+                    "Run Report Task",
+                    ret(
+                        json!({"TaskArn": task_arn, "LastStatus": "STOPPED", "Containers": [{"Name": "report", "ExitCode": 0}]}),
+                    ),
+                )],
+                Expectation::succeeds(json!({"month": "2025-01", "taskArn": task_arn})),
+            ),
+            case(
+                ID,
+                "Task ran too long",
+                input.clone(),
+                &[
+                    (
+                        "Run Report Task",
+                        json!({"0": {"Return": {"TaskArn": task_arn}, "DurationSeconds": 4000}}),
+                    ),
+                    notify.clone(),
+                ],
+                Expectation {
+                    status: Status::Failed,
+                    output: None,
+                    error: Some("States.Timeout"),
+                    cause: None,
+                },
+            ),
+            case(
+                ID,
+                "Container failed",
+                input,
+                &[
+                    (
+                        "Run Report Task",
+                        throw("States.TaskFailed", "Essential container in task exited"),
+                    ),
+                    notify,
+                ],
+                Expectation::fails("States.TaskFailed", "Essential container in task exited"),
             ),
         ],
     }

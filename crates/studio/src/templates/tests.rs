@@ -51,6 +51,15 @@ fn every_test_case_matches_its_expectation() {
             let mocks = c
                 .mocks(t.id)
                 .unwrap_or_else(|e| panic!("{} / {}: {e}", t.id, c.name));
+            let states = state_names(&definition);
+            for mocked in mocks.by_state.keys() {
+                assert!(
+                    states.contains(mocked.as_str()),
+                    "{} / {}: mocks '{mocked}', which is no state of the template",
+                    t.id,
+                    c.name
+                );
+            }
             let (outcome, _history) =
                 run(&definition, c.input.clone(), &mocks, &Options::default());
             let label = format!("{} / {}", t.id, c.name);
@@ -84,6 +93,8 @@ fn share_links_stay_short() {
             ..ShareEnvelope::default()
         });
         println!("link size: {} {}", t.id, link.len());
+        let back = crate::share::decode(&link).expect("a template's link decodes");
+        assert_eq!(back.definition, t.definition, "{}", t.id);
         assert!(
             link.len() <= 2_500,
             "{}: share link of {} chars",
@@ -91,4 +102,35 @@ fn share_links_stay_short() {
             link.len()
         );
     }
+}
+
+/// Every state name of a definition, nested Parallel branches and Map processors included.
+fn state_names(definition: &Value) -> BTreeSet<String> {
+    fn walk(machine: &Value, out: &mut BTreeSet<String>, depth: usize) {
+        let Some(states) = machine.get("States").and_then(Value::as_object) else {
+            return;
+        };
+        if depth > 8 {
+            return;
+        }
+        for (name, state) in states {
+            out.insert(name.clone());
+            for branch in state
+                .get("Branches")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                walk(branch, out, depth + 1);
+            }
+            for key in ["ItemProcessor", "Iterator"] {
+                if let Some(p) = state.get(key) {
+                    walk(p, out, depth + 1);
+                }
+            }
+        }
+    }
+    let mut out = BTreeSet::new();
+    walk(definition, &mut out, 0);
+    out
 }
