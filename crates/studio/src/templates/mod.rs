@@ -34,6 +34,8 @@ pub struct Expectation {
     pub output: Option<Value>,
     pub error: Option<&'static str>,
     pub cause: Option<&'static str>,
+    /// How long the run takes on the virtual clock (Wait states, retry intervals, task durations), if checked.
+    pub duration_ms: Option<u64>,
 }
 
 impl Expectation {
@@ -44,6 +46,7 @@ impl Expectation {
             output: Some(output),
             error: None,
             cause: None,
+            duration_ms: None,
         }
     }
 
@@ -54,7 +57,14 @@ impl Expectation {
             output: None,
             error: Some(error),
             cause: Some(cause),
+            duration_ms: None,
         }
+    }
+
+    /// Also check the run's duration on the virtual clock.
+    pub fn after_ms(mut self, duration_ms: u64) -> Expectation {
+        self.duration_ms = Some(duration_ms);
+        self
     }
 }
 
@@ -180,7 +190,7 @@ fn bedrock_answer_to_s3() -> Template {
                     ),
                     ("Store Record", ret(s3)),
                 ],
-                Expectation::succeeds(answer),
+                Expectation::succeeds(answer).after_ms(2000),
             ),
             case(
                 ID,
@@ -247,7 +257,7 @@ fn order_saga() -> Template {
                     ),
                     ship.clone(),
                 ],
-                Expectation::succeeds(completed),
+                Expectation::succeeds(completed).after_ms(3000),
             ),
             case(
                 ID,
@@ -406,7 +416,8 @@ fn human_approval() -> Template {
                     "Request Approval",
                     json!({"0": {"Return": {"approved": true}, "DurationSeconds": 90000}}),
                 )],
-                Expectation::fails("ApprovalExpired", "No decision within 24 hours."),
+                Expectation::fails("ApprovalExpired", "No decision within 24 hours.")
+                    .after_ms(86400000),
             ),
         ],
     }
@@ -490,7 +501,8 @@ fn poll_job() -> Template {
                 ],
                 Expectation::succeeds(
                     json!({"jobName": "nightly-etl", "runId": "jr_0123", "state": "SUCCEEDED"}),
-                ),
+                )
+                .after_ms(90000),
             ),
             case(
                 ID,
@@ -503,7 +515,8 @@ fn poll_job() -> Template {
                         json!({"0": state("RUNNING"), "1": state("FAILED")}),
                     ),
                 ],
-                Expectation::fails("JobFailed", "Glue job run ended in state FAILED"),
+                Expectation::fails("JobFailed", "Glue job run ended in state FAILED")
+                    .after_ms(60000),
             ),
         ],
     }
@@ -666,7 +679,8 @@ fn error_handling() -> Template {
                 )],
                 Expectation::succeeds(
                     json!({"quote": 99.5, "source": "cache", "reason": "States.Timeout"}),
-                ),
+                )
+                .after_ms(10000),
             ),
             case(
                 ID,
@@ -678,7 +692,8 @@ fn error_handling() -> Template {
                 )],
                 Expectation::succeeds(
                     json!({"quote": 99.5, "source": "cache", "reason": "PartnerUnavailable"}),
-                ),
+                )
+                .after_ms(13000),
             ),
             case(
                 ID,
@@ -800,6 +815,7 @@ fn ecs_task_sync() -> Template {
                     output: None,
                     error: Some("States.Timeout"),
                     cause: None,
+                    duration_ms: Some(3_600_000),
                 },
             ),
             case(

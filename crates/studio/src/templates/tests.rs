@@ -76,6 +76,9 @@ fn every_test_case_matches_its_expectation() {
             );
             assert_eq!(outcome.output, c.expected.output, "{label}");
             assert_eq!(outcome.error.as_deref(), c.expected.error, "{label}");
+            if let Some(ms) = c.expected.duration_ms {
+                assert_eq!(outcome.duration_ms, ms, "{label}: duration");
+            }
             if c.expected.cause.is_some() {
                 assert_eq!(outcome.cause.as_deref(), c.expected.cause, "{label}");
             }
