@@ -137,3 +137,35 @@ fn state_names(definition: &Value) -> BTreeSet<String> {
     walk(definition, &mut out, 0);
     out
 }
+
+/// The approval request carries the callback token from `$$.Task.Token` to the approver.
+#[test]
+fn approval_request_carries_the_task_token() {
+    let t = templates()
+        .into_iter()
+        .find(|t| t.id == "human-approval")
+        .expect("the human-approval template");
+    let c = &t.test_cases[0];
+    let definition: Value = serde_json::from_str(t.definition).expect("template JSON");
+    let mocks = c.mocks(t.id).expect("mocks");
+    let (_, history) = run(&definition, c.input.clone(), &mocks, &Options::default());
+    let scheduled = history
+        .iter()
+        .find(|e| e.kind == "TaskScheduled")
+        .expect("a TaskScheduled event");
+    assert_eq!(
+        scheduled.details["resource"],
+        "sendMessage.waitForTaskToken"
+    );
+    let parameters: Value = serde_json::from_str(
+        scheduled.details["parameters"]
+            .as_str()
+            .expect("parameters text"),
+    )
+    .expect("parameters JSON");
+    let token = parameters["MessageBody"]["taskToken"]
+        .as_str()
+        .expect("a task token string");
+    assert!(token.len() >= 16, "token {token:?}");
+    assert_eq!(parameters["MessageBody"]["requestId"], "chg-314");
+}
