@@ -34,6 +34,8 @@ pub struct Expectation {
     pub output: Option<Value>,
     pub error: Option<&'static str>,
     pub cause: Option<&'static str>,
+    /// How long the run takes on the virtual clock (Wait states, retry intervals, task durations), if checked.
+    pub duration_ms: Option<u64>,
 }
 
 impl Expectation {
@@ -44,6 +46,7 @@ impl Expectation {
             output: Some(output),
             error: None,
             cause: None,
+            duration_ms: None,
         }
     }
 
@@ -54,7 +57,14 @@ impl Expectation {
             output: None,
             error: Some(error),
             cause: Some(cause),
+            duration_ms: None,
         }
+    }
+
+    /// Also check the run's duration on the virtual clock.
+    pub fn after_ms(mut self, duration_ms: u64) -> Expectation {
+        self.duration_ms = Some(duration_ms);
+        self
     }
 }
 
@@ -121,6 +131,8 @@ pub fn templates() -> Vec<Template> {
         distributed_map_s3(),
         alert_routing(),
         error_handling(),
+        user_signup_jsonata(),
+        ecs_task_sync(),
     ]
 }
 
@@ -178,7 +190,7 @@ fn bedrock_answer_to_s3() -> Template {
                     ),
                     ("Store Record", ret(s3)),
                 ],
-                Expectation::succeeds(answer),
+                Expectation::succeeds(answer).after_ms(2000),
             ),
             case(
                 ID,
@@ -245,7 +257,7 @@ fn order_saga() -> Template {
                     ),
                     ship.clone(),
                 ],
-                Expectation::succeeds(completed),
+                Expectation::succeeds(completed).after_ms(3000),
             ),
             case(
                 ID,
@@ -404,7 +416,8 @@ fn human_approval() -> Template {
                     "Request Approval",
                     json!({"0": {"Return": {"approved": true}, "DurationSeconds": 90000}}),
                 )],
-                Expectation::fails("ApprovalExpired", "No decision within 24 hours."),
+                Expectation::fails("ApprovalExpired", "No decision within 24 hours.")
+                    .after_ms(86400000),
             ),
         ],
     }
@@ -488,7 +501,8 @@ fn poll_job() -> Template {
                 ],
                 Expectation::succeeds(
                     json!({"jobName": "nightly-etl", "runId": "jr_0123", "state": "SUCCEEDED"}),
-                ),
+                )
+                .after_ms(90000),
             ),
             case(
                 ID,
@@ -501,7 +515,8 @@ fn poll_job() -> Template {
                         json!({"0": state("RUNNING"), "1": state("FAILED")}),
                     ),
                 ],
-                Expectation::fails("JobFailed", "Glue job run ended in state FAILED"),
+                Expectation::fails("JobFailed", "Glue job run ended in state FAILED")
+                    .after_ms(60000),
             ),
         ],
     }
@@ -664,7 +679,8 @@ fn error_handling() -> Template {
                 )],
                 Expectation::succeeds(
                     json!({"quote": 99.5, "source": "cache", "reason": "States.Timeout"}),
-                ),
+                )
+                .after_ms(10000),
             ),
             case(
                 ID,
@@ -676,7 +692,8 @@ fn error_handling() -> Template {
                 )],
                 Expectation::succeeds(
                     json!({"quote": 99.5, "source": "cache", "reason": "PartnerUnavailable"}),
-                ),
+                )
+                .after_ms(13000),
             ),
             case(
                 ID,
@@ -703,6 +720,116 @@ fn error_handling() -> Template {
                     ),
                 ],
                 Expectation::fails("Lambda.Unknown", "The function crashed"),
+            ),
+        ],
+    }
+}
+
+fn user_signup_jsonata() -> Template {
+    const ID: &str = "user-signup-jsonata";
+    let input = json!({"email": "Ada@Example.com", "name": "Ada Lovelace"});
+    Template {
+        id: ID,
+        title: "Idempotent sign-up with EventBridge (JSONata)",
+        description: "A JSONata workflow: a conditional DynamoDB PutItem stores each user once, a Catch turns a \
+                      duplicate into a normal result, and EventBridge PutEvents announces new users.",
+        definition: include_str!("user_signup_jsonata.asl.json"),
+        test_cases: vec![
+            case(
+                ID,
+                "New user",
+                input.clone(),
+                &[
+                    (
+                        "Save User",
+                        ret(json!({"SdkHttpMetadata": {"HttpStatusCode": 200}})),
+                    ),
+                    (
+                        "Announce Sign-Up",
+                        ret(
+                            json!({"Entries": [{"EventId": "11710aed-b79e-4468-a20b-bb3c0c3b4860"}], "FailedEntryCount": 0}),
+                        ),
+                    ),
+                ],
+                Expectation::succeeds(
+                    json!({"email": "ada@example.com", "status": "CREATED", "eventId": "11710aed-b79e-4468-a20b-bb3c0c3b4860"}),
+                ),
+            ),
+            case(
+                ID,
+                "Email already registered",
+                input,
+                &[(
+                    "Save User",
+                    throw(
+                        "DynamoDB.ConditionalCheckFailedException",
+                        "The conditional request failed",
+                    ),
+                )],
+                Expectation::succeeds(json!({"email": "ada@example.com", "status": "EXISTS"})),
+            ),
+        ],
+    }
+}
+
+fn ecs_task_sync() -> Template {
+    const ID: &str = "ecs-task-sync";
+    let input = json!({"month": "2025-01"});
+    let task_arn = "arn:aws:ecs:us-east-1:123456789012:task/reports/8f2b6c1d0e9a4b7c";
+    let notify = (
+        "Notify Failure",
+        ret(json!({"MessageId": "2d6e1f0a-3b4c-5d6e-7f80-91a2b3c4d5e6"})),
+    );
+    Template {
+        id: ID,
+        title: "Run a container task to completion",
+        description: "ECS RunTask with .sync runs a Fargate task and waits for it to stop (one hour at most); \
+                      any failure is published to SNS before the execution fails with the original error.",
+        definition: include_str!("ecs_task_sync.asl.json"),
+        test_cases: vec![
+            case(
+                ID,
+                "Report generated",
+                input.clone(),
+                &[(
+                    "Run Report Task",
+                    ret(
+                        json!({"TaskArn": task_arn, "LastStatus": "STOPPED", "Containers": [{"Name": "report", "ExitCode": 0}]}),
+                    ),
+                )],
+                Expectation::succeeds(json!({"month": "2025-01", "taskArn": task_arn})),
+            ),
+            case(
+                ID,
+                "Task ran too long",
+                input.clone(),
+                &[
+                    (
+                        "Run Report Task",
+                        json!({"0": {"Return": {"TaskArn": task_arn}, "DurationSeconds": 4000}}),
+                    ),
+                    notify.clone(),
+                ],
+                Expectation {
+                    status: Status::Failed,
+                    output: None,
+                    error: Some("States.Timeout"),
+                    cause: None,
+                    duration_ms: Some(3_600_000),
+                },
+            ),
+            case(
+                ID,
+                "Container failed",
+                input,
+                &[
+                    (
+                        "Run Report Task",
+                        throw("States.TaskFailed", "Essential container in task exited"),
+                    ),
+                    notify,
+                ],
+                Expectation::fails("States.TaskFailed", "Essential container in task exited"),
             ),
         ],
     }

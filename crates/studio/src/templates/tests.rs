@@ -51,6 +51,15 @@ fn every_test_case_matches_its_expectation() {
             let mocks = c
                 .mocks(t.id)
                 .unwrap_or_else(|e| panic!("{} / {}: {e}", t.id, c.name));
+            let states = state_names(&definition);
+            for mocked in mocks.by_state.keys() {
+                assert!(
+                    states.contains(mocked.as_str()),
+                    "{} / {}: mocks '{mocked}', which is no state of the template",
+                    t.id,
+                    c.name
+                );
+            }
             let (outcome, _history) =
                 run(&definition, c.input.clone(), &mocks, &Options::default());
             let label = format!("{} / {}", t.id, c.name);
@@ -67,6 +76,9 @@ fn every_test_case_matches_its_expectation() {
             );
             assert_eq!(outcome.output, c.expected.output, "{label}");
             assert_eq!(outcome.error.as_deref(), c.expected.error, "{label}");
+            if let Some(ms) = c.expected.duration_ms {
+                assert_eq!(outcome.duration_ms, ms, "{label}: duration");
+            }
             if c.expected.cause.is_some() {
                 assert_eq!(outcome.cause.as_deref(), c.expected.cause, "{label}");
             }
@@ -84,6 +96,8 @@ fn share_links_stay_short() {
             ..ShareEnvelope::default()
         });
         println!("link size: {} {}", t.id, link.len());
+        let back = crate::share::decode(&link).expect("a template's link decodes");
+        assert_eq!(back.definition, t.definition, "{}", t.id);
         assert!(
             link.len() <= 2_500,
             "{}: share link of {} chars",
@@ -91,4 +105,67 @@ fn share_links_stay_short() {
             link.len()
         );
     }
+}
+
+/// Every state name of a definition, nested Parallel branches and Map processors included.
+fn state_names(definition: &Value) -> BTreeSet<String> {
+    fn walk(machine: &Value, out: &mut BTreeSet<String>, depth: usize) {
+        let Some(states) = machine.get("States").and_then(Value::as_object) else {
+            return;
+        };
+        if depth > 8 {
+            return;
+        }
+        for (name, state) in states {
+            out.insert(name.clone());
+            for branch in state
+                .get("Branches")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                walk(branch, out, depth + 1);
+            }
+            for key in ["ItemProcessor", "Iterator"] {
+                if let Some(p) = state.get(key) {
+                    walk(p, out, depth + 1);
+                }
+            }
+        }
+    }
+    let mut out = BTreeSet::new();
+    walk(definition, &mut out, 0);
+    out
+}
+
+/// The approval request carries the callback token from `$$.Task.Token` to the approver.
+#[test]
+fn approval_request_carries_the_task_token() {
+    let t = templates()
+        .into_iter()
+        .find(|t| t.id == "human-approval")
+        .expect("the human-approval template");
+    let c = &t.test_cases[0];
+    let definition: Value = serde_json::from_str(t.definition).expect("template JSON");
+    let mocks = c.mocks(t.id).expect("mocks");
+    let (_, history) = run(&definition, c.input.clone(), &mocks, &Options::default());
+    let scheduled = history
+        .iter()
+        .find(|e| e.kind == "TaskScheduled")
+        .expect("a TaskScheduled event");
+    assert_eq!(
+        scheduled.details["resource"],
+        "sendMessage.waitForTaskToken"
+    );
+    let parameters: Value = serde_json::from_str(
+        scheduled.details["parameters"]
+            .as_str()
+            .expect("parameters text"),
+    )
+    .expect("parameters JSON");
+    let token = parameters["MessageBody"]["taskToken"]
+        .as_str()
+        .expect("a task token string");
+    assert!(token.len() >= 16, "token {token:?}");
+    assert_eq!(parameters["MessageBody"]["requestId"], "chg-314");
 }
