@@ -72,6 +72,14 @@ pub fn RunPanel() -> impl IntoView {
                 <textarea id="exec-input" class="code small-code" aria-label="Execution input" spellcheck="false" wrap="off" rows="5"
                     prop:value=move || state.input.get()
                     on:input=move |ev| state.input.set(event_target_value(&ev))></textarea>
+                <details class="mocks">
+                    <summary>"Mocks (MockConfigFile)"</summary>
+                    <textarea class="code small-code" aria-label="Mocks" spellcheck="false" wrap="off" rows="6"
+                        placeholder="{\"StateMachines\": {\"M\": {\"TestCases\": {\"Happy\": {\"Call\": \"Ok\"}}}}, \"MockedResponses\": {\"Ok\": {\"0\": {\"Return\": {}}}}}"
+                        prop:value=move || state.mocks.get()
+                        on:input=move |ev| state.mocks.set(event_target_value(&ev))></textarea>
+                    <p class="muted hint">"The first state machine and test case are used. Unmocked tasks get a default result and a warning."</p>
+                </details>
                 <div class="row run-buttons">
                     <button class="btn primary" aria-label="Run" on:click=move |_| state.run()>"▶ Run"</button>
                     <button class="btn" aria-label="Step" on:click=move |_| state.step()>"Step"</button>
@@ -86,7 +94,7 @@ pub fn RunPanel() -> impl IntoView {
                         <thead><tr><th>"ID"</th><th>"Type"</th><th>"State"</th><th>"Timestamp"</th></tr></thead>
                         <tbody>
                             <For each=rows key=|r| r.clone() children=|(id, kind, st, ts)| { let k = kind.clone(); view! {
-                                <tr data-event=k><td>{id}</td><td>{kind}</td><td>{st}</td><td class="ts">{ts}</td></tr>
+                                <tr data-event=k><td>{id}</td><td>{kind}</td><td>{st}</td><td class="ts" title=ts.clone()>{ts.split_once('T').map(|(_, t)| t.trim_end_matches('Z').to_string()).unwrap_or_else(|| ts.clone())}</td></tr>
                             } } />
                         </tbody>
                     </table>

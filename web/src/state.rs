@@ -16,6 +16,8 @@ pub struct AppState {
     pub viewport: RwSignal<Viewport>,
     pub theme: RwSignal<&'static str>,
     pub input: RwSignal<String>,
+    /// A Step Functions Local MockConfigFile (JSON text; empty for none).
+    pub mocks: RwSignal<String>,
     pub execution: RwSignal<Option<Execution>>,
     pub breakpoints: RwSignal<BTreeSet<String>>,
     pub notice: RwSignal<Option<String>>,
@@ -93,6 +95,7 @@ impl AppState {
             viewport: RwSignal::new(Viewport::default()),
             theme: RwSignal::new("light"),
             input: RwSignal::new("{\n  \"orderId\": \"A-1001\",\n  \"total\": 42\n}\n".into()),
+            mocks: RwSignal::new(String::new()),
             execution,
             breakpoints: RwSignal::new(BTreeSet::new()),
             notice: RwSignal::new(None),
@@ -273,11 +276,38 @@ impl AppState {
                 return None;
             }
         };
-        let mut exec = Execution::new(&def, input, &Mocks::default(), &Options::default());
+        let mocks = match self.parsed_mocks() {
+            Ok(m) => m,
+            Err(e) => {
+                self.notice
+                    .set(Some(format!("The mocks cannot be used: {e}.")));
+                return None;
+            }
+        };
+        let mut exec = Execution::new(&def, input, &mocks, &Options::default());
         for b in self.breakpoints.get_untracked() {
             exec.add_breakpoint(&b);
         }
         Some(exec)
+    }
+
+    /// The mocks of the first state machine and test case of the MockConfigFile (none when empty).
+    fn parsed_mocks(&self) -> Result<Mocks, String> {
+        let text = self.mocks.get_untracked();
+        if text.trim().is_empty() {
+            return Ok(Mocks::default());
+        }
+        let config: Value = serde_json::from_str(&text).map_err(|e| format!("not JSON: {e}"))?;
+        let first = |v: Option<&Value>| {
+            v.and_then(Value::as_object)
+                .and_then(|m| m.iter().next())
+                .map(|(k, v)| (k.clone(), v.clone()))
+        };
+        let (machine, body) = first(config.get("StateMachines"))
+            .ok_or("the mock config has no state machine under \"StateMachines\"")?;
+        let (case, _) = first(body.get("TestCases"))
+            .ok_or_else(|| format!("state machine '{machine}' has no test case"))?;
+        Mocks::from_config(&config, &machine, &case)
     }
 
     /// Runs to the end.
@@ -353,6 +383,11 @@ impl AppState {
                 if let Some(input) = env.input {
                     self.input.set(input);
                 }
+                self.mocks.set(
+                    env.mocks
+                        .map(|m| serde_json::to_string_pretty(&m).unwrap_or_default())
+                        .unwrap_or_default(),
+                );
                 self.execution.set(None);
                 self.selected
                     .set(env.view.as_ref().and_then(|v| v.selected.clone()));
@@ -373,6 +408,9 @@ impl AppState {
         let env = studio::ShareEnvelope {
             definition: self.doc.with_untracked(|d| d.text().to_string()),
             input: Some(self.input.get_untracked()),
+            mocks: self
+                .mocks
+                .with_untracked(|m| serde_json::from_str::<Value>(m).ok()),
             ..Default::default()
         };
         self.share_link.set(studio::share::link(base, &env));

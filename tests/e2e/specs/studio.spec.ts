@@ -226,3 +226,28 @@ test('the workflow, input and theme survive a reload', async ({ page }) => {
   await expect(page.getByLabel('Execution input')).toHaveValue('{"kept": true}');
   await expect(page.locator('.app')).toHaveAttribute('data-theme', 'dark');
 });
+
+test('mocks: a MockConfigFile answers the Task; the share link carries it', async ({ page, context }) => {
+  await page.goto('/');
+  await code(page).fill(JSON.stringify({
+    StartAt: 'Call', States: { Call: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', End: true } },
+  }, null, 2));
+  await page.getByText('Mocks (MockConfigFile)').click();
+  const mocks = JSON.stringify({
+    StateMachines: { M: { TestCases: { Happy: { Call: 'Ok' } } } },
+    MockedResponses: { Ok: { '0': { Return: { answer: 42 } } } },
+  });
+  await page.getByLabel('Mocks').fill(mocks);
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(page.getByLabel('Execution output')).toContainText('"answer": 42');
+  await expect(page.locator('[data-state="Call"]')).toHaveAttribute('data-status', 'succeeded');
+  await page.getByRole('button', { name: 'Share' }).click();
+  const other = await context.newPage();
+  await other.goto(await page.getByLabel('Share link').inputValue());
+  await other.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(other.getByLabel('Execution output')).toContainText('"answer": 42');
+  // A broken mock config is a notice.
+  await page.getByLabel('Mocks').fill('{"StateMachines": {}}');
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(page.getByRole('alert')).toContainText('mocks cannot be used');
+});
