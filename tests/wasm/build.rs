@@ -3,6 +3,10 @@
 
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
+use verdict::diagnostics;
+
+#[path = "src/verdict.rs"]
+mod verdict;
 
 fn conformance_dir() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os("STATEWRIGHT_CONFORMANCE") {
@@ -26,21 +30,6 @@ fn json_files(dir: &Path) -> Vec<PathBuf> {
         .unwrap_or_default();
     files.sort();
     files
-}
-
-fn diagnostics(text: &str) -> Value {
-    let a = asl::analyze(text);
-    json!(
-        a.diagnostics
-            .iter()
-            .map(|d| json!([
-                d.code,
-                d.message,
-                d.location,
-                d.span.map(|s| [s.line, s.column])
-            ]))
-            .collect::<Vec<_>>()
-    )
 }
 
 fn main() {

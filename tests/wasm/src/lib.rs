@@ -2,3 +2,5 @@
 
 /// JSON: `{"source": dir|"absent", "cases": [{kind, name, text, input?, native, native_outcome?, native_history?}]}`.
 pub const CASES: &str = include_str!(concat!(env!("OUT_DIR"), "/cases.json"));
+
+pub mod verdict;

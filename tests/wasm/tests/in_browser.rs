@@ -1,7 +1,8 @@
 //! In headless Chromium: the wasm build of `asl` gives the same diagnostics, outcomes and histories as native.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 use wasm_bindgen_test::*;
+use wasm_conformance::verdict::diagnostics;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -11,21 +12,6 @@ fn cases() -> (String, Vec<Value>) {
     (
         source,
         data["cases"].as_array().cloned().unwrap_or_default(),
-    )
-}
-
-fn diagnostics(text: &str) -> Value {
-    let a = asl::analyze(text);
-    json!(
-        a.diagnostics
-            .iter()
-            .map(|d| json!([
-                d.code,
-                d.message,
-                d.location,
-                d.span.map(|s| [s.line, s.column])
-            ]))
-            .collect::<Vec<_>>()
     )
 }
 
