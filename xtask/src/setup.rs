@@ -72,7 +72,9 @@ fn trunk() -> Result<(), String> {
     if have.split_whitespace().nth(1) == Some(TRUNK_VERSION) {
         return Ok(());
     }
-    println!("xtask: installing trunk {TRUNK_VERSION} (about 8 minutes on 2 cores)");
+    println!(
+        "xtask: installing trunk {TRUNK_VERSION} (cargo install: about 17 minutes of CPU, longer on a busy machine)"
+    );
     crate::run(Command::new("cargo").args([
         "install",
         "trunk",
@@ -106,7 +108,7 @@ fn wasm_bindgen_cli() -> Result<(), String> {
     if have.split_whitespace().nth(1) == Some(want.as_str()) && !runner.is_empty() {
         return Ok(());
     }
-    println!("xtask: installing wasm-bindgen-cli {want} (about 5 minutes on 2 cores)");
+    println!("xtask: installing wasm-bindgen-cli {want} (cargo install: about 7 minutes of CPU)");
     // `--locked` fails on a yanked transitive dependency of this release, so it is left out.
     crate::run(Command::new("cargo").args(["install", "wasm-bindgen-cli", "--version", &want]))
 }
