@@ -22,6 +22,7 @@ pub mod geometry;
 pub mod graph;
 pub mod history;
 pub mod layout;
+pub mod run_view;
 pub mod share;
 pub mod templates;
 
