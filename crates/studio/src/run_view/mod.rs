@@ -81,13 +81,13 @@ impl Snapshot {
 }
 
 /// What the run view needs to know about the graph, by state name (AWS state names are unique in a machine).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct GraphInfo {
     nodes: HashMap<String, NodeInfo>,
     edges: BTreeSet<(String, String)>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 struct NodeInfo {
     kind: String,
     parent: Option<String>,
