@@ -34,7 +34,8 @@ pub fn NodeOverlay(n: studio::NodeBox) -> impl IntoView {
         move || state.toggle_breakpoint(&name)
     };
     let toggle_key = toggle.clone();
-    let bx = n.x + n.w / 2.0;
+    // On the top border, towards the right (clear of the incoming edge at the middle).
+    let right = n.x + n.w - 14.0;
     let by = n.y;
     view! {
         <g class="bp-dot" class:on=move || on.get() role="button" tabindex="0"
@@ -49,6 +50,7 @@ pub fn NodeOverlay(n: studio::NodeBox) -> impl IntoView {
         {move || progress.get().map(|label| {
             let w = label.chars().count() as f64 * 6.6 + 14.0;
             let attr = label.clone();
+            let bx = right - w / 2.0;
             view! {
                 <g class="progress-badge" data-progress=attr>
                     <rect x=bx - w / 2.0 y=by - 9.0 width=w height="18" rx="9"></rect>

@@ -1,6 +1,6 @@
 // The execution view and debugger: graph colouring and taken path, breakpoints and State details, retries and
 // catches, history filters and time travel, export, playback, Map drill-down, cost.
-import { test, expect, Page } from '@playwright/test';
+import { test, expect, Page, Locator } from '@playwright/test';
 import * as fs from 'fs';
 
 test.use({ viewport: { width: 1440, height: 900 } });
@@ -19,7 +19,8 @@ async function seek(page: Page, position: number) {
   }, position);
 }
 
-async function shots(page: Page, name: string) {
+async function shots(page: Page, name: string, show?: Locator) {
+  if (show) await show.scrollIntoViewIfNeeded();
   await page.screenshot({ path: `screenshots/${name}-light.png` });
   await page.getByRole('button', { name: 'Theme' }).click();
   await page.screenshot({ path: `screenshots/${name}-dark.png` });
@@ -83,7 +84,7 @@ test('run colours the graph, marks the path taken and shows branch progress', as
   await expect(node(page, 'Validate order')).toHaveAttribute('data-status', 'succeeded');
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(node(page, 'Done')).toHaveAttribute('data-status', 'succeeded');
-  await shots(page, 'runner-run');
+  await shots(page, 'runner-run', page.getByLabel('Cost'));
 });
 
 test('a breakpoint pauses the run; State details shows the data-flow stages', async ({ page }) => {
@@ -108,7 +109,7 @@ test('a breakpoint pauses the run; State details shows the data-flow stages', as
   await expect(flow).not.toContainText('orderId');
   await expect(flow).toContainText('valid');
   await d.getByLabel('Search Data flow').fill('');
-  await shots(page, 'runner-breakpoint');
+  await shots(page, 'runner-breakpoint', d);
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByLabel('Execution output')).toContainText('SUCCEEDED');
 });
@@ -131,7 +132,7 @@ test('a failing Task shows its retries and the caught path', async ({ page }) =>
   await expect(retries).toContainText('retried after 4 s');
   await expect(d.getByRole('group', { name: 'Data flow' })).toContainText('afterParameters:');
   await expect(d.getByRole('group', { name: 'Data flow' })).toContainText('catchIndex');
-  await shots(page, 'runner-caught');
+  await shots(page, 'runner-caught', d.getByRole('list', { name: 'Retries' }));
 
   // Fails once, then succeeds: retried.
   await page.getByLabel('Mocks').fill(mocks({ '0': { Throw: { Error: 'Boom' } }, '1': { Return: { Payload: { x: 2 } } } }));
@@ -165,7 +166,7 @@ test('history: filters, a click jumps there, export gives AWS JSON', async ({ pa
   await page.getByLabel('Filter by event type').selectOption('');
   await page.getByLabel('Filter by state').selectOption('');
   await expect(rows).toHaveCount(17);
-  await shots(page, 'runner-history');
+  await shots(page, 'runner-history', history);
 
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Export history' }).click();
@@ -246,5 +247,5 @@ test('Map: iteration progress and drill-down into one iteration', async ({ page 
   await expect(node(page, 'Bad')).toHaveAttribute('data-status', 'failed');
   await expect(node(page, 'Ok')).not.toHaveAttribute('data-status');
   await expect(edge(page, 'Check', 'Bad')).toHaveAttribute('data-taken', 'true');
-  await shots(page, 'runner-map');
+  await shots(page, 'runner-map', details(page).getByLabel('Iteration'));
 });
