@@ -157,8 +157,11 @@ pub fn Canvas() -> impl IntoView {
                         let (lx, ly) = path_midpoint(&e.d).unwrap_or((e.label_x, e.label_y));
                         let marker = if e.kind == studio::EdgeKind::Catch { "url(#arrow-catch)" } else { "url(#arrow)" };
                         let lw = e.label_w.max(10.0) + 8.0;
+                        let (tf, tt) = (e.from.clone(), e.to.clone());
+                        let taken = Memo::new(move |_| state.snapshot.with(|s| s.taken.iter().any(|(f, t)| *f == tf && *t == tt)));
                         view! {
-                            <g class=format!("edge edge-{}", e.kind.as_str()) class:back=e.back data-edge=id data-edge-kind=e.kind.as_str()>
+                            <g class=format!("edge edge-{}", e.kind.as_str()) class:back=e.back data-edge=id data-edge-kind=e.kind.as_str()
+                                class:taken=move || taken.get() data-taken=move || taken.get().then_some("true")>
                                 <path d=e.d.clone() marker-end=marker></path>
                                 {e.label.clone().map(|l| view! {
                                     <g class="edge-label-box">
@@ -198,10 +201,6 @@ fn StateBox(n: studio::NodeBox) -> impl IntoView {
         let name = name.clone();
         Memo::new(move |_| state.problems_by_state.with(|p| p.get(&name).copied()))
     };
-    let breakpoint = {
-        let name = name.clone();
-        move || state.breakpoints.with(|b| b.contains(&name))
-    };
     let select = {
         let name = name.clone();
         move || state.selected.set(Some(name.clone()))
@@ -240,9 +239,7 @@ fn StateBox(n: studio::NodeBox) -> impl IntoView {
             <rect class="box" x=n.x y=n.y width=n.w height=n.h rx=if container { "10" } else { "8" }></rect>
             <text class=if container { "container-title" } else { "state-name" } x=title_x y=title_y text-anchor=anchor>{n.name.clone()}</text>
             <text class="kind-label" x=kind_x y=kind_y text-anchor=kind_anchor>{n.kind.clone()}</text>
-            <Show when=breakpoint>
-                <circle class="breakpoint" cx=n.x + 2.0 cy=n.y + 2.0 r="5"><title>"Breakpoint"</title></circle>
-            </Show>
+            <crate::run_overlay::NodeOverlay n=n.clone() />
             {move || problem.get().map(|sev| view! {
                 <g class=format!("problem-badge {sev}")>
                     <title>{if sev == "error" { "This state has errors" } else { "This state has warnings" }}</title>

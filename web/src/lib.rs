@@ -2,12 +2,17 @@
 //! (document, edits, layout, share links).
 
 mod canvas;
+mod details;
 mod editor;
 mod geom;
+mod history_view;
 mod inspector;
 mod palette;
 mod problems;
 mod run;
+mod run_ctl;
+mod run_json;
+mod run_overlay;
 mod sample;
 mod state;
 mod storage;

@@ -1,13 +1,19 @@
-//! The run panel: execution input, Run / Step / Continue / Reset over `asl::simulate::Execution`,
-//! the final output and the history table (AWS's events).
+//! The run panel: execution input, mocks, playback speed, Run / Step / Continue / Stop / Reset over
+//! `asl::simulate::Execution`, the "History position" time-travel slider, the final output, the cost estimate
+//! with a monthly projection, the selected state's details and the history table.
 
 use crate::app;
-use asl::simulate::time::format_timestamp;
+use crate::details::StateDetailsPanel;
+use crate::history_view::HistoryTable;
+use crate::run_ctl::Playback;
 use leptos::prelude::*;
+use studio::run_view::playback::{Speed, project, usd};
 
 #[component]
 pub fn RunPanel() -> impl IntoView {
     let state = app();
+    let pb = Playback::new();
+    let per_day = RwSignal::new(1000u64);
     let has_run = move || state.execution.with(Option::is_some);
     let finished = move || {
         state
@@ -15,17 +21,27 @@ pub fn RunPanel() -> impl IntoView {
             .with(|e| e.as_ref().is_some_and(|e| e.is_finished()))
     };
     let status_line = move || {
+        let shown = state.shown();
         state.execution.with(|e| match e {
             None => "Not run".to_string(),
-            Some(e) => match e.outcome() {
-                Some(o) => format!(
-                    "{} · {} ms virtual · {} events",
-                    o.status.as_str(),
-                    o.duration_ms,
-                    e.history().len()
-                ),
-                None => format!("Paused after {} events", e.history().len()),
-            },
+            Some(e) => {
+                let n = e.history().len();
+                let base = match e.outcome() {
+                    Some(o) => format!(
+                        "{} · {} ms virtual · {} events",
+                        o.status.as_str(),
+                        o.duration_ms,
+                        n
+                    ),
+                    None if pb.playing.get() => format!("Playing · {n} events"),
+                    None => format!("Paused after {n} events"),
+                };
+                if shown < n {
+                    format!("{base} · showing {shown} of {n}")
+                } else {
+                    base
+                }
+            }
         })
     };
     let status_class = move || {
@@ -45,25 +61,12 @@ pub fn RunPanel() -> impl IntoView {
                 .unwrap_or_default()
         })
     };
-    let rows = move || {
-        state.execution.with(|e| {
-            e.as_ref()
-                .map(|e| {
-                    e.history()
-                        .iter()
-                        .map(|ev| {
-                            (
-                                ev.id,
-                                ev.kind.clone(),
-                                ev.state_name().unwrap_or_default().to_string(),
-                                format_timestamp(ev.timestamp_ms),
-                            )
-                        })
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        })
+    let cost = move || {
+        state
+            .execution
+            .with(|e| e.as_ref().and_then(|e| e.outcome()).map(|o| o.cost.clone()))
     };
+    on_cleanup(move || pb.stop());
     view! {
         <section class="run" aria-label="Run">
             <div class="pane-title">"Run"</div>
@@ -80,26 +83,74 @@ pub fn RunPanel() -> impl IntoView {
                         on:input=move |ev| state.mocks.set(event_target_value(&ev))></textarea>
                     <p class="muted hint">"The first state machine and test case are used. Unmocked tasks get a default result and a warning."</p>
                 </details>
+                <label class="field speed">
+                    <span>"Playback"</span>
+                    <select aria-label="Playback speed" on:change=move |ev| pb.speed.set(Speed::parse(&event_target_value(&ev)))>
+                        {Speed::CHOICES.iter().map(|(v, l)| view! {
+                            <option value=*v selected=move || pb.speed.get().value() == *v>{*l}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
                 <div class="row run-buttons">
-                    <button class="btn primary" aria-label="Run" on:click=move |_| state.run()>"▶ Run"</button>
-                    <button class="btn" aria-label="Step" on:click=move |_| state.step()>"Step"</button>
-                    <button class="btn" aria-label="Continue" on:click=move |_| state.continue_run()>"Continue"</button>
-                    <button class="btn" aria-label="Reset" prop:disabled=move || !has_run() on:click=move |_| state.reset_run()>"Reset"</button>
+                    <button class="btn primary" aria-label="Run" on:click=move |_| state.run_view(pb)>"▶ Run"</button>
+                    <button class="btn" aria-label="Step" on:click=move |_| { pb.stop(); state.step_view(); }>"Step"</button>
+                    <button class="btn" aria-label="Continue" on:click=move |_| { pb.stop(); state.continue_view(); }>"Continue"</button>
+                    <Show when=move || pb.playing.get()>
+                        <button class="btn" aria-label="Stop" on:click=move |_| pb.stop()>"■ Stop"</button>
+                    </Show>
+                    <button class="btn" aria-label="Reset" prop:disabled=move || !has_run() on:click=move |_| state.reset_view(pb)>"Reset"</button>
                 </div>
+                <Show when=has_run>
+                    <div class="row time-travel">
+                        <input type="range" class="slider" aria-label="History position" min="0"
+                            prop:max=move || state.revealed().to_string()
+                            prop:value=move || state.shown().to_string()
+                            on:input=move |ev| {
+                                pb.stop();
+                                if let Ok(p) = event_target_value(&ev).parse::<usize>() {
+                                    state.seek(p);
+                                }
+                            } />
+                        <span class="muted slider-label">{move || format!("{}/{}", state.shown(), state.revealed())}</span>
+                    </div>
+                </Show>
                 <div class=status_class role="status">{status_line}</div>
                 <label class="field-label">"Execution output"</label>
                 <pre class="json output" aria-label="Execution output" data-finished=move || finished().to_string()>{output}</pre>
-                <Show when=move || !rows().is_empty()>
-                    <table class="history" aria-label="Execution history">
-                        <thead><tr><th>"ID"</th><th>"Type"</th><th>"State"</th><th>"Timestamp"</th></tr></thead>
-                        <tbody>
-                            <For each=rows key=|r| r.clone() children=|(id, kind, st, ts)| { let k = kind.clone(); view! {
-                                <tr data-event=k><td>{id}</td><td>{kind}</td><td>{st}</td><td class="ts" title=ts.clone()>{ts.split_once('T').map(|(_, t)| t.trim_end_matches('Z').to_string()).unwrap_or_else(|| ts.clone())}</td></tr>
-                            } } />
-                        </tbody>
-                    </table>
-                </Show>
+                {move || cost().map(|c| {
+                    let p = {
+                        let c = c.clone();
+                        Signal::derive(move || project(&c, per_day.get()))
+                    };
+                    view! {
+                        <div class="cost" aria-label="Cost">
+                            <div class="field-label">"Cost of this run"</div>
+                            <div class="cost-grid">
+                                <span>"Standard"</span>
+                                <span>{let c = c.clone(); move || format!("{} · {} transitions", usd(p.get().standard_run), c.state_transitions)}</span>
+                                <span>"Express"</span>
+                                <span>{let c = c.clone(); move || format!("{} · {} ms × {} MB billed", usd(p.get().express_run), c.express_billed_ms, c.express_billed_mb)}</span>
+                            </div>
+                            <label class="field">
+                                <span>"Executions per day"</span>
+                                <input type="number" min="0" aria-label="Executions per day" prop:value=move || per_day.get().to_string()
+                                    on:input=move |ev| per_day.set(event_target_value(&ev).trim().parse().unwrap_or(0)) />
+                            </label>
+                            <div class="cost-grid" aria-label="Monthly projection">
+                                <span>"Per month"</span>
+                                <span>{move || { let p = p.get(); format!("Standard {} · Express {}", usd(p.standard_month), usd(p.express_month)) }}</span>
+                            </div>
+                            <p class="muted hint">"List prices (us-east-1), 30-day month, free tier not deducted."</p>
+                        </div>
+                    }
+                })}
             </div>
+            <Show when=has_run>
+                <StateDetailsPanel />
+                <div class="pad">
+                    <HistoryTable />
+                </div>
+            </Show>
         </section>
     }
 }

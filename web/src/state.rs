@@ -33,6 +33,14 @@ pub struct AppState {
     pub problems_by_state: Memo<BTreeMap<String, &'static str>>,
     /// `data-status` per state name from the revealed history.
     pub statuses: Memo<BTreeMap<String, &'static str>>,
+    // Execution view (run_ctl.rs, run.rs): time travel, Map iteration drill-down, the graph at that point.
+    /// Events shown by the time-travel slider; `None` shows every revealed event.
+    pub position: RwSignal<Option<usize>>,
+    /// Map state → the iteration whose nested states are shown.
+    pub focus: RwSignal<studio::run_view::Focus>,
+    pub run_graph: Memo<studio::run_view::GraphInfo>,
+    /// Statuses, taken edges and Map/Parallel progress at `position`.
+    pub snapshot: Memo<studio::run_view::Snapshot>,
 }
 
 impl AppState {
@@ -76,16 +84,28 @@ impl AppState {
             out
         });
         let execution: RwSignal<Option<Execution>> = RwSignal::new(None);
-        let statuses = Memo::new(move |_| {
+        let position: RwSignal<Option<usize>> = RwSignal::new(None);
+        let focus = RwSignal::new(studio::run_view::Focus::new());
+        let run_graph = Memo::new(move |_| graph.with(studio::run_view::GraphInfo::new));
+        let snapshot = Memo::new(move |_| {
             execution.with(|e| {
                 e.as_ref()
                     .map(|e| {
-                        asl::simulate::history::state_statuses(e.history())
-                            .into_iter()
-                            .map(|(k, v)| (k, v.as_str()))
-                            .collect()
+                        let events = e.history();
+                        let at = position.get().unwrap_or(events.len());
+                        run_graph
+                            .with(|g| focus.with(|f| studio::run_view::snapshot(events, at, g, f)))
                     })
                     .unwrap_or_default()
+            })
+        });
+        // The statuses at the time-travel position (with the iteration drill-down).
+        let statuses = Memo::new(move |_| {
+            snapshot.with(|s| {
+                s.statuses
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.as_str()))
+                    .collect()
             })
         });
         AppState {
@@ -107,6 +127,10 @@ impl AppState {
             layout,
             problems_by_state,
             statuses,
+            position,
+            focus,
+            run_graph,
+            snapshot,
         }
     }
 
@@ -314,6 +338,7 @@ impl AppState {
     pub fn run(&self) {
         if let Some(mut exec) = self.start_execution() {
             exec.run_to_end();
+            self.position.set(None);
             self.execution.set(Some(exec));
         }
     }
@@ -327,6 +352,7 @@ impl AppState {
             let Some(exec) = self.start_execution() else {
                 return;
             };
+            self.position.set(None);
             self.execution.set(Some(exec));
         }
         self.execution.update(|e| {
@@ -345,6 +371,7 @@ impl AppState {
             let Some(exec) = self.start_execution() else {
                 return;
             };
+            self.position.set(None);
             self.execution.set(Some(exec));
         }
         self.execution.update(|e| {
@@ -355,6 +382,7 @@ impl AppState {
     }
 
     pub fn reset_run(&self) {
+        self.position.set(None);
         self.execution.set(None);
     }
 

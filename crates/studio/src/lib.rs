@@ -10,6 +10,8 @@
 //! - [`geometry`]: [`Viewport`] (screen ↔ world, zoom about a point, fit) and hit testing.
 //! - [`share`]: `#v1:` share links (deflate + base64url), bounded decoding.
 //! - [`mod@catalog`]: flow states and AWS service integrations with templates; [`new_state`].
+//! - [`run_view`]: the execution view: statuses, taken edges, Map/Parallel progress and drill-down at a point
+//!   of the history; state details (TestState inspectionData); history table, export; playback; cost.
 //!
 //! Invariants: no web crate, no I/O, no clock; no panic on any input; recursion depth-bounded
 //! ([`graph::MAX_DEPTH`]); the same input always gives the same output.
@@ -22,6 +24,7 @@ pub mod geometry;
 pub mod graph;
 pub mod history;
 pub mod layout;
+pub mod run_view;
 pub mod share;
 pub mod templates;
 
