@@ -3,6 +3,7 @@
 
 mod canvas;
 mod editor;
+mod fields;
 mod geom;
 mod inspector;
 mod palette;

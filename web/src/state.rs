@@ -33,6 +33,10 @@ pub struct AppState {
     pub problems_by_state: Memo<BTreeMap<String, &'static str>>,
     /// `data-status` per state name from the revealed history.
     pub statuses: Memo<BTreeMap<String, &'static str>>,
+    /// Asks the inspector to focus the control of this field path (`Retry/0/MaxAttempts`).
+    pub focus_field: RwSignal<Option<String>>,
+    /// Asks the code view to put the caret at this byte offset.
+    pub caret_request: RwSignal<Option<usize>>,
 }
 
 impl AppState {
@@ -107,6 +111,8 @@ impl AppState {
             layout,
             problems_by_state,
             statuses,
+            focus_field: RwSignal::new(None),
+            caret_request: RwSignal::new(None),
         }
     }
 

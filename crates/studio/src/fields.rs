@@ -715,6 +715,15 @@ pub fn messages_for(
         .collect()
 }
 
+/// The field a state-level message names (AWS reports many field problems at the state, as in
+/// "The value for the field 'ResultPath' must be a valid ReferencePath").
+pub fn field_in_message(message: &str) -> Option<&str> {
+    let start = message.find("field '")? + "field '".len();
+    let rest = message.get(start..)?;
+    let end = rest.find('\'')?;
+    rest.get(..end).filter(|f| !f.is_empty())
+}
+
 /// The control to focus for a diagnostic path: the longest prefix of `path` among `controls`.
 pub fn focus_target<'a>(controls: &'a [Vec<Seg>], path: &[Seg]) -> Option<&'a Vec<Seg>> {
     controls
@@ -929,5 +938,11 @@ mod tests {
             Some(&controls[1])
         );
         assert_eq!(focus_target(&controls, &[Seg::key("Comment")]), None);
+        assert_eq!(
+            field_in_message("The value for the field 'ResultPath' must be a valid ReferencePath"),
+            Some("ResultPath")
+        );
+        assert_eq!(field_in_message("Missing 'Next' target: X"), None);
+        assert_eq!(field_in_message("field ''"), None);
     }
 }
