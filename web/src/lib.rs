@@ -4,6 +4,7 @@
 mod canvas;
 mod details;
 mod editor;
+mod fields;
 mod geom;
 mod history_view;
 mod inspector;

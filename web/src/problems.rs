@@ -1,5 +1,6 @@
 //! The problems list: one item per diagnostic (code, message, location); clicking one selects the
-//! state its location points into (`FlowGraph::node_at_pointer`).
+//! state its location points into and focuses the offending field in the inspector, or, for a
+//! text-level problem, puts the caret at its line and column in the code.
 
 use crate::app;
 use leptos::prelude::*;
@@ -7,14 +8,36 @@ use leptos::prelude::*;
 #[component]
 pub fn Problems() -> impl IntoView {
     let state = app();
-    let reveal = move |location: &str| {
+    let reveal = move |location: &str, message: &str, offset: Option<usize>| {
+        let field = state.analysis.with_untracked(|a| {
+            a.definition
+                .as_ref()
+                .and_then(|def| studio::fields::locate(def, location))
+        });
         let name = state.graph.with_untracked(|g| {
             g.node_at_pointer(location)
                 .and_then(|i| g.nodes.get(i))
                 .map(|n| n.name.clone())
         });
-        if let Some(name) = name {
-            state.selected.set(Some(name));
+        match (field, name) {
+            (Some(f), _) => {
+                state.selected.set(Some(f.state));
+                if !f.path.is_empty() {
+                    state
+                        .focus_field
+                        .set(Some(studio::fields::path_id(&f.path)));
+                } else if let Some(field) = studio::fields::field_in_message(message) {
+                    state.focus_field.set(Some(field.to_string()));
+                } else if let Some(o) = offset {
+                    state.caret_request.set(Some(o));
+                }
+            }
+            (None, Some(name)) => state.selected.set(Some(name)),
+            (None, None) => {
+                if let Some(o) = offset {
+                    state.caret_request.set(Some(o));
+                }
+            }
         }
     };
     let count = move || {
@@ -45,11 +68,14 @@ pub fn Problems() -> impl IntoView {
                         let place = d.span.map(|s| format!("{}:{}", s.line, s.column)).unwrap_or_default();
                         let loc = d.location.clone();
                         let loc2 = d.location.clone();
+                        let offset = d.span.map(|s| s.start);
+                        let msg = d.message.clone();
+                        let msg2 = d.message.clone();
                         view! {
                             <div class="problem" role="listitem" tabindex="0" data-severity=severity.clone()
                                 data-location=d.location.clone()
-                                on:click=move |_| reveal(&loc)
-                                on:keydown=move |ev| if ev.key() == "Enter" { reveal(&loc2) }>
+                                on:click=move |_| reveal(&loc, &msg, offset)
+                                on:keydown=move |ev| if ev.key() == "Enter" { reveal(&loc2, &msg2, offset) }>
                                 <span class=format!("badge {severity}")>{d.code.clone()}</span>
                                 <span class="message">{d.message.clone()}</span>
                                 <span class="where">{d.location.clone()} " " {place}</span>

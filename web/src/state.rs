@@ -41,6 +41,10 @@ pub struct AppState {
     pub run_graph: Memo<studio::run_view::GraphInfo>,
     /// Statuses, taken edges and Map/Parallel progress at `position`.
     pub snapshot: Memo<studio::run_view::Snapshot>,
+    /// Asks the inspector to focus the control of this field path (`Retry/0/MaxAttempts`).
+    pub focus_field: RwSignal<Option<String>>,
+    /// Asks the code view to put the caret at this byte offset.
+    pub caret_request: RwSignal<Option<usize>>,
 }
 
 impl AppState {
@@ -131,6 +135,8 @@ impl AppState {
             focus,
             run_graph,
             snapshot,
+            focus_field: RwSignal::new(None),
+            caret_request: RwSignal::new(None),
         }
     }
 

@@ -24,6 +24,8 @@ pub struct Document {
     error: Option<ParseError>,
     /// True when `text` is exactly `render(value)`.
     canonical: bool,
+    /// True when the text is YAML (edits then re-render it as YAML).
+    yaml: bool,
 }
 
 impl Default for Document {
@@ -47,6 +49,7 @@ impl Document {
             value: None,
             error: None,
             canonical: false,
+            yaml: false,
         };
         d.set_text(text.into());
         d
@@ -60,7 +63,13 @@ impl Document {
             value: Some(value),
             error: None,
             canonical: true,
+            yaml: false,
         }
+    }
+
+    /// True when the text is YAML.
+    pub fn is_yaml(&self) -> bool {
+        self.yaml
     }
 
     pub fn text(&self) -> &str {
@@ -95,6 +104,19 @@ impl Document {
     }
 
     pub(crate) fn set_text(&mut self, text: String) {
+        self.yaml = false;
+        if asl::syntax::detect(&text) == asl::syntax::Format::Yaml
+            && let Ok(node) = asl::syntax::yaml::parse(&text)
+            && node.is_object()
+        {
+            let v = node.to_value();
+            self.canonical = crate::code::to_yaml(&v).is_ok_and(|t| t == text);
+            self.value = Some(v);
+            self.error = None;
+            self.yaml = true;
+            self.text = text;
+            return;
+        }
         match serde_json::from_str::<Value>(&text) {
             Ok(v) if v.is_object() => {
                 self.canonical = render(&v) == text;
@@ -129,7 +151,13 @@ impl Document {
 
     /// Installs an edited value and re-renders the text.
     pub(crate) fn put_value(&mut self, value: Value) {
-        self.text = render(&value);
+        let yaml = if self.yaml {
+            crate::code::to_yaml(&value).ok()
+        } else {
+            None
+        };
+        self.yaml = yaml.is_some();
+        self.text = yaml.unwrap_or_else(|| render(&value));
         self.value = Some(value);
         self.error = None;
         self.canonical = true;

@@ -17,14 +17,18 @@
 //! ([`graph::MAX_DEPTH`]); the same input always gives the same output.
 
 pub mod catalog;
+pub mod choice_rules;
+pub mod code;
 pub mod document;
 pub mod edit;
 pub mod export;
+pub mod fields;
 pub mod geometry;
 pub mod graph;
 pub mod history;
 pub mod layout;
 pub mod run_view;
+pub mod preview;
 pub mod share;
 pub mod templates;
 
