@@ -18,10 +18,13 @@ pub mod catalog;
 pub mod document;
 pub mod edit;
 pub mod export;
+pub mod files;
 pub mod geometry;
 pub mod graph;
 pub mod history;
+pub mod import;
 pub mod layout;
+pub mod library;
 pub mod share;
 pub mod templates;
 
