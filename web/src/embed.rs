@@ -86,6 +86,11 @@ pub fn Embed() -> impl IntoView {
     if decoded.is_ok() {
         state.open_link(&hash);
     }
+    // Another link pasted into the address bar: show that one (the embed keeps no state of its own).
+    let listener = window_event_listener(leptos::ev::hashchange, |_| {
+        let _ = window().location().reload();
+    });
+    on_cleanup(move || listener.remove());
     let full = {
         let loc = window().location();
         format!(

@@ -4,7 +4,7 @@
 //! `studio::files`, `studio::import` and `studio::export`; this is the browser glue. A bad file is a
 //! notice; the current workflow is never replaced (an opened file becomes a new library entry).
 
-use crate::library::library;
+use crate::library::{Library, library};
 use crate::state::AppState;
 use leptos::prelude::*;
 use studio::export::{self, ExportOptions, TemplateKind};
@@ -20,14 +20,13 @@ pub struct Files {
     pub choices: RwSignal<Option<(String, Vec<ImportedMachine>)>>,
     pub menu_open: RwSignal<bool>,
     pub cli: RwSignal<Option<String>>,
+    /// Taken from context when the component is made (contexts are not reachable from event handlers
+    /// or async tasks).
+    pub libr: Library,
 }
 
-fn files_ctx() -> Files {
-    expect_context::<Files>()
-}
-
-fn workflow_name() -> String {
-    library()
+fn workflow_name(ctx: Files) -> String {
+    ctx.libr
         .current
         .with_untracked(|c| c.as_ref().map(|c| c.name.clone()))
         .unwrap_or_else(|| "workflow".into())
@@ -68,7 +67,7 @@ fn download_url(name: &str, url: &str) -> Result<(), String> {
 }
 
 /// Reads a dropped or picked file, then hands its bytes to [`open_bytes`].
-fn open_file(state: AppState, file: web_sys::File) {
+fn open_file(state: AppState, ctx: Files, file: web_sys::File) {
     let name = file.name();
     if file.size() > files::MAX_FILE_BYTES as f64 {
         state.notice.set(Some(format!(
@@ -84,7 +83,7 @@ fn open_file(state: AppState, file: web_sys::File) {
         match wasm_bindgen_futures::JsFuture::from(promise).await {
             Ok(buf) => {
                 let bytes = js_sys::Uint8Array::new(&buf).to_vec();
-                open_bytes(state, &name, &bytes);
+                open_bytes(state, ctx, &name, &bytes);
             }
             Err(e) => state.notice.set(Some(format!(
                 "Could not read {name}: {e:?}. Your current workflow is unchanged."
@@ -94,8 +93,8 @@ fn open_file(state: AppState, file: web_sys::File) {
 }
 
 /// Opens a file's content as a new library entry (a template with several machines asks first).
-pub fn open_bytes(state: AppState, name: &str, bytes: &[u8]) {
-    let libr = library();
+pub fn open_bytes(state: AppState, ctx: Files, name: &str, bytes: &[u8]) {
+    let libr = ctx.libr;
     match files::open(bytes) {
         Err(e) => state.notice.set(Some(format!(
             "Could not open {name}: {e}. Your current workflow is unchanged."
@@ -125,18 +124,18 @@ pub fn open_bytes(state: AppState, name: &str, bytes: &[u8]) {
             let usable = machines.iter().filter(|m| m.definition.is_ok()).count();
             if machines.len() == 1 && usable == 1 {
                 if let Some(m) = machines.into_iter().next() {
-                    import_machine(state, name, m);
+                    import_machine(state, ctx, name, m);
                 }
             } else {
-                files_ctx().choices.set(Some((name.to_string(), machines)));
+                ctx.choices.set(Some((name.to_string(), machines)));
             }
         }
     }
 }
 
 /// Opens one machine of a template as a new library entry; placeholders are named in the message.
-fn import_machine(state: AppState, file: &str, m: ImportedMachine) {
-    let libr = library();
+fn import_machine(state: AppState, ctx: Files, file: &str, m: ImportedMachine) {
+    let libr = ctx.libr;
     let text = match &m.definition {
         Ok(t) => t.clone(),
         Err(e) => {
@@ -179,7 +178,7 @@ fn import_machine(state: AppState, file: &str, m: ImportedMachine) {
         msg.push('.');
     }
     state.notice.set(None);
-    files_ctx().choices.set(None);
+    ctx.choices.set(None);
     libr.add_and_open(state, wf);
     libr.show_toast(msg, None);
 }
@@ -203,24 +202,24 @@ fn report(state: AppState, r: Result<(), String>) {
     }
 }
 
-fn save_json(state: AppState) {
+fn save_json(state: AppState, ctx: Files) {
     let text = state.doc.with_untracked(|d| files::to_json_text(d.text()));
     report(
         state,
         download(
-            &files::file_name(&workflow_name(), ".asl.json"),
+            &files::file_name(&workflow_name(ctx), ".asl.json"),
             "application/json",
             &text,
         ),
     );
 }
 
-fn save_yaml(state: AppState) {
+fn save_yaml(state: AppState, ctx: Files) {
     if let Some(def) = definition(state) {
         report(
             state,
             download(
-                &files::file_name(&workflow_name(), ".asl.yaml"),
+                &files::file_name(&workflow_name(ctx), ".asl.yaml"),
                 "application/yaml",
                 &files::to_yaml(&def),
             ),
@@ -228,35 +227,33 @@ fn save_yaml(state: AppState) {
     }
 }
 
-fn options() -> ExportOptions {
+fn options(ctx: Files) -> ExportOptions {
     ExportOptions {
-        logical_id: export::logical_id(&workflow_name()),
+        logical_id: export::logical_id(&workflow_name(ctx)),
         ..ExportOptions::default()
     }
 }
 
-fn export_template(state: AppState, kind: TemplateKind) {
+fn export_template(state: AppState, ctx: Files, kind: TemplateKind) {
     if let Some(def) = definition(state) {
-        let t = export::template(&def, kind, &options());
+        let t = export::template(&def, kind, &options(ctx));
         let (suffix, ext) = match kind {
             TemplateKind::Sam => ("-sam", ".template.json"),
             TemplateKind::CloudFormation => ("-cloudformation", ".template.json"),
         };
         let text = serde_json::to_string_pretty(&t).unwrap_or_default() + "\n";
-        let name = files::file_name(&format!("{}{suffix}", workflow_name()), ext);
+        let name = files::file_name(&format!("{}{suffix}", workflow_name(ctx)), ext);
         report(state, download(&name, "application/json", &text));
     }
 }
 
-fn export_cli(state: AppState) {
+fn export_cli(state: AppState, ctx: Files) {
     if let Some(def) = definition(state) {
-        files_ctx()
-            .cli
-            .set(Some(export::create_state_machine_command(
-                &def,
-                &options(),
-                "arn:aws:iam::123456789012:role/StepFunctionsExecutionRole",
-            )));
+        ctx.cli.set(Some(export::create_state_machine_command(
+            &def,
+            &options(ctx),
+            "arn:aws:iam::123456789012:role/StepFunctionsExecutionRole",
+        )));
     }
 }
 
@@ -369,12 +366,12 @@ pub fn svg_document(state: AppState) -> Result<(String, f64, f64), String> {
     ))
 }
 
-fn export_svg(state: AppState) {
+fn export_svg(state: AppState, ctx: Files) {
     match svg_document(state) {
         Ok((svg, _, _)) => report(
             state,
             download(
-                &files::file_name(&workflow_name(), ".svg"),
+                &files::file_name(&workflow_name(ctx), ".svg"),
                 "image/svg+xml",
                 &svg,
             ),
@@ -384,12 +381,12 @@ fn export_svg(state: AppState) {
 }
 
 /// Draws the SVG export on a canvas (twice the size, for sharpness) and downloads it as PNG.
-fn export_png(state: AppState) {
+fn export_png(state: AppState, ctx: Files) {
     let (svg, w, h) = match svg_document(state) {
         Ok(x) => x,
         Err(e) => return report(state, Err(e)),
     };
-    let name = files::file_name(&workflow_name(), ".png");
+    let name = files::file_name(&workflow_name(ctx), ".png");
     let run = move || -> Result<(), String> {
         let img = web_sys::HtmlImageElement::new().map_err(|e| format!("{e:?}"))?;
         let parts = js_sys::Array::of1(&JsValue::from_str(&svg));
@@ -443,6 +440,7 @@ pub fn FileMenu() -> impl IntoView {
         choices: RwSignal::new(None),
         menu_open: RwSignal::new(false),
         cli: RwSignal::new(None),
+        libr: library(),
     };
     provide_context(ctx);
     let input = NodeRef::<leptos::html::Input>::new();
@@ -454,7 +452,7 @@ pub fn FileMenu() -> impl IntoView {
             return;
         };
         if let Some(f) = el.files().and_then(|l| l.get(0)) {
-            open_file(state, f);
+            open_file(state, ctx, f);
         }
         el.set_value("");
     };
@@ -486,7 +484,7 @@ pub fn FileMenu() -> impl IntoView {
                 .and_then(|dt| dt.files())
                 .and_then(|l| l.get(0))
             {
-                open_file(state, f);
+                open_file(state, ctx, f);
             }
         }
     });
@@ -494,9 +492,9 @@ pub fn FileMenu() -> impl IntoView {
         over.remove();
         drop.remove();
     });
-    let item = move |label: &'static str, f: fn(AppState)| {
+    let item = move |label: &'static str, f: fn(AppState, Files)| {
         view! {
-            <button class="menu-item" role="menuitem" on:click=move |_| { ctx.menu_open.set(false); f(state); }>{label}</button>
+            <button class="menu-item" role="menuitem" on:click=move |_| { ctx.menu_open.set(false); f(state, ctx); }>{label}</button>
         }
     };
     view! {
@@ -507,7 +505,7 @@ pub fn FileMenu() -> impl IntoView {
             <button class="btn" aria-label="Open file" title="Open an ASL (JSON/YAML) file or a CloudFormation/SAM template"
                 on:click=move |_| { if let Some(i) = input.get_untracked() { i.click(); } }>"Open file…"</button>
             <button class="btn" aria-label="Save" title="Download the definition as .asl.json"
-                on:click=move |_| save_json(state)>"Save"</button>
+                on:click=move |_| save_json(state, ctx)>"Save"</button>
             <div class="menu-wrap">
                 <button class="btn" aria-label="Export" aria-haspopup="menu" aria-expanded=move || ctx.menu_open.get().to_string()
                     on:click=move |_| ctx.menu_open.update(|o| *o = !*o)>"Export ▾"</button>
@@ -515,8 +513,8 @@ pub fn FileMenu() -> impl IntoView {
                     <div class="menu" role="menu" aria-label="Export">
                         {item("ASL JSON (.asl.json)", save_json)}
                         {item("ASL YAML (.asl.yaml)", save_yaml)}
-                        {item("SAM template", |s| export_template(s, TemplateKind::Sam))}
-                        {item("CloudFormation template", |s| export_template(s, TemplateKind::CloudFormation))}
+                        {item("SAM template", |s, c| export_template(s, c, TemplateKind::Sam))}
+                        {item("CloudFormation template", |s, c| export_template(s, c, TemplateKind::CloudFormation))}
                         {item("CLI command", export_cli)}
                         {item("SVG image", export_svg)}
                         {item("PNG image", export_png)}
@@ -540,7 +538,7 @@ pub fn FileMenu() -> impl IntoView {
                             view! {
                                 <li>
                                     <button class="btn" prop:disabled=!ok aria-label=format!("Import {label}")
-                                        on:click=move |_| import_machine(state, &file, m.clone())>{label.clone()}</button>
+                                        on:click=move |_| import_machine(state, ctx, &file, m.clone())>{label.clone()}</button>
                                     <span class="muted">{detail}</span>
                                 </li>
                             }

@@ -131,7 +131,7 @@ pub fn App() -> impl IntoView {
                 <div class="spacer"></div>
                 <files::FileMenu />
                 <div class="share">
-                    <button class="btn" aria-label="Share" on:click=move |_| library::share(state, &page_base())>"Share"</button>
+                    <button class="btn" aria-label="Share" on:click=move |_| library::share(state, libr, &page_base())>"Share"</button>
                     <Show when=move || state.share_link.with(|l| !l.is_empty())>
                         <input class="share-link" aria-label="Share link" readonly
                             prop:value=move || state.share_link.get()

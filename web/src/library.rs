@@ -194,13 +194,15 @@ impl Library {
     /// The autosave: writes the open workflow when its content changed, unless another tab's write
     /// is waiting for the person's choice.
     fn save(self, content: Content) {
-        if self.conflict.with_untracked(Option::is_some) {
-            return;
-        }
         let Some(mut mine) = self.current.get_untracked() else {
             return;
         };
         mine.set_content(content);
+        if self.conflict.with_untracked(Option::is_some) {
+            // Kept in memory for "Keep mine", not written until the person chooses.
+            self.current.set(Some(mine));
+            return;
+        }
         let stored = read(&mine.id);
         match lib::plan_save(&mine, stored.as_ref(), now()) {
             SaveDecision::Unchanged => {}
@@ -764,8 +766,7 @@ pub fn LibraryBanners() -> impl IntoView {
 }
 
 /// The share link of the open workflow with its input, mocks and test cases.
-pub fn share(state: AppState, base: &str) {
-    let libr = library();
+pub fn share(state: AppState, libr: Library, base: &str) {
     if libr.test_cases.with_untracked(Option::is_none) {
         state.share(base);
         return;

@@ -89,7 +89,7 @@ test('two tabs on one workflow: a conflict is shown, with Reload theirs and Keep
   const text = await code(page).inputValue();
   const other = await context.newPage();
   await other.goto('/');
-  await expect(code(other)).toHaveValue(text);
+  await expect(code(other)).toHaveValue(text, { timeout: 15_000 });
   // Tab 1 writes; tab 2 had the same workflow open: it is told, nothing is overwritten silently.
   await code(page).fill(text.replaceAll('"Done"', '"From tab one"'));
   const conflict = other.getByRole('alert', { name: 'Conflict' });
@@ -158,6 +158,10 @@ test('files: open JSON and YAML, drop on the canvas, a bad file is a message', a
 test('Save downloads .asl.json and .asl.yaml; CloudFormation export imports back', async ({ page }) => {
   await page.goto('/');
   await code(page).fill(TWO_STATES);
+  await openLibrary(page);
+  await page.getByRole('button', { name: /^Rename / }).click();
+  await page.getByLabel('New name').fill('Two states');
+  await page.getByLabel('New name').press('Enter');
   let dl = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   let d = await dl;

@@ -77,8 +77,10 @@ test('hostile and broken links leave the current work intact, with a message', a
   const hostile = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
   const def = { StartAt: hostile, States: { [hostile]: { Type: 'Pass', Comment: '<b>bold</b>', End: true } } };
   await page.goto('/' + fragment({ d: def }));
-  await expect(node(page, hostile)).toHaveCount(1);
-  await expect(node(page, hostile).locator('text.state-name')).toHaveText(hostile);
+  const drawn = page.getByRole('group', { name: hostile, exact: true });
+  await expect(drawn).toHaveCount(1);
+  await expect(drawn).toHaveAttribute('data-state', hostile);
+  await expect(drawn.locator('text.state-name')).toHaveText(hostile);
   expect(await page.evaluate(() => (window as any).__pwned)).toBeUndefined();
   expect(await page.locator('svg.canvas img, svg.canvas script, .inspector img').count()).toBe(0);
   await page.screenshot({ path: 'screenshots/share-hostile-name.png' });
