@@ -322,24 +322,14 @@ impl Library {
         }
         wf.name = name;
         let stored = read(id);
+        let is_open = self
+            .current
+            .with_untracked(|c| c.as_ref().is_some_and(|c| c.id == id));
         match lib::plan_save(&wf, stored.as_ref(), now()) {
-            SaveDecision::Write(w) => {
-                if self.store(&w)
-                    && self
-                        .current
-                        .with_untracked(|c| c.as_ref().is_some_and(|c| c.id == id))
-                {
-                    self.current.set(Some(w));
-                }
-            }
-            SaveDecision::Conflict(theirs) => {
-                if self
-                    .current
-                    .with_untracked(|c| c.as_ref().is_some_and(|c| c.id == id))
-                {
-                    self.current.set(Some(wf));
-                    self.conflict.set(Some(theirs));
-                }
+            SaveDecision::Write(w) if self.store(&w) && is_open => self.current.set(Some(w)),
+            SaveDecision::Conflict(theirs) if is_open => {
+                self.current.set(Some(wf));
+                self.conflict.set(Some(theirs));
             }
             _ => {}
         }
