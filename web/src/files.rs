@@ -334,13 +334,18 @@ pub fn svg_document(state: AppState) -> Result<(String, f64, f64), String> {
     for a in ["class", "role", "data-zoom", "style"] {
         let _ = clone.remove_attribute(a);
     }
-    let bg = win
-        .get_computed_style(&svg)
-        .ok()
-        .flatten()
-        .and_then(|cs| cs.get_property_value("background-color").ok())
-        .filter(|c| !c.is_empty() && c != "rgba(0, 0, 0, 0)")
-        .unwrap_or_else(|| "#ffffff".into());
+    // The theme's background: the first of the svg, the canvas pane and the app that has one.
+    let bg = [
+        Some(svg.clone()),
+        svg.closest(".canvas-pane").ok().flatten(),
+        svg.closest(".app").ok().flatten(),
+    ]
+    .into_iter()
+    .flatten()
+    .filter_map(|e| win.get_computed_style(&e).ok().flatten())
+    .filter_map(|cs| cs.get_property_value("background-color").ok())
+    .find(|c| !c.is_empty() && c != "rgba(0, 0, 0, 0)" && c != "transparent")
+    .unwrap_or_else(|| "#ffffff".into());
     let _ = clone.set_attribute("width", &format!("{w}"));
     let _ = clone.set_attribute("height", &format!("{h}"));
     let _ = clone.set_attribute("viewBox", &format!("0 0 {w} {h}"));
