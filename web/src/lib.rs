@@ -5,9 +5,13 @@ mod canvas;
 mod details;
 mod editor;
 mod fields;
+mod embed;
+mod files;
 mod geom;
 mod history_view;
 mod inspector;
+mod library;
+mod offline;
 mod palette;
 mod problems;
 mod run;
@@ -64,28 +68,24 @@ fn in_any_text_field(ev: &web_sys::KeyboardEvent) -> bool {
 /// The whole page: palette, code editor, canvas, inspector, run panel and problems list.
 #[component]
 pub fn App() -> impl IntoView {
-    // The last session's workflow (autosaved), else the sample; a share link below overrides both.
-    let saved = storage::load(storage::DEFINITION).filter(|t| !t.trim().is_empty());
-    let state = AppState::new(saved.as_deref().unwrap_or(sample::SAMPLE));
-    if let Some(input) = storage::load(storage::INPUT) {
-        state.input.set(input);
-    }
+    let state = AppState::new(sample::SAMPLE);
     state.theme.set(storage::initial_theme());
     provide_context(state);
-    // Effects only sync with the outside: autosave the document, the input and the theme.
-    Effect::new(move |_| {
-        state
-            .doc
-            .with(|d| storage::save(storage::DEFINITION, d.text()))
-    });
-    Effect::new(move |_| state.input.with(|t| storage::save(storage::INPUT, t)));
+    offline::register();
+    // `?embed`: the linked workflow read-only, without the editing chrome or the library.
+    if embed::is_embed() {
+        return view! { <embed::Embed /> }.into_any();
+    }
+    // The library (web/src/library.rs) opens this tab's workflow and autosaves every edit.
+    let libr = library::init(state, sample::SAMPLE);
     Effect::new(move |_| storage::save(storage::THEME, state.theme.get()));
 
-    // A `#v1:` fragment opens that workflow, on load and whenever a link is pasted into the address bar.
+    // A `#v1:` fragment opens that workflow as a new library entry, on load and whenever a link is
+    // pasted into the address bar.
     let open_hash = move || {
         let hash = window().location().hash().unwrap_or_default();
         if hash.len() > 1 {
-            state.open_link(&hash);
+            libr.open_link(state, &hash);
         }
     };
     open_hash();
@@ -131,9 +131,13 @@ pub fn App() -> impl IntoView {
                     <button class="btn" aria-label="Redo" title="Redo (Ctrl+Shift+Z)"
                         prop:disabled=move || !can_redo() on:click=move |_| state.redo()>"↷ Redo"</button>
                 </div>
+                <div class="toolbar" role="toolbar" aria-label="Workflow">
+                    <library::LibraryButton />
+                </div>
                 <div class="spacer"></div>
+                <files::FileMenu />
                 <div class="share">
-                    <button class="btn" aria-label="Share" on:click=move |_| state.share(&page_base())>"Share"</button>
+                    <button class="btn" aria-label="Share" on:click=move |_| library::share(state, libr, &page_base())>"Share"</button>
                     <Show when=move || state.share_link.with(|l| !l.is_empty())>
                         <input class="share-link" aria-label="Share link" readonly
                             prop:value=move || state.share_link.get()
@@ -158,6 +162,11 @@ pub fn App() -> impl IntoView {
                     <button class="btn small" aria-label="Dismiss" on:click=move |_| state.notice.set(None)>"✕"</button>
                 </div>
             </Show>
+            <div class="banner-stack">
+                <library::LibraryBanners />
+                <offline::UpdatePrompt />
+            </div>
+            <library::LibraryPanel />
             <main class="workspace">
                 <palette::Palette />
                 <editor::CodeEditor />
@@ -172,4 +181,5 @@ pub fn App() -> impl IntoView {
             <problems::Problems />
         </div>
     }
+    .into_any()
 }

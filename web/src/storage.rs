@@ -1,10 +1,8 @@
-//! Browser storage glue: the autosaved workflow, execution input and theme (`localStorage`), and the
-//! theme the system prefers. Failures (private mode, quota) are ignored: storage is a convenience.
+//! Browser storage glue for the theme (`localStorage`) and the theme the system prefers. Workflows are
+//! saved by the library (web/src/library.rs), which reports storage failures to the person.
 
 use leptos::prelude::window;
 
-pub const DEFINITION: &str = "statewright.definition";
-pub const INPUT: &str = "statewright.input";
 pub const THEME: &str = "statewright.theme";
 
 fn local() -> Option<web_sys::Storage> {

@@ -23,12 +23,15 @@ pub mod document;
 pub mod edit;
 pub mod export;
 pub mod fields;
+pub mod files;
 pub mod geometry;
 pub mod graph;
 pub mod history;
+pub mod import;
 pub mod layout;
 pub mod run_view;
 pub mod preview;
+pub mod library;
 pub mod share;
 pub mod templates;
 
