@@ -4,8 +4,8 @@
 mod canvas;
 mod details;
 mod editor;
-mod fields;
 mod embed;
+mod fields;
 mod files;
 mod geom;
 mod history_view;

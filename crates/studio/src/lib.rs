@@ -29,9 +29,9 @@ pub mod graph;
 pub mod history;
 pub mod import;
 pub mod layout;
-pub mod run_view;
-pub mod preview;
 pub mod library;
+pub mod preview;
+pub mod run_view;
 pub mod share;
 pub mod templates;
 
