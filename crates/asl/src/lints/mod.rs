@@ -10,7 +10,7 @@ mod sw005_map_unbounded_concurrency;
 mod sw006_result_discarded;
 
 use crate::syntax::{Node, PathSeg};
-use crate::validate::{Ctx, key};
+use crate::validate::{Ctx, Path, key};
 
 /// Every lint: its stable code and a one-line summary.
 pub const LINTS: &[(&str, &str)] = &[
@@ -87,8 +87,8 @@ impl<'n> Machine<'n> {
 
 impl State<'_> {
     /// `/States/<name>` under the machine's path.
-    pub fn path(&self) -> Vec<PathSeg> {
-        key(&key(self.machine_path, "States"), self.name)
+    pub fn path(&self) -> Path<'_> {
+        Path::State(self.machine_path, self.name)
     }
 
     pub fn ty(&self) -> &str {
@@ -104,7 +104,8 @@ fn machines(root: &Node) -> Vec<Machine<'_>> {
         path: Vec::new(),
     }];
     while let Some(m) = todo.pop() {
-        let states_path = key(&m.path, "States");
+        let base = Path::Base(&m.path);
+        let states_path = key(&base, "States");
         for member in m.node.get("States").map(Node::members).unwrap_or(&[]) {
             let state = &member.value;
             if state.get("Branches").is_none()
@@ -119,7 +120,7 @@ fn machines(root: &Node) -> Vec<Machine<'_>> {
                 for (i, b) in branches.items().iter().enumerate() {
                     todo.push(Machine {
                         node: b,
-                        path: crate::validate::index(&bp, i),
+                        path: crate::validate::index(&bp, i).segs(),
                     });
                 }
             }
@@ -127,7 +128,7 @@ fn machines(root: &Node) -> Vec<Machine<'_>> {
                 if let Some(p) = state.get(f) {
                     todo.push(Machine {
                         node: p,
-                        path: key(&state_path, f),
+                        path: key(&state_path, f).segs(),
                     });
                 }
             }

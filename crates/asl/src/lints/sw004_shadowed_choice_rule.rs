@@ -112,7 +112,8 @@ pub(crate) fn check(ctx: &mut Ctx, state: &State) {
         return;
     };
     let rules = choices.items();
-    let list_path = key(&state.path(), "Choices");
+    let state_path = state.path();
+    let list_path = key(&state_path, "Choices");
     for (i, rule) in rules.iter().enumerate() {
         if let Some(j) = rules.iter().take(i).position(|e| shadows(e, rule)) {
             ctx.warning(

@@ -191,7 +191,7 @@ impl Node {
             NodeKind::String(s) => Value::String(s.clone()),
             NodeKind::Array(items) => Value::Array(items.iter().map(Node::to_value).collect()),
             NodeKind::Object(members) => {
-                let mut map = Map::new();
+                let mut map = Map::with_capacity(members.len());
                 for m in members {
                     map.insert(m.key.clone(), m.value.to_value());
                 }

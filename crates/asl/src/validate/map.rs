@@ -2,20 +2,20 @@
 //! ItemReader, ItemBatcher, ResultWriter.
 
 use super::state::{Ql, check_int, check_machine, exclusive, expect_type};
-use super::{Ctx, graph, jsonata, key, paths};
-use crate::syntax::{Node, PathSeg};
+use super::{Ctx, Path, graph, jsonata, key, paths};
+use crate::syntax::Node;
 
 /// Longest Map Label AWS accepts.
 pub const MAX_LABEL: usize = 40;
 
-pub fn check_map(
+pub fn check_map<'n>(
     ctx: &mut Ctx,
-    state: &Node,
-    path: &[PathSeg],
+    state: &'n Node,
+    path: &Path,
     depth: usize,
     ql: Ql,
     machine_ql: Ql,
-    names: &mut graph::NameRegistry,
+    names: &mut graph::NameRegistry<'n>,
 ) {
     let processor = match (state.get("ItemProcessor"), state.get("Iterator")) {
         (Some(p), None) => Some(("ItemProcessor", p)),
@@ -157,7 +157,7 @@ pub fn check_map(
 }
 
 /// A Map Label: non-empty, at most 40 characters, none of the characters AWS forbids.
-pub fn check_label(ctx: &mut Ctx, node: &Node, path: &[PathSeg]) {
+pub fn check_label(ctx: &mut Ctx, node: &Node, path: &Path) {
     if !expect_type(ctx, node, path, "STRING") {
         return;
     }
@@ -200,7 +200,7 @@ fn describe_char(c: char) -> String {
     }
 }
 
-fn check_item_reader(ctx: &mut Ctx, node: &Node, path: &[PathSeg], ql: Ql) {
+fn check_item_reader(ctx: &mut Ctx, node: &Node, path: &Path, ql: Ql) {
     if !expect_type(ctx, node, path, "OBJECT") {
         return;
     }
@@ -283,7 +283,7 @@ fn is_states_s3(arn: &str, actions: &[&str]) -> bool {
             .is_some_and(|a| actions.contains(&a))
 }
 
-fn check_item_batcher(ctx: &mut Ctx, node: &Node, path: &[PathSeg], ql: Ql) {
+fn check_item_batcher(ctx: &mut Ctx, node: &Node, path: &Path, ql: Ql) {
     if !expect_type(ctx, node, path, "OBJECT") {
         return;
     }
@@ -315,7 +315,7 @@ fn check_item_batcher(ctx: &mut Ctx, node: &Node, path: &[PathSeg], ql: Ql) {
     }
 }
 
-fn check_result_writer(ctx: &mut Ctx, node: &Node, path: &[PathSeg], ql: Ql) {
+fn check_result_writer(ctx: &mut Ctx, node: &Node, path: &Path, ql: Ql) {
     if !expect_type(ctx, node, path, "OBJECT") {
         return;
     }
