@@ -53,14 +53,14 @@ pub(crate) fn run(ctx: &mut Ctx, root: &Node) {
 
 /// One state machine (top level, a branch or a Map processor) and where it is.
 pub(crate) struct Machine<'n> {
-    pub node: &'n Node,
+    pub node: &'n Node<'n>,
     pub path: Vec<PathSeg>,
 }
 
 /// One state and where it is (its path is built only when a lint reports).
 pub(crate) struct State<'n> {
     pub name: &'n str,
-    pub node: &'n Node,
+    pub node: &'n Node<'n>,
     machine_path: &'n [PathSeg],
 }
 
@@ -75,7 +75,7 @@ impl<'n> Machine<'n> {
                 s.members()
                     .iter()
                     .map(|m| State {
-                        name: m.key.as_str(),
+                        name: m.key(),
                         node: &m.value,
                         machine_path: &self.path,
                     })
@@ -97,7 +97,7 @@ impl State<'_> {
 }
 
 /// Every machine in the definition, found without recursion.
-fn machines(root: &Node) -> Vec<Machine<'_>> {
+fn machines<'a>(root: &'a Node<'_>) -> Vec<Machine<'a>> {
     let mut out = Vec::new();
     let mut todo = vec![Machine {
         node: root,
@@ -139,7 +139,7 @@ fn machines(root: &Node) -> Vec<Machine<'_>> {
 }
 
 /// The error names a retrier or catcher lists.
-pub(crate) fn error_names(entry: &Node) -> Vec<&str> {
+pub(crate) fn error_names<'a>(entry: &'a Node<'_>) -> Vec<&'a str> {
     entry
         .get("ErrorEquals")
         .map(|e| e.items().iter().filter_map(Node::as_str).collect())

@@ -33,12 +33,12 @@ fn condition(rule: &Node) -> serde_json::Value {
 }
 
 /// A single numeric comparison as an interval: (low, low inclusive, high, high inclusive).
-fn interval(rule: &Node) -> Option<(&str, f64, bool, f64, bool)> {
+fn interval<'a>(rule: &'a Node<'_>) -> Option<(&'a str, f64, bool, f64, bool)> {
     let var = rule.get("Variable")?.as_str()?;
     let inf = f64::INFINITY;
     for m in rule.members() {
         let Some(v) = m.value.as_f64() else { continue };
-        let r = match m.key.as_str() {
+        let r = match m.key() {
             "NumericEquals" => (v, true, v, true),
             "NumericGreaterThan" => (v, false, inf, false),
             "NumericGreaterThanEquals" => (v, true, inf, false),
@@ -58,17 +58,17 @@ fn within(later: (f64, bool, f64, bool), earlier: (f64, bool, f64, bool)) -> boo
     low_ok && high_ok
 }
 
-fn is_present_true(rule: &Node) -> Option<&str> {
+fn is_present_true<'a>(rule: &'a Node<'_>) -> Option<&'a str> {
     (rule.get("IsPresent")?.as_bool()?
         && rule
             .members()
             .iter()
-            .all(|m| !matches!(m.key.as_str(), "And" | "Or" | "Not")))
+            .all(|m| !matches!(m.key(), "And" | "Or" | "Not")))
     .then(|| rule.get("Variable")?.as_str())
     .flatten()
 }
 
-fn compares(rule: &Node) -> Option<&str> {
+fn compares<'a>(rule: &'a Node<'_>) -> Option<&'a str> {
     let var = rule.get("Variable")?.as_str()?;
     rule.members()
         .iter()

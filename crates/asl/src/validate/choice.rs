@@ -81,8 +81,8 @@ fn check_rule(ctx: &mut Ctx, rule: &Node, path: &Path, ql: Ql, top: bool, depth:
     }
     if ql == Ql::Jsonata {
         for m in rule.members() {
-            let ok = matches!(m.key.as_str(), "Condition" | "Comment")
-                || (top && matches!(m.key.as_str(), "Next" | "Assign" | "Output"));
+            let ok = matches!(m.key(), "Condition" | "Comment")
+                || (top && matches!(m.key(), "Next" | "Assign" | "Output"));
             if !ok {
                 ctx.schema(format!("Field '{}' is not supported", m.key), path, rule);
             }
@@ -122,7 +122,7 @@ fn check_rule(ctx: &mut Ctx, rule: &Node, path: &Path, ql: Ql, top: bool, depth:
     }
     let mut operators = Vec::new();
     for m in rule.members() {
-        let k = m.key.as_str();
+        let k = m.key();
         let known = matches!(k, "Variable" | "Comment" | "And" | "Or" | "Not")
             || (top && matches!(k, "Next" | "Assign"))
             || operator_type(k).is_some();
@@ -157,7 +157,7 @@ fn check_rule(ctx: &mut Ctx, rule: &Node, path: &Path, ql: Ql, top: bool, depth:
     }
     for op in operators {
         let p = key(path, &op.key);
-        match op.key.as_str() {
+        match op.key() {
             "And" | "Or" => {
                 if expect_type(ctx, &op.value, &p, "ARRAY") {
                     if op.value.items().is_empty() {

@@ -33,7 +33,7 @@ impl<'n> NameRegistry<'n> {
 struct Edge<'n> {
     list: Option<(&'static str, usize)>,
     field: &'static str,
-    node: &'n Node,
+    node: &'n Node<'n>,
     target: &'n str,
 }
 
@@ -96,7 +96,7 @@ pub fn check_transitions(ctx: &mut Ctx, machine: &Node, path: &Path, top: bool) 
     let mut by_name: HashMap<&str, usize> = HashMap::default();
     by_name.reserve(members.len());
     for (i, m) in members.iter().enumerate() {
-        by_name.insert(m.key.as_str(), i);
+        by_name.insert(m.key(), i);
     }
     let start = machine
         .get("StartAt")
@@ -169,7 +169,7 @@ pub fn check_transitions(ctx: &mut Ctx, machine: &Node, path: &Path, top: bool) 
     }
     let mut reported = vec![false; members.len()];
     for m in members {
-        let Some(&i) = by_name.get(m.key.as_str()) else {
+        let Some(&i) = by_name.get(m.key()) else {
             continue;
         };
         if !reached.get(i).copied().unwrap_or(true) && !reported.get(i).copied().unwrap_or(true) {

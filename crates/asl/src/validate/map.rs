@@ -10,7 +10,7 @@ pub const MAX_LABEL: usize = 40;
 
 pub fn check_map<'n>(
     ctx: &mut Ctx,
-    state: &'n Node,
+    state: &'n Node<'n>,
     path: &Path,
     depth: usize,
     ql: Ql,
@@ -36,7 +36,7 @@ pub fn check_map<'n>(
             let cp = key(&pp, "ProcessorConfig");
             if expect_type(ctx, cfg, &cp, "OBJECT") {
                 for m in cfg.members() {
-                    if !matches!(m.key.as_str(), "Mode" | "ExecutionType") {
+                    if !matches!(m.key(), "Mode" | "ExecutionType") {
                         ctx.schema(format!("Field '{}' is not supported", m.key), &cp, cfg);
                     }
                 }
@@ -205,7 +205,7 @@ fn check_item_reader(ctx: &mut Ctx, node: &Node, path: &Path, ql: Ql) {
         return;
     }
     for m in node.members() {
-        let ok = match m.key.as_str() {
+        let ok = match m.key() {
             "Resource" | "ReaderConfig" => true,
             "Parameters" => ql == Ql::JsonPath,
             "Arguments" => ql == Ql::Jsonata,
@@ -288,7 +288,7 @@ fn check_item_batcher(ctx: &mut Ctx, node: &Node, path: &Path, ql: Ql) {
         return;
     }
     for m in node.members() {
-        let ok = match m.key.as_str() {
+        let ok = match m.key() {
             "MaxItemsPerBatch" | "MaxInputBytesPerBatch" | "BatchInput" => true,
             "MaxItemsPerBatchPath" | "MaxInputBytesPerBatchPath" => ql == Ql::JsonPath,
             _ => false,
@@ -320,7 +320,7 @@ fn check_result_writer(ctx: &mut Ctx, node: &Node, path: &Path, ql: Ql) {
         return;
     }
     for m in node.members() {
-        let ok = match m.key.as_str() {
+        let ok = match m.key() {
             "Resource" | "WriterConfig" => true,
             "Parameters" => ql == Ql::JsonPath,
             "Arguments" => ql == Ql::Jsonata,

@@ -628,7 +628,7 @@ fn static_result_warnings(ctx: &mut Ctx, node: &Node, path: &Path) {
             NodeKind::Object(members) => {
                 for m in members {
                     let mut child = p.clone();
-                    child.push(PathSeg::Key(m.key.clone()));
+                    child.push(PathSeg::Key(m.key().to_string()));
                     if m.key.ends_with(".$") {
                         ctx.warning(
                             "PASS_RESULT_IS_STATIC",

@@ -60,7 +60,7 @@ pub fn check_retriers(ctx: &mut Ctx, list: &Node, path: &Path) {
         }
         for m in r.members() {
             if !matches!(
-                m.key.as_str(),
+                m.key(),
                 "ErrorEquals"
                     | "IntervalSeconds"
                     | "MaxAttempts"
@@ -139,7 +139,7 @@ pub fn check_catchers(ctx: &mut Ctx, list: &Node, path: &Path, ql: Ql) {
             continue;
         }
         for m in c.members() {
-            let ok = match m.key.as_str() {
+            let ok = match m.key() {
                 "ErrorEquals" | "Next" | "Comment" | "Assign" => true,
                 "ResultPath" => ql == Ql::JsonPath,
                 "Output" => ql == Ql::Jsonata,

@@ -83,7 +83,7 @@ pub fn check_int(ctx: &mut Ctx, node: &Node, path: &Path, ql: Ql, min: i64, max:
 /// Validate one state machine (top level, a Parallel branch or a Map processor).
 pub fn check_machine<'n>(
     ctx: &mut Ctx,
-    machine: &'n Node,
+    machine: &'n Node<'n>,
     path: &Path,
     depth: usize,
     ql: Ql,
@@ -105,7 +105,7 @@ pub fn check_machine<'n>(
     }
     // Supported fields of the machine object itself.
     for m in machine.members() {
-        let ok = match m.key.as_str() {
+        let ok = match m.key() {
             "StartAt" | "States" | "Comment" => true,
             "Version" | "TimeoutSeconds" | "QueryLanguage" => top,
             "ProcessorConfig" => {
@@ -198,7 +198,7 @@ pub fn check_machine<'n>(
 /// Validate one state.
 fn check_state<'n>(
     ctx: &mut Ctx,
-    state: &'n Node,
+    state: &'n Node<'n>,
     path: &Path,
     depth: usize,
     machine_ql: Ql,
@@ -451,10 +451,10 @@ pub fn exclusive(ctx: &mut Ctx, obj: &Node, path: &Path, group: &[&str]) {
 
 fn check_wait<'n>(
     ctx: &mut Ctx,
-    state: &'n Node,
+    state: &'n Node<'n>,
     path: &Path,
     ql: Ql,
-    get: &dyn Fn(&str) -> Option<&'n Node>,
+    get: &dyn Fn(&str) -> Option<&'n Node<'n>>,
 ) {
     let group = ["Seconds", "SecondsPath", "Timestamp", "TimestampPath"];
     let present = group.iter().filter(|f| state.get(f).is_some()).count();
