@@ -239,7 +239,8 @@ impl<'a> Node<'a> {
     }
 }
 
-fn number_value(raw: &str) -> Value {
+/// A number's source text as the `serde_json::Value` [`Node::to_value`] gives for it.
+pub(crate) fn number_value(raw: &str) -> Value {
     if let Ok(u) = raw.parse::<u64>() {
         return Value::Number(u.into());
     }
