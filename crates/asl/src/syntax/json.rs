@@ -11,8 +11,6 @@ pub fn parse(text: &str) -> Result<Node<'_>, SyntaxError> {
         text,
         bytes: text.as_bytes(),
         pos: 0,
-        members: Vec::new(),
-        items: Vec::new(),
     };
     // A byte-order mark is skipped, as Jackson does.
     if text.starts_with('\u{feff}') {
@@ -36,10 +34,6 @@ struct Parser<'a> {
     text: &'a str,
     bytes: &'a [u8],
     pos: usize,
-    /// Scratch stacks: the members (items) of the objects (arrays) being read, moved into an
-    /// exactly sized Vec when each closes (one allocation per container, no regrowth).
-    members: Vec<Member<'a>>,
-    items: Vec<Node<'a>>,
 }
 
 impl<'a> Parser<'a> {
@@ -317,12 +311,12 @@ impl<'a> Parser<'a> {
     fn object(&mut self, depth: usize) -> Result<Node<'a>, SyntaxError> {
         let start = self.pos;
         self.pos += 1;
-        let base = self.members.len();
+        let mut members: Vec<Member> = Vec::new();
         let mut seen = crate::validate::FastSet::default();
         self.skip_ws();
         if self.peek() == Some(b'}') {
             self.pos += 1;
-            return Ok(Node::new(NodeKind::Object(Vec::new()), start, self.pos));
+            return Ok(Node::new(NodeKind::Object(members), start, self.pos));
         }
         loop {
             self.skip_ws();
@@ -336,11 +330,7 @@ impl<'a> Parser<'a> {
             let key_start = self.pos;
             let key = self.string(true)?;
             let key_end = self.pos;
-            if is_duplicate(
-                self.members.get(base..).unwrap_or(&[]),
-                &mut seen,
-                key.clone(),
-            ) {
+            if is_duplicate(&members, &mut seen, key.clone()) {
                 // AWS's parser rejects duplicate keys (Jackson's strict duplicate detection).
                 return Err(self.error(format!("Duplicate field '{key}'")));
             }
@@ -359,7 +349,7 @@ impl<'a> Parser<'a> {
                 return Err(self.eof_in("Object", start));
             }
             let value = self.value(depth + 1)?;
-            self.members.push(Member {
+            members.push(Member {
                 key,
                 key_start,
                 key_end,
@@ -370,7 +360,6 @@ impl<'a> Parser<'a> {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {
                     self.pos += 1;
-                    let members: Vec<Member<'a>> = self.members.drain(base..).collect();
                     return Ok(Node::new(NodeKind::Object(members), start, self.pos));
                 }
                 None => return Err(self.eof_in("Object", start)),
@@ -384,25 +373,23 @@ impl<'a> Parser<'a> {
     fn array(&mut self, depth: usize) -> Result<Node<'a>, SyntaxError> {
         let start = self.pos;
         self.pos += 1;
-        let base = self.items.len();
+        let mut items = Vec::new();
         self.skip_ws();
         if self.peek() == Some(b']') {
             self.pos += 1;
-            return Ok(Node::new(NodeKind::Array(Vec::new()), start, self.pos));
+            return Ok(Node::new(NodeKind::Array(items), start, self.pos));
         }
         loop {
             self.skip_ws();
             if self.peek().is_none() {
                 return Err(self.eof_in("Array", start));
             }
-            let item = self.value(depth + 1)?;
-            self.items.push(item);
+            items.push(self.value(depth + 1)?);
             self.skip_ws();
             match self.peek() {
                 Some(b',') => self.pos += 1,
                 Some(b']') => {
                     self.pos += 1;
-                    let items: Vec<Node<'a>> = self.items.drain(base..).collect();
                     return Ok(Node::new(NodeKind::Array(items), start, self.pos));
                 }
                 None => return Err(self.eof_in("Array", start)),

@@ -222,7 +222,8 @@ pub(crate) struct Ctx<'a> {
     pub graph: bool,
     /// Checking a Catch entry's Output/Assign, where `$states.errorOutput` exists.
     pub in_catch: bool,
-    lines: crate::diagnostic::LineIndex,
+    /// Built on the first diagnostic (a clean definition never needs line numbers).
+    lines: Option<crate::diagnostic::LineIndex>,
 }
 
 impl<'a> Ctx<'a> {
@@ -233,7 +234,7 @@ impl<'a> Ctx<'a> {
             diags: Vec::new(),
             graph: true,
             in_catch: false,
-            lines: crate::diagnostic::LineIndex::new(text),
+            lines: None,
         }
     }
 
@@ -246,12 +247,17 @@ impl<'a> Ctx<'a> {
         start: usize,
         end: usize,
     ) {
+        let text = self.text;
+        let lines = self
+            .lines
+            .get_or_insert_with(|| crate::diagnostic::LineIndex::new(text));
+        let span = lines.span(text, start, end);
         self.diags.push(Diagnostic {
             code: code.to_string(),
             severity,
             message,
             location,
-            span: Some(self.lines.span(self.text, start, end)),
+            span: Some(span),
         });
     }
 

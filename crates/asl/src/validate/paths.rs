@@ -600,18 +600,23 @@ pub fn check_static_result(ctx: &mut Ctx, node: &Node, path: &Path) {
 
 /// Whether any object key under `node` ends with `.$` (iterative: no recursion on user data).
 fn has_dollar_key(node: &Node) -> bool {
-    let mut stack = vec![node];
-    while let Some(n) = stack.pop() {
+    // Only containers go on the stack, so a flat Result allocates nothing.
+    let is_container = |n: &&Node| n.is_object() || n.is_array();
+    let mut stack = Vec::new();
+    let mut next = Some(node);
+    while let Some(n) = next.take().or_else(|| stack.pop()) {
         match &n.kind {
             NodeKind::Object(members) => {
                 for m in members {
                     if m.key.ends_with(".$") {
                         return true;
                     }
-                    stack.push(&m.value);
+                    if is_container(&&m.value) {
+                        stack.push(&m.value);
+                    }
                 }
             }
-            NodeKind::Array(items) => stack.extend(items.iter()),
+            NodeKind::Array(items) => stack.extend(items.iter().filter(is_container)),
             _ => {}
         }
     }
