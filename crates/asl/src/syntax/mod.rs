@@ -102,14 +102,7 @@ impl<'a> Node<'a> {
     /// The member named `key` (the last one when duplicated).
     pub fn member(&self, key: &str) -> Option<&Member<'a>> {
         match &self.kind {
-            NodeKind::Object(members) => {
-                // Lengths first: most keys differ in length, and the byte comparison is a call.
-                let want = key.as_bytes();
-                members.iter().rev().find(|m| {
-                    let have = m.key.as_bytes();
-                    have.len() == want.len() && have == want
-                })
-            }
+            NodeKind::Object(members) => members.iter().rev().find(|m| m.key == key),
             _ => None,
         }
     }

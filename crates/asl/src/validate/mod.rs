@@ -289,19 +289,10 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// A fast hasher for the small string keys of the graph checks, eight bytes at a step (the Fx
-/// scheme: rotate, xor, multiply; no DoS concern here: the worst case is a slower validation of
-/// the user's own text).
+/// FNV-1a: a fast hasher for the small string keys of the graph checks (no DoS concern here:
+/// the worst case is a slower validation of the user's own text).
 #[derive(Default, Clone, Copy)]
 pub(crate) struct Fnv(u64);
-
-impl Fnv {
-    const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(Self::K);
-    }
-}
 
 impl std::hash::Hasher for Fnv {
     fn finish(&self) -> u64 {
@@ -309,24 +300,16 @@ impl std::hash::Hasher for Fnv {
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.add(u64::from_le_bytes(w));
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
         }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut w = [0u8; 8];
-            if let Some(dst) = w.get_mut(..rest.len()) {
-                dst.copy_from_slice(rest);
-            }
-            self.add(u64::from_le_bytes(w) ^ ((rest.len() as u64) << 56));
-        }
-    }
-
-    fn write_u8(&mut self, b: u8) {
-        self.add(u64::from(b));
+        self.0 = h;
     }
 }
 

@@ -166,9 +166,7 @@ pub fn check_machine<'n>(
     for m in states.members() {
         let state_path = key(&states_path, &m.key);
         names.register(ctx, &m.key, &state_path, m);
-        // (A name of at most MAX_STATE_NAME bytes has at most that many characters; a control
-        // character needs a byte below 0x20, DEL, or 0xC2, the lead byte of U+0080..U+009F.)
-        if m.key.len() > MAX_STATE_NAME && m.key.chars().count() > MAX_STATE_NAME {
+        if m.key.chars().count() > MAX_STATE_NAME {
             ctx.report(
                 crate::Severity::Error,
                 "INVALID_STATE_NAME",
@@ -180,10 +178,7 @@ pub fn check_machine<'n>(
                 m.key_start,
                 m.key_end,
             );
-        } else if m.key.is_empty()
-            || (m.key.bytes().any(|b| b < 0x20 || b == 0x7f || b == 0xc2)
-                && m.key.chars().any(|c| c.is_control()))
-        {
+        } else if m.key.is_empty() || m.key.chars().any(|c| c.is_control()) {
             ctx.report(
                 crate::Severity::Error,
                 "INVALID_STATE_NAME",
