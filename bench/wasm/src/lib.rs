@@ -12,6 +12,32 @@ pub fn analyze(text: &str) -> usize {
     asl::analyze(text).diagnostics.len()
 }
 
+/// A definition's text held in wasm memory, so each timed `analyze` call measures the analysis
+/// (parse and validate), not the copy of the string from JS (the native bench borrows its text too).
+#[wasm_bindgen]
+pub struct Definition {
+    text: String,
+}
+
+#[wasm_bindgen]
+impl Definition {
+    #[wasm_bindgen(constructor)]
+    pub fn new(text: &str) -> Definition {
+        Definition {
+            text: text.to_string(),
+        }
+    }
+
+    /// `asl::analyze` on the text; returns how many diagnostics it found (the definition must parse).
+    pub fn analyze(&self) -> Result<usize, JsError> {
+        let analysis = asl::analyze(&self.text);
+        if analysis.definition.is_none() {
+            return Err(JsError::new("the definition did not parse"));
+        }
+        Ok(analysis.diagnostics.len())
+    }
+}
+
 /// A definition and its input, parsed once.
 #[wasm_bindgen]
 pub struct Workload {

@@ -10,7 +10,7 @@ mod sw005_map_unbounded_concurrency;
 mod sw006_result_discarded;
 
 use crate::syntax::{Node, PathSeg};
-use crate::validate::{Ctx, key};
+use crate::validate::{Ctx, Path, key};
 
 /// Every lint: its stable code and a one-line summary.
 pub const LINTS: &[(&str, &str)] = &[
@@ -53,14 +53,14 @@ pub(crate) fn run(ctx: &mut Ctx, root: &Node) {
 
 /// One state machine (top level, a branch or a Map processor) and where it is.
 pub(crate) struct Machine<'n> {
-    pub node: &'n Node,
+    pub node: &'n Node<'n>,
     pub path: Vec<PathSeg>,
 }
 
 /// One state and where it is (its path is built only when a lint reports).
 pub(crate) struct State<'n> {
     pub name: &'n str,
-    pub node: &'n Node,
+    pub node: &'n Node<'n>,
     machine_path: &'n [PathSeg],
 }
 
@@ -75,7 +75,7 @@ impl<'n> Machine<'n> {
                 s.members()
                     .iter()
                     .map(|m| State {
-                        name: m.key.as_str(),
+                        name: m.key(),
                         node: &m.value,
                         machine_path: &self.path,
                     })
@@ -87,8 +87,8 @@ impl<'n> Machine<'n> {
 
 impl State<'_> {
     /// `/States/<name>` under the machine's path.
-    pub fn path(&self) -> Vec<PathSeg> {
-        key(&key(self.machine_path, "States"), self.name)
+    pub fn path(&self) -> Path<'_> {
+        Path::State(self.machine_path, self.name)
     }
 
     pub fn ty(&self) -> &str {
@@ -97,14 +97,15 @@ impl State<'_> {
 }
 
 /// Every machine in the definition, found without recursion.
-fn machines(root: &Node) -> Vec<Machine<'_>> {
+fn machines<'a>(root: &'a Node<'_>) -> Vec<Machine<'a>> {
     let mut out = Vec::new();
     let mut todo = vec![Machine {
         node: root,
         path: Vec::new(),
     }];
     while let Some(m) = todo.pop() {
-        let states_path = key(&m.path, "States");
+        let base = Path::Base(&m.path);
+        let states_path = key(&base, "States");
         for member in m.node.get("States").map(Node::members).unwrap_or(&[]) {
             let state = &member.value;
             if state.get("Branches").is_none()
@@ -119,7 +120,7 @@ fn machines(root: &Node) -> Vec<Machine<'_>> {
                 for (i, b) in branches.items().iter().enumerate() {
                     todo.push(Machine {
                         node: b,
-                        path: crate::validate::index(&bp, i),
+                        path: crate::validate::index(&bp, i).segs(),
                     });
                 }
             }
@@ -127,7 +128,7 @@ fn machines(root: &Node) -> Vec<Machine<'_>> {
                 if let Some(p) = state.get(f) {
                     todo.push(Machine {
                         node: p,
-                        path: key(&state_path, f),
+                        path: key(&state_path, f).segs(),
                     });
                 }
             }
@@ -138,7 +139,7 @@ fn machines(root: &Node) -> Vec<Machine<'_>> {
 }
 
 /// The error names a retrier or catcher lists.
-pub(crate) fn error_names(entry: &Node) -> Vec<&str> {
+pub(crate) fn error_names<'a>(entry: &'a Node<'_>) -> Vec<&'a str> {
     entry
         .get("ErrorEquals")
         .map(|e| e.items().iter().filter_map(Node::as_str).collect())

@@ -24,17 +24,20 @@ pub const SUMMARY: &str = "Loop with no Wait state and no Choice that can leave 
 
 pub(crate) fn check(ctx: &mut Ctx, machine: &Machine) {
     let states = machine.states();
-    let index: HashMap<&str, usize> = states
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.name, i))
-        .collect();
-    let targets = |i: usize| -> Vec<usize> {
-        let node = states[i].node;
-        let mut out = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::default();
+    index.reserve(states.len());
+    for (i, s) in states.iter().enumerate() {
+        index.insert(s.name, i);
+    }
+    // Adjacency as one flat list: the targets of state `i` are `flat[first[i]..first[i + 1]]`.
+    let mut flat: Vec<usize> = Vec::with_capacity(states.len() * 2);
+    let mut first: Vec<usize> = Vec::with_capacity(states.len() + 1);
+    for s in &states {
+        first.push(flat.len());
+        let node = s.node;
         let mut push = |t: Option<&str>| {
             if let Some(j) = t.and_then(|t| index.get(t)) {
-                out.push(*j);
+                flat.push(*j);
             }
         };
         push(node.get("Next").and_then(|n| n.as_str()));
@@ -44,9 +47,12 @@ pub(crate) fn check(ctx: &mut Ctx, machine: &Machine) {
                 push(c.get("Next").and_then(|n| n.as_str()));
             }
         }
-        out
-    };
-    let adjacency: Vec<Vec<usize>> = (0..states.len()).map(targets).collect();
+    }
+    first.push(flat.len());
+    let adjacency: Vec<&[usize]> = first
+        .windows(2)
+        .map(|w| flat.get(w[0]..w[1]).unwrap_or(&[]))
+        .collect();
     for scc in strongly_connected(&adjacency) {
         let cyclic = scc.len() > 1 || scc.first().is_some_and(|&i| adjacency[i].contains(&i));
         if !cyclic {
@@ -81,7 +87,7 @@ pub(crate) fn check(ctx: &mut Ctx, machine: &Machine) {
 }
 
 /// Tarjan's strongly connected components, iterative (no recursion on user data).
-fn strongly_connected(adj: &[Vec<usize>]) -> Vec<Vec<usize>> {
+fn strongly_connected<A: AsRef<[usize]>>(adj: &[A]) -> Vec<Vec<usize>> {
     let n = adj.len();
     let mut index = vec![usize::MAX; n];
     let mut low = vec![0; n];
@@ -100,7 +106,7 @@ fn strongly_connected(adj: &[Vec<usize>]) -> Vec<Vec<usize>> {
         stack.push(root);
         on_stack[root] = true;
         while let Some(&mut (v, ref mut edge)) = work.last_mut() {
-            if let Some(&w) = adj[v].get(*edge) {
+            if let Some(&w) = adj[v].as_ref().get(*edge) {
                 *edge += 1;
                 if index[w] == usize::MAX {
                     index[w] = next_index;

@@ -25,7 +25,8 @@ pub(crate) fn check(ctx: &mut Ctx, state: &State) {
         let Some(list) = state.node.get(list_name) else {
             continue;
         };
-        let list_path = key(&state.path(), list_name);
+        let state_path = state.path();
+        let list_path = key(&state_path, list_name);
         for (i, entry) in list.items().iter().enumerate() {
             let names = error_names(entry);
             if names.is_empty() {

@@ -49,7 +49,8 @@ pub(crate) fn check(ctx: &mut Ctx, state: &State) {
     let Some(result_path) = state.node.get("ResultPath") else {
         return;
     };
-    let rp = key(&state.path(), "ResultPath");
+    let state_path = state.path();
+    let rp = key(&state_path, "ResultPath");
     if result_path.is_null() {
         if state.node.get("ResultSelector").is_some() {
             ctx.warning(

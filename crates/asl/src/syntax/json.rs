@@ -1,11 +1,12 @@
 //! A JSON parser that keeps spans and key order, rejects duplicate keys, and words its errors as AWS does (Jackson's messages).
 
 use super::{MAX_DEPTH, Member, Node, NodeKind, SyntaxError};
+use std::borrow::Cow;
 
 const VALUE_LIST: &str = "(JSON String, Number, Array, Object or token 'null', 'true' or 'false')";
 
 /// Parse one JSON document. Trailing non-whitespace after the root value is an error.
-pub fn parse(text: &str) -> Result<Node, SyntaxError> {
+pub fn parse(text: &str) -> Result<Node<'_>, SyntaxError> {
     let mut p = Parser {
         text,
         bytes: text.as_bytes(),
@@ -35,7 +36,7 @@ struct Parser<'a> {
     pos: usize,
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
     fn skip_ws(&mut self) {
         while let Some(&b) = self.bytes.get(self.pos) {
             if matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
@@ -83,7 +84,7 @@ impl Parser<'_> {
         ))
     }
 
-    fn value(&mut self, depth: usize) -> Result<Node, SyntaxError> {
+    fn value(&mut self, depth: usize) -> Result<Node<'a>, SyntaxError> {
         if depth > MAX_DEPTH {
             return Err(self.error(format!(
                 "Document nesting depth ({depth}) exceeds the maximum allowed ({MAX_DEPTH}, from `StreamReadConstraints.getMaxNestingDepth()`)"
@@ -108,7 +109,7 @@ impl Parser<'_> {
         }
     }
 
-    fn literal(&mut self) -> Result<Node, SyntaxError> {
+    fn literal(&mut self) -> Result<Node<'a>, SyntaxError> {
         let start = self.pos;
         let mut end = self.pos;
         for (i, c) in self.text.get(start..).unwrap_or("").char_indices() {
@@ -134,7 +135,7 @@ impl Parser<'_> {
         Ok(Node::new(kind, start, end))
     }
 
-    fn number(&mut self) -> Result<Node, SyntaxError> {
+    fn number(&mut self) -> Result<Node<'a>, SyntaxError> {
         let start = self.pos;
         if self.peek() == Some(b'-') {
             self.pos += 1;
@@ -179,14 +180,28 @@ impl Parser<'_> {
         {
             return Err(self.unexpected("Expected space separating root-level values"));
         }
-        let raw = self.text.get(start..self.pos).unwrap_or("0").to_string();
+        let raw = Cow::Borrowed(self.text.get(start..self.pos).unwrap_or("0"));
         Ok(Node::new(NodeKind::Number(raw), start, self.pos))
     }
 
     /// A string (a field name when `name`: Jackson words its end-of-input differently).
-    fn string(&mut self, name: bool) -> Result<String, SyntaxError> {
+    fn string(&mut self, name: bool) -> Result<Cow<'a, str>, SyntaxError> {
         // At the opening quote.
         self.pos += 1;
+        // Most strings hold no escape: borrow them from the text.
+        let start = self.pos;
+        while let Some(&b) = self.bytes.get(self.pos) {
+            if b == b'"' || b == b'\\' || b < 0x20 {
+                break;
+            }
+            self.pos += 1;
+        }
+        if self.peek() == Some(b'"') {
+            let s = self.text.get(start..self.pos).unwrap_or("");
+            self.pos += 1;
+            return Ok(Cow::Borrowed(s));
+        }
+        self.pos = start;
         let mut out = String::new();
         loop {
             let run_start = self.pos;
@@ -208,7 +223,7 @@ impl Parser<'_> {
                 }
                 Some(b'"') => {
                     self.pos += 1;
-                    return Ok(out);
+                    return Ok(Cow::Owned(out));
                 }
                 Some(b'\\') => {
                     self.pos += 1;
@@ -293,11 +308,11 @@ impl Parser<'_> {
         Ok(v)
     }
 
-    fn object(&mut self, depth: usize) -> Result<Node, SyntaxError> {
+    fn object(&mut self, depth: usize) -> Result<Node<'a>, SyntaxError> {
         let start = self.pos;
         self.pos += 1;
         let mut members: Vec<Member> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = crate::validate::FastSet::default();
         self.skip_ws();
         if self.peek() == Some(b'}') {
             self.pos += 1;
@@ -315,7 +330,7 @@ impl Parser<'_> {
             let key_start = self.pos;
             let key = self.string(true)?;
             let key_end = self.pos;
-            if is_duplicate(&members, &mut seen, &key) {
+            if is_duplicate(&members, &mut seen, key.clone()) {
                 // AWS's parser rejects duplicate keys (Jackson's strict duplicate detection).
                 return Err(self.error(format!("Duplicate field '{key}'")));
             }
@@ -355,7 +370,7 @@ impl Parser<'_> {
         }
     }
 
-    fn array(&mut self, depth: usize) -> Result<Node, SyntaxError> {
+    fn array(&mut self, depth: usize) -> Result<Node<'a>, SyntaxError> {
         let start = self.pos;
         self.pos += 1;
         let mut items = Vec::new();
@@ -387,10 +402,10 @@ impl Parser<'_> {
 }
 
 /// Whether `key` is already a member (a set takes over from the linear scan for big objects).
-fn is_duplicate(
-    members: &[Member],
-    seen: &mut std::collections::HashSet<String>,
-    key: &str,
+fn is_duplicate<'a>(
+    members: &[Member<'a>],
+    seen: &mut crate::validate::FastSet<Cow<'a, str>>,
+    key: Cow<'a, str>,
 ) -> bool {
     const SCAN: usize = 16;
     if members.len() < SCAN {
@@ -399,7 +414,7 @@ fn is_duplicate(
     if seen.is_empty() {
         seen.extend(members.iter().map(|m| m.key.clone()));
     }
-    !seen.insert(key.to_string())
+    !seen.insert(key)
 }
 
 /// Jackson's description of a character: `'x' (code 120)`, `(CTRL-CHAR, code 10)`.

@@ -9,36 +9,45 @@ pub mod json;
 pub mod yaml;
 
 use serde_json::{Map, Number, Value};
+use std::borrow::Cow;
 
 /// Deepest nesting of arrays and objects accepted (Jackson's default limit is 1000).
 pub const MAX_DEPTH: usize = 1000;
 
-/// One JSON value with the byte range it spans in the source text.
+/// One JSON value with the byte range it spans in the source text. Strings, numbers and keys
+/// borrow from the source text when they hold no escape (`'a`), so parsing allocates little.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Node {
-    pub kind: NodeKind,
+pub struct Node<'a> {
+    pub kind: NodeKind<'a>,
     pub start: usize,
     pub end: usize,
 }
 
 /// What a [`Node`] holds. Numbers keep their source text so huge integers survive.
 #[derive(Debug, Clone, PartialEq)]
-pub enum NodeKind {
+pub enum NodeKind<'a> {
     Null,
     Bool(bool),
-    Number(String),
-    String(String),
-    Array(Vec<Node>),
-    Object(Vec<Member>),
+    Number(Cow<'a, str>),
+    String(Cow<'a, str>),
+    Array(Vec<Node<'a>>),
+    Object(Vec<Member<'a>>),
 }
 
 /// One `"key": value` pair of an object, with the span of the key.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Member {
-    pub key: String,
+pub struct Member<'a> {
+    pub key: Cow<'a, str>,
     pub key_start: usize,
     pub key_end: usize,
-    pub value: Node,
+    pub value: Node<'a>,
+}
+
+impl Member<'_> {
+    /// The key as a string slice.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
 }
 
 /// Which syntax a text is in.
@@ -73,39 +82,39 @@ pub fn detect(text: &str) -> Format {
 }
 
 /// Parse `text` in the given format.
-pub fn parse(text: &str, format: Format) -> Result<Node, SyntaxError> {
+pub fn parse(text: &str, format: Format) -> Result<Node<'_>, SyntaxError> {
     match format {
         Format::Json => json::parse(text),
         Format::Yaml => yaml::parse(text),
     }
 }
 
-impl Node {
-    pub fn new(kind: NodeKind, start: usize, end: usize) -> Node {
+impl<'a> Node<'a> {
+    pub fn new(kind: NodeKind<'a>, start: usize, end: usize) -> Node<'a> {
         Node { kind, start, end }
     }
 
     /// The value of `key`.
-    pub fn get(&self, key: &str) -> Option<&Node> {
+    pub fn get(&self, key: &str) -> Option<&Node<'a>> {
         self.member(key).map(|m| &m.value)
     }
 
     /// The member named `key` (the last one when duplicated).
-    pub fn member(&self, key: &str) -> Option<&Member> {
+    pub fn member(&self, key: &str) -> Option<&Member<'a>> {
         match &self.kind {
             NodeKind::Object(members) => members.iter().rev().find(|m| m.key == key),
             _ => None,
         }
     }
 
-    pub fn members(&self) -> &[Member] {
+    pub fn members(&self) -> &[Member<'a>] {
         match &self.kind {
             NodeKind::Object(members) => members,
             _ => &[],
         }
     }
 
-    pub fn items(&self) -> &[Node] {
+    pub fn items(&self) -> &[Node<'a>] {
         match &self.kind {
             NodeKind::Array(items) => items,
             _ => &[],
@@ -188,12 +197,12 @@ impl Node {
             NodeKind::Null => Value::Null,
             NodeKind::Bool(b) => Value::Bool(*b),
             NodeKind::Number(raw) => number_value(raw),
-            NodeKind::String(s) => Value::String(s.clone()),
+            NodeKind::String(s) => Value::String(String::from(&**s)),
             NodeKind::Array(items) => Value::Array(items.iter().map(Node::to_value).collect()),
             NodeKind::Object(members) => {
-                let mut map = Map::new();
+                let mut map = Map::with_capacity(members.len());
                 for m in members {
-                    map.insert(m.key.clone(), m.value.to_value());
+                    map.insert(String::from(m.key()), m.value.to_value());
                 }
                 Value::Object(map)
             }
@@ -201,7 +210,7 @@ impl Node {
     }
 
     /// The node at a path of object keys / array indices, if any.
-    pub fn at(&self, path: &[PathSeg]) -> Option<&Node> {
+    pub fn at(&self, path: &[PathSeg]) -> Option<&Node<'a>> {
         let mut node = self;
         for seg in path {
             node = match seg {
@@ -213,7 +222,7 @@ impl Node {
     }
 
     /// Look up a JSON Pointer (RFC 6901), e.g. `/States/A/Next`.
-    pub fn pointer(&self, pointer: &str) -> Option<&Node> {
+    pub fn pointer(&self, pointer: &str) -> Option<&Node<'a>> {
         if pointer.is_empty() || pointer == "/" {
             return Some(self);
         }
@@ -230,7 +239,8 @@ impl Node {
     }
 }
 
-fn number_value(raw: &str) -> Value {
+/// A number's source text as the `serde_json::Value` [`Node::to_value`] gives for it.
+pub(crate) fn number_value(raw: &str) -> Value {
     if let Ok(u) = raw.parse::<u64>() {
         return Value::Number(u.into());
     }

@@ -1,4 +1,4 @@
-//! YAML definitions: yaml-rust2's event parser, with its markers, builds the same spanned [`Node`] tree.
+//! YAML definitions: yaml-rust2's event parser, with its markers, builds the same spanned [`Node<'static>`] tree.
 
 use super::{MAX_DEPTH, Member, Node, NodeKind, SyntaxError};
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
@@ -8,7 +8,7 @@ use yaml_rust2::scanner::{Marker, TScalarStyle};
 const MAX_NODES: usize = 1_000_000;
 
 /// Parse the first YAML document of `text`.
-pub fn parse(text: &str) -> Result<Node, SyntaxError> {
+pub fn parse(text: &str) -> Result<Node<'static>, SyntaxError> {
     let offsets: Vec<usize> = text
         .char_indices()
         .map(|(i, _)| i)
@@ -52,15 +52,15 @@ fn byte_at(offsets: &[usize], char_index: usize) -> usize {
 }
 
 enum Frame {
-    Seq(Node, usize),
-    Map(Node, usize, Option<(String, usize, usize)>),
+    Seq(Node<'static>, usize),
+    Map(Node<'static>, usize, Option<(String, usize, usize)>),
 }
 
 struct Builder<'a> {
     offsets: &'a [usize],
     stack: Vec<Frame>,
-    anchors: Vec<(usize, Node)>,
-    root: Option<Node>,
+    anchors: Vec<(usize, Node<'static>)>,
+    root: Option<Node<'static>>,
     error: Option<SyntaxError>,
     nodes: usize,
 }
@@ -76,7 +76,7 @@ impl Builder<'_> {
         }
     }
 
-    fn push_value(&mut self, node: Node) {
+    fn push_value(&mut self, node: Node<'static>) {
         self.nodes += 1;
         if self.nodes > MAX_NODES {
             self.fail("YAML document too large".into(), node.start);
@@ -96,7 +96,7 @@ impl Builder<'_> {
             Some(Frame::Map(map, _, pending)) => match pending.take() {
                 None => {
                     let key = match &node.kind {
-                        NodeKind::String(s) | NodeKind::Number(s) => s.clone(),
+                        NodeKind::String(s) | NodeKind::Number(s) => s.to_string(),
                         NodeKind::Bool(b) => b.to_string(),
                         NodeKind::Null => "null".to_string(),
                         _ => {
@@ -114,7 +114,7 @@ impl Builder<'_> {
                     }
                     if let NodeKind::Object(members) = &mut map.kind {
                         members.push(Member {
-                            key,
+                            key: key.into(),
                             key_start,
                             key_end,
                             value: node,
@@ -126,16 +126,16 @@ impl Builder<'_> {
     }
 }
 
-fn scalar(value: String, style: TScalarStyle, start: usize, end: usize) -> Node {
+fn scalar(value: String, style: TScalarStyle, start: usize, end: usize) -> Node<'static> {
     let kind = if style != TScalarStyle::Plain {
-        NodeKind::String(value)
+        NodeKind::String(value.into())
     } else {
         match value.as_str() {
             "" | "~" | "null" | "Null" | "NULL" => NodeKind::Null,
             "true" | "True" | "TRUE" => NodeKind::Bool(true),
             "false" | "False" | "FALSE" => NodeKind::Bool(false),
-            v if is_json_number(v) => NodeKind::Number(v.to_string()),
-            _ => NodeKind::String(value),
+            v if is_json_number(v) => NodeKind::Number(v.to_string().into()),
+            _ => NodeKind::String(value.into()),
         }
     };
     Node::new(kind, start, end)
@@ -227,7 +227,7 @@ impl MarkedEventReceiver for Builder<'_> {
     }
 }
 
-fn count(node: &Node) -> usize {
+fn count(node: &Node<'static>) -> usize {
     // Iterative to stay clear of deep recursion.
     let mut n = 0;
     let mut stack = vec![node];

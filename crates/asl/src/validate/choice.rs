@@ -2,8 +2,8 @@
 //! and (JSONata) Condition.
 
 use super::state::{Ql, expect_type};
-use super::{Ctx, index, jsonata, key, paths};
-use crate::syntax::{Node, NodeKind, PathSeg};
+use super::{Ctx, Path, index, jsonata, key, paths};
+use crate::syntax::{Node, NodeKind};
 
 /// Comparison operators and the type of their operand ("STRING", "NUMBER", "BOOLEAN",
 /// "TIMESTAMP", or "PATH" for the *Path variants).
@@ -46,7 +46,7 @@ pub fn operator_type(field: &str) -> Option<&'static str> {
 
 const MAX_RULE_DEPTH: usize = 64;
 
-pub fn check_choice_state(ctx: &mut Ctx, state: &Node, path: &[PathSeg], ql: Ql) {
+pub fn check_choice_state(ctx: &mut Ctx, state: &Node, path: &Path, ql: Ql) {
     let cp = key(path, "Choices");
     match state.get("Choices") {
         None => ctx.schema("These fields are required: [Choices]", path, state),
@@ -66,7 +66,7 @@ pub fn check_choice_state(ctx: &mut Ctx, state: &Node, path: &[PathSeg], ql: Ql)
     }
 }
 
-fn check_rule(ctx: &mut Ctx, rule: &Node, path: &[PathSeg], ql: Ql, top: bool, depth: usize) {
+fn check_rule(ctx: &mut Ctx, rule: &Node, path: &Path, ql: Ql, top: bool, depth: usize) {
     if !expect_type(ctx, rule, path, "OBJECT") {
         return;
     }
@@ -81,8 +81,8 @@ fn check_rule(ctx: &mut Ctx, rule: &Node, path: &[PathSeg], ql: Ql, top: bool, d
     }
     if ql == Ql::Jsonata {
         for m in rule.members() {
-            let ok = matches!(m.key.as_str(), "Condition" | "Comment")
-                || (top && matches!(m.key.as_str(), "Next" | "Assign" | "Output"));
+            let ok = matches!(m.key(), "Condition" | "Comment")
+                || (top && matches!(m.key(), "Next" | "Assign" | "Output"));
             if !ok {
                 ctx.schema(format!("Field '{}' is not supported", m.key), path, rule);
             }
@@ -122,7 +122,7 @@ fn check_rule(ctx: &mut Ctx, rule: &Node, path: &[PathSeg], ql: Ql, top: bool, d
     }
     let mut operators = Vec::new();
     for m in rule.members() {
-        let k = m.key.as_str();
+        let k = m.key();
         let known = matches!(k, "Variable" | "Comment" | "And" | "Or" | "Not")
             || (top && matches!(k, "Next" | "Assign"))
             || operator_type(k).is_some();
@@ -157,7 +157,7 @@ fn check_rule(ctx: &mut Ctx, rule: &Node, path: &[PathSeg], ql: Ql, top: bool, d
     }
     for op in operators {
         let p = key(path, &op.key);
-        match op.key.as_str() {
+        match op.key() {
             "And" | "Or" => {
                 if expect_type(ctx, &op.value, &p, "ARRAY") {
                     if op.value.items().is_empty() {
@@ -191,7 +191,7 @@ fn check_rule(ctx: &mut Ctx, rule: &Node, path: &[PathSeg], ql: Ql, top: bool, d
     }
 }
 
-fn check_operand(ctx: &mut Ctx, op: &str, value: &Node, p: &[PathSeg], rule_path: &[PathSeg]) {
+fn check_operand(ctx: &mut Ctx, op: &str, value: &Node, p: &Path, rule_path: &Path) {
     match operator_type(op) {
         Some("STRING") => {
             expect_type(ctx, value, p, "STRING");

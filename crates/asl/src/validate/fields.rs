@@ -64,8 +64,10 @@ pub const FIELD_ORDER: &[&str] = &[
     "Label",
 ];
 
+#[cfg(test)]
 const COMMON: &[(&str, Lang)] = &[("Type", Both), ("Comment", Both), ("QueryLanguage", Both)];
 
+#[cfg(test)]
 const IO: &[(&str, Lang)] = &[
     ("InputPath", PathOnly),
     ("OutputPath", PathOnly),
@@ -73,10 +75,13 @@ const IO: &[(&str, Lang)] = &[
     ("Assign", Both),
 ];
 
+#[cfg(test)]
 const FLOW: &[(&str, Lang)] = &[("Next", Both), ("End", Both)];
 
+#[cfg(test)]
 const ERRORS: &[(&str, Lang)] = &[("Retry", Both), ("Catch", Both)];
 
+#[cfg(test)]
 const TASK: &[(&str, Lang)] = &[
     ("Resource", Both),
     ("ResultPath", PathOnly),
@@ -90,14 +95,17 @@ const TASK: &[(&str, Lang)] = &[
     ("Credentials", Both),
 ];
 
+#[cfg(test)]
 const PASS: &[(&str, Lang)] = &[
     ("ResultPath", PathOnly),
     ("Parameters", PathOnly),
     ("Result", PathOnly),
 ];
 
+#[cfg(test)]
 const CHOICE: &[(&str, Lang)] = &[("Choices", Both), ("Default", Both)];
 
+#[cfg(test)]
 const WAIT: &[(&str, Lang)] = &[
     ("Seconds", Both),
     ("SecondsPath", PathOnly),
@@ -105,6 +113,7 @@ const WAIT: &[(&str, Lang)] = &[
     ("TimestampPath", PathOnly),
 ];
 
+#[cfg(test)]
 const FAIL: &[(&str, Lang)] = &[
     ("Error", Both),
     ("ErrorPath", PathOnly),
@@ -112,6 +121,7 @@ const FAIL: &[(&str, Lang)] = &[
     ("CausePath", PathOnly),
 ];
 
+#[cfg(test)]
 const PARALLEL: &[(&str, Lang)] = &[
     ("Branches", Both),
     ("ResultPath", PathOnly),
@@ -120,6 +130,7 @@ const PARALLEL: &[(&str, Lang)] = &[
     ("Arguments", AtaOnly),
 ];
 
+#[cfg(test)]
 const MAP: &[(&str, Lang)] = &[
     ("Iterator", Both),
     ("ItemProcessor", Both),
@@ -147,7 +158,77 @@ pub const STATE_TYPES: &[&str] = &[
 ];
 
 /// How `field` may appear on a state of `state_type`, or `None` when it is not supported there.
+/// The tables above written as one `match` (called for every field of every state); the test
+/// `match_agrees_with_tables` checks it against [`lang_of_table`] for every type and field.
 pub fn lang_of(state_type: &str, field: &str) -> Option<Lang> {
+    const TASK_T: u8 = 0;
+    const PASS_T: u8 = 1;
+    const CHOICE_T: u8 = 2;
+    const WAIT_T: u8 = 3;
+    const SUCCEED_T: u8 = 4;
+    const FAIL_T: u8 = 5;
+    const PARALLEL_T: u8 = 6;
+    const MAP_T: u8 = 7;
+    let t = match state_type {
+        "Task" => TASK_T,
+        "Pass" => PASS_T,
+        "Choice" => CHOICE_T,
+        "Wait" => WAIT_T,
+        "Succeed" => SUCCEED_T,
+        "Fail" => FAIL_T,
+        "Parallel" => PARALLEL_T,
+        "Map" => MAP_T,
+        _ => return None,
+    };
+    let io = !matches!(t, SUCCEED_T | FAIL_T);
+    let flow = matches!(t, TASK_T | PASS_T | WAIT_T | PARALLEL_T | MAP_T);
+    let errors = matches!(t, TASK_T | PARALLEL_T | MAP_T);
+    let only = |yes: bool, lang: Lang| yes.then_some(lang);
+    match field {
+        "Type" | "Comment" | "QueryLanguage" => Some(Both),
+        "InputPath" | "OutputPath" => only(io || t == SUCCEED_T, PathOnly),
+        "Output" => only(io || t == SUCCEED_T, AtaOnly),
+        "Assign" => only(io, Both),
+        "Next" | "End" => only(flow, Both),
+        "Retry" | "Catch" => only(errors, Both),
+        "Resource" | "TimeoutSeconds" | "HeartbeatSeconds" | "Credentials" => {
+            only(t == TASK_T, Both)
+        }
+        "TimeoutSecondsPath" | "HeartbeatSecondsPath" => only(t == TASK_T, PathOnly),
+        "ResultPath" | "Parameters" => {
+            only(matches!(t, TASK_T | PASS_T | PARALLEL_T | MAP_T), PathOnly)
+        }
+        "ResultSelector" => only(matches!(t, TASK_T | PARALLEL_T | MAP_T), PathOnly),
+        "Arguments" => only(matches!(t, TASK_T | PARALLEL_T), AtaOnly),
+        "Result" => only(t == PASS_T, PathOnly),
+        "Choices" | "Default" => only(t == CHOICE_T, Both),
+        "Seconds" | "Timestamp" => only(t == WAIT_T, Both),
+        "SecondsPath" | "TimestampPath" => only(t == WAIT_T, PathOnly),
+        "Error" | "Cause" => only(t == FAIL_T, Both),
+        "ErrorPath" | "CausePath" => only(t == FAIL_T, PathOnly),
+        "Branches" => only(t == PARALLEL_T, Both),
+        "Iterator"
+        | "ItemProcessor"
+        | "ItemReader"
+        | "ItemSelector"
+        | "ItemBatcher"
+        | "ResultWriter"
+        | "MaxConcurrency"
+        | "ToleratedFailurePercentage"
+        | "ToleratedFailureCount"
+        | "Label" => only(t == MAP_T, Both),
+        "ItemsPath"
+        | "MaxConcurrencyPath"
+        | "ToleratedFailurePercentagePath"
+        | "ToleratedFailureCountPath" => only(t == MAP_T, PathOnly),
+        "Items" => only(t == MAP_T, AtaOnly),
+        _ => None,
+    }
+}
+
+/// [`lang_of`] read from the tables (the reference the `match` is tested against).
+#[cfg(test)]
+fn lang_of_table(state_type: &str, field: &str) -> Option<Lang> {
     let groups: &[&[(&str, Lang)]] = match state_type {
         "Task" => &[COMMON, IO, FLOW, ERRORS, TASK],
         "Pass" => &[COMMON, IO, FLOW, PASS],
@@ -205,6 +286,24 @@ pub fn order_of(field: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn match_agrees_with_tables() {
+        let mut fields: Vec<&str> = FIELD_ORDER.to_vec();
+        for g in [
+            COMMON, IO, FLOW, ERRORS, TASK, PASS, CHOICE, WAIT, FAIL, PARALLEL, MAP,
+        ] {
+            fields.extend(g.iter().map(|(f, _)| *f));
+        }
+        fields.extend(["", "Nope", "type", "Next ", "States"]);
+        let mut types: Vec<&str> = STATE_TYPES.to_vec();
+        types.extend(["", "task", "Bogus"]);
+        for t in &types {
+            for f in &fields {
+                assert_eq!(lang_of(t, f), lang_of_table(t, f), "{t} {f}");
+            }
+        }
+    }
 
     #[test]
     fn tables() {

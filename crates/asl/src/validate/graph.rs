@@ -1,26 +1,26 @@
 //! The state graph: missing transition targets, unreachable states, a terminal state, and state
 //! names unique across the whole definition (nested branches and processors included).
 
-use super::{Ctx, index, key};
+use super::{Ctx, Path, index, key};
 use super::{FastMap as HashMap, FastSet as HashSet};
 use crate::Severity;
-use crate::syntax::{Member, Node, PathSeg, aws_location};
+use crate::syntax::{Member, Node};
 use std::collections::VecDeque;
 
 /// Every state name seen so far in the definition.
 #[derive(Default)]
-pub struct NameRegistry {
-    seen: HashSet<String>,
+pub struct NameRegistry<'n> {
+    seen: HashSet<&'n str>,
 }
 
-impl NameRegistry {
-    pub fn register(&mut self, ctx: &mut Ctx, name: &str, path: &[PathSeg], member: &Member) {
-        if !self.seen.insert(name.to_string()) {
+impl<'n> NameRegistry<'n> {
+    pub fn register(&mut self, ctx: &mut Ctx, name: &'n str, path: &Path, member: &Member) {
+        if !self.seen.insert(name) {
             ctx.report(
                 Severity::Error,
                 "DUPLICATE_STATE_NAME",
                 format!("Duplicate State name: {name}"),
-                aws_location(path),
+                path.location(),
                 member.key_start,
                 member.key_end,
             );
@@ -33,21 +33,20 @@ impl NameRegistry {
 struct Edge<'n> {
     list: Option<(&'static str, usize)>,
     field: &'static str,
-    node: &'n Node,
+    node: &'n Node<'n>,
     target: &'n str,
 }
 
 impl Edge<'_> {
-    fn path(&self, state_path: &[PathSeg]) -> Vec<PathSeg> {
+    fn location(&self, state_path: &Path) -> String {
         match self.list {
-            None => key(state_path, self.field),
-            Some((list, i)) => key(&index(&key(state_path, list), i), self.field),
+            None => key(state_path, self.field).location(),
+            Some((list, i)) => key(&index(&key(state_path, list), i), self.field).location(),
         }
     }
 }
 
-fn edges(state: &Node) -> Vec<Edge<'_>> {
-    let mut out = Vec::new();
+fn edges<'n>(state: &'n Node, out: &mut Vec<Edge<'n>>) {
     for field in ["Next", "Default"] {
         if let Some(n) = state.get(field)
             && let Some(t) = n.as_str()
@@ -76,7 +75,6 @@ fn edges(state: &Node) -> Vec<Edge<'_>> {
             }
         }
     }
-    out
 }
 
 fn is_terminal(state: &Node) -> bool {
@@ -87,16 +85,19 @@ fn is_terminal(state: &Node) -> bool {
 }
 
 /// Check the transitions of one machine's `States`.
-pub fn check_transitions(ctx: &mut Ctx, machine: &Node, path: &[PathSeg], top: bool) {
+pub fn check_transitions(ctx: &mut Ctx, machine: &Node, path: &Path, top: bool) {
     let Some(states) = machine.get("States").filter(|s| s.is_object()) else {
         return;
     };
     let states_path = key(path, "States");
-    let by_name: HashMap<&str, &Node> = states
-        .members()
-        .iter()
-        .map(|m| (m.key.as_str(), &m.value))
-        .collect();
+    let members = states.members();
+    // Each name to the index of its (last) member: states are numbered, and the graph is walked on
+    // those numbers.
+    let mut by_name: HashMap<&str, usize> = HashMap::default();
+    by_name.reserve(members.len());
+    for (i, m) in members.iter().enumerate() {
+        by_name.insert(m.key(), i);
+    }
     let start = machine
         .get("StartAt")
         .and_then(|s| s.as_str().map(|t| (s, t)));
@@ -110,24 +111,30 @@ pub fn check_transitions(ctx: &mut Ctx, machine: &Node, path: &[PathSeg], top: b
             node,
         );
     }
-    let mut adjacency: HashMap<&str, Vec<&str>> = HashMap::default();
-    for m in states.members() {
-        let mut targets = Vec::new();
-        for e in edges(&m.value) {
-            if by_name.contains_key(e.target) {
-                targets.push(e.target);
+    // Adjacency as one flat list: the targets of member `i` are `targets[first[i]..first[i + 1]]`.
+    let mut targets: Vec<usize> = Vec::with_capacity(members.len() * 2);
+    let mut first: Vec<usize> = Vec::with_capacity(members.len() + 1);
+    let mut out = Vec::new();
+    for m in members {
+        first.push(targets.len());
+        edges(&m.value, &mut out);
+        for e in out.drain(..) {
+            if let Some(&j) = by_name.get(e.target) {
+                targets.push(j);
             } else {
                 let state_path = key(&states_path, &m.key);
-                ctx.error(
+                ctx.report(
+                    Severity::Error,
                     "MISSING_TRANSITION_TARGET",
                     format!("Missing 'Next' target: {}", e.target),
-                    &e.path(&state_path),
-                    e.node,
+                    e.location(&state_path),
+                    e.node.start,
+                    e.node.end,
                 );
             }
         }
-        adjacency.insert(m.key.as_str(), targets);
     }
+    first.push(targets.len());
     if top
         && !states.members().is_empty()
         && !states.members().iter().any(|m| is_terminal(&m.value))
@@ -143,27 +150,37 @@ pub fn check_transitions(ctx: &mut Ctx, machine: &Node, path: &[PathSeg], top: b
         return;
     }
     let Some((_, start_name)) = start else { return };
-    let mut reached: HashSet<&str> = HashSet::default();
+    let mut reached = vec![false; members.len()];
     let mut queue = VecDeque::new();
-    if by_name.contains_key(start_name) {
-        reached.insert(start_name);
-        queue.push_back(start_name);
+    if let Some(&i) = by_name.get(start_name) {
+        reached[i] = true;
+        queue.push_back(i);
     }
     while let Some(s) = queue.pop_front() {
-        for t in adjacency.get(s).map(Vec::as_slice).unwrap_or(&[]) {
-            if reached.insert(t) {
+        let range = first.get(s).copied().unwrap_or(0)..first.get(s + 1).copied().unwrap_or(0);
+        for &t in targets.get(range).unwrap_or(&[]) {
+            if let Some(r) = reached.get_mut(t)
+                && !*r
+            {
+                *r = true;
                 queue.push_back(t);
             }
         }
     }
-    let mut reported: HashSet<&str> = HashSet::default();
-    for m in states.members() {
-        if !reached.contains(m.key.as_str()) && reported.insert(m.key.as_str()) {
+    let mut reported = vec![false; members.len()];
+    for m in members {
+        let Some(&i) = by_name.get(m.key()) else {
+            continue;
+        };
+        if !reached.get(i).copied().unwrap_or(true) && !reported.get(i).copied().unwrap_or(true) {
+            if let Some(r) = reported.get_mut(i) {
+                *r = true;
+            }
             ctx.report(
                 Severity::Error,
                 "MISSING_TRANSITION_TARGET",
                 format!("State \"{}\" is not reachable.", m.key),
-                aws_location(&key(&states_path, &m.key)),
+                key(&states_path, &m.key).location(),
                 m.key_start,
                 m.key_end,
             );

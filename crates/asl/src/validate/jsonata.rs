@@ -3,8 +3,8 @@
 //! Syntax is the `jsonata` crate's parser (the reference's grammar, AWS's messages without the
 //! `S0xxx` code); `$$` is refused as AWS refuses it, and `$states.errorOutput` outside a Catch.
 
-use super::{Ctx, index, key};
-use crate::syntax::{Node, NodeKind, PathSeg};
+use super::{Ctx, Path, index, key};
+use crate::syntax::{Node, NodeKind};
 
 /// Whether a value is a JSONata expression string (`{% ... %}`).
 pub fn is_expression(node: &Node) -> bool {
@@ -16,7 +16,7 @@ fn expression_body(s: &str) -> Option<&str> {
 }
 
 /// A field that must hold an expression (Items as a string, Condition, Arguments as a string).
-pub fn check_required_expression(ctx: &mut Ctx, node: &Node, path: &[PathSeg]) {
+pub fn check_required_expression(ctx: &mut Ctx, node: &Node, path: &Path) {
     if is_expression(node) {
         check_expression(ctx, node, path);
     } else {
@@ -29,7 +29,7 @@ pub fn check_required_expression(ctx: &mut Ctx, node: &Node, path: &[PathSeg]) {
 }
 
 /// Check the syntax of one `{% %}` string.
-pub fn check_expression(ctx: &mut Ctx, node: &Node, path: &[PathSeg]) {
+pub fn check_expression(ctx: &mut Ctx, node: &Node, path: &Path) {
     let Some(body) = node.as_str().and_then(expression_body) else {
         return;
     };
@@ -48,7 +48,7 @@ pub fn check_expression(ctx: &mut Ctx, node: &Node, path: &[PathSeg]) {
 }
 
 /// Check every expression string inside a template value (Output, Arguments, Assign, ...).
-pub fn check_template(ctx: &mut Ctx, node: &Node, path: &[PathSeg]) {
+pub fn check_template(ctx: &mut Ctx, node: &Node, path: &Path) {
     match &node.kind {
         NodeKind::String(s) => {
             if s.starts_with("{%") && !s.ends_with("%}") {

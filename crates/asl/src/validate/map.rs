@@ -2,20 +2,20 @@
 //! ItemReader, ItemBatcher, ResultWriter.
 
 use super::state::{Ql, check_int, check_machine, exclusive, expect_type};
-use super::{Ctx, graph, jsonata, key, paths};
-use crate::syntax::{Node, PathSeg};
+use super::{Ctx, Path, graph, jsonata, key, paths};
+use crate::syntax::Node;
 
 /// Longest Map Label AWS accepts.
 pub const MAX_LABEL: usize = 40;
 
-pub fn check_map(
+pub fn check_map<'n>(
     ctx: &mut Ctx,
-    state: &Node,
-    path: &[PathSeg],
+    state: &'n Node<'n>,
+    path: &Path,
     depth: usize,
     ql: Ql,
     machine_ql: Ql,
-    names: &mut graph::NameRegistry,
+    names: &mut graph::NameRegistry<'n>,
 ) {
     let processor = match (state.get("ItemProcessor"), state.get("Iterator")) {
         (Some(p), None) => Some(("ItemProcessor", p)),
@@ -36,7 +36,7 @@ pub fn check_map(
             let cp = key(&pp, "ProcessorConfig");
             if expect_type(ctx, cfg, &cp, "OBJECT") {
                 for m in cfg.members() {
-                    if !matches!(m.key.as_str(), "Mode" | "ExecutionType") {
+                    if !matches!(m.key(), "Mode" | "ExecutionType") {
                         ctx.schema(format!("Field '{}' is not supported", m.key), &cp, cfg);
                     }
                 }
@@ -157,7 +157,7 @@ pub fn check_map(
 }
 
 /// A Map Label: non-empty, at most 40 characters, none of the characters AWS forbids.
-pub fn check_label(ctx: &mut Ctx, node: &Node, path: &[PathSeg]) {
+pub fn check_label(ctx: &mut Ctx, node: &Node, path: &Path) {
     if !expect_type(ctx, node, path, "STRING") {
         return;
     }
@@ -200,12 +200,12 @@ fn describe_char(c: char) -> String {
     }
 }
 
-fn check_item_reader(ctx: &mut Ctx, node: &Node, path: &[PathSeg], ql: Ql) {
+fn check_item_reader(ctx: &mut Ctx, node: &Node, path: &Path, ql: Ql) {
     if !expect_type(ctx, node, path, "OBJECT") {
         return;
     }
     for m in node.members() {
-        let ok = match m.key.as_str() {
+        let ok = match m.key() {
             "Resource" | "ReaderConfig" => true,
             "Parameters" => ql == Ql::JsonPath,
             "Arguments" => ql == Ql::Jsonata,
@@ -283,12 +283,12 @@ fn is_states_s3(arn: &str, actions: &[&str]) -> bool {
             .is_some_and(|a| actions.contains(&a))
 }
 
-fn check_item_batcher(ctx: &mut Ctx, node: &Node, path: &[PathSeg], ql: Ql) {
+fn check_item_batcher(ctx: &mut Ctx, node: &Node, path: &Path, ql: Ql) {
     if !expect_type(ctx, node, path, "OBJECT") {
         return;
     }
     for m in node.members() {
-        let ok = match m.key.as_str() {
+        let ok = match m.key() {
             "MaxItemsPerBatch" | "MaxInputBytesPerBatch" | "BatchInput" => true,
             "MaxItemsPerBatchPath" | "MaxInputBytesPerBatchPath" => ql == Ql::JsonPath,
             _ => false,
@@ -315,12 +315,12 @@ fn check_item_batcher(ctx: &mut Ctx, node: &Node, path: &[PathSeg], ql: Ql) {
     }
 }
 
-fn check_result_writer(ctx: &mut Ctx, node: &Node, path: &[PathSeg], ql: Ql) {
+fn check_result_writer(ctx: &mut Ctx, node: &Node, path: &Path, ql: Ql) {
     if !expect_type(ctx, node, path, "OBJECT") {
         return;
     }
     for m in node.members() {
-        let ok = match m.key.as_str() {
+        let ok = match m.key() {
             "Resource" | "WriterConfig" => true,
             "Parameters" => ql == Ql::JsonPath,
             "Arguments" => ql == Ql::Jsonata,

@@ -126,7 +126,7 @@ pub fn analyze_with(text: &str, options: &Options) -> Analysis {
     } else {
         let ql = state::top_query_language(&mut ctx, &root);
         let mut names = graph::NameRegistry::default();
-        state::check_machine(&mut ctx, &root, &[], 0, ql, &mut names, true);
+        state::check_machine(&mut ctx, &root, &Path::Root, 0, ql, &mut names, true);
         // AWS reports the schema findings first, then the state graph's.
         ctx.diags.sort_by_key(|d| {
             matches!(
@@ -160,7 +160,7 @@ pub fn analyze_state(state: &Value, options: &Options) -> Vec<Diagnostic> {
     if let Ok(root) = syntax::json::parse(&text) {
         let ql = state::top_query_language(&mut ctx, &root);
         let mut names = graph::NameRegistry::default();
-        state::check_machine(&mut ctx, &root, &[], 0, ql, &mut names, true);
+        state::check_machine(&mut ctx, &root, &Path::Root, 0, ql, &mut names, true);
     }
     for d in &mut ctx.diags {
         d.span = None;
@@ -222,7 +222,8 @@ pub(crate) struct Ctx<'a> {
     pub graph: bool,
     /// Checking a Catch entry's Output/Assign, where `$states.errorOutput` exists.
     pub in_catch: bool,
-    lines: crate::diagnostic::LineIndex,
+    /// Built on the first diagnostic (a clean definition never needs line numbers).
+    lines: Option<crate::diagnostic::LineIndex>,
 }
 
 impl<'a> Ctx<'a> {
@@ -233,7 +234,7 @@ impl<'a> Ctx<'a> {
             diags: Vec::new(),
             graph: true,
             in_catch: false,
-            lines: crate::diagnostic::LineIndex::new(text),
+            lines: None,
         }
     }
 
@@ -246,43 +247,42 @@ impl<'a> Ctx<'a> {
         start: usize,
         end: usize,
     ) {
+        let text = self.text;
+        let lines = self
+            .lines
+            .get_or_insert_with(|| crate::diagnostic::LineIndex::new(text));
+        let span = lines.span(text, start, end);
         self.diags.push(Diagnostic {
             code: code.to_string(),
             severity,
             message,
             location,
-            span: Some(self.lines.span(self.text, start, end)),
+            span: Some(span),
         });
     }
 
     /// A SCHEMA_VALIDATION_FAILED error at `path`, spanning `node`.
-    pub fn schema(&mut self, message: impl Into<String>, path: &[PathSeg], node: &Node) {
+    pub fn schema(&mut self, message: impl Into<String>, path: &Path, node: &Node) {
         self.error("SCHEMA_VALIDATION_FAILED", message, path, node);
     }
 
-    pub fn error(&mut self, code: &str, message: impl Into<String>, path: &[PathSeg], node: &Node) {
+    pub fn error(&mut self, code: &str, message: impl Into<String>, path: &Path, node: &Node) {
         self.report(
             Severity::Error,
             code,
             message.into(),
-            syntax::aws_location(path),
+            path.location(),
             node.start,
             node.end,
         );
     }
 
-    pub fn warning(
-        &mut self,
-        code: &str,
-        message: impl Into<String>,
-        path: &[PathSeg],
-        node: &Node,
-    ) {
+    pub fn warning(&mut self, code: &str, message: impl Into<String>, path: &Path, node: &Node) {
         self.report(
             Severity::Warning,
             code,
             message.into(),
-            syntax::aws_location(path),
+            path.location(),
             node.start,
             node.end,
         );
@@ -316,20 +316,76 @@ impl std::hash::Hasher for Fnv {
 pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
 pub(crate) type FastSet<K> = std::collections::HashSet<K, std::hash::BuildHasherDefault<Fnv>>;
 
+/// Where a rule is looking, built on the stack as the walk descends and turned into AWS's location
+/// string only when a diagnostic is reported (no allocation per visited field).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Path<'a> {
+    /// The definition itself.
+    Root,
+    /// An owned path built elsewhere (the lints' machine paths).
+    Base(&'a [PathSeg]),
+    /// `/States/<name>` under an owned machine path.
+    State(&'a [PathSeg], &'a str),
+    Key(&'a Path<'a>, &'a str),
+    Index(&'a Path<'a>, usize),
+}
+
+impl Path<'_> {
+    /// The path's steps, root first.
+    pub fn segs(&self) -> Vec<PathSeg> {
+        let mut rev: Vec<&Path> = Vec::new();
+        let mut at = self;
+        loop {
+            rev.push(at);
+            match at {
+                Path::Key(parent, _) | Path::Index(parent, _) => at = parent,
+                Path::Root | Path::Base(_) | Path::State(..) => break,
+            }
+        }
+        let mut out = Vec::with_capacity(rev.len() + 2);
+        for p in rev.into_iter().rev() {
+            match p {
+                Path::Root => {}
+                Path::Base(base) => out.extend_from_slice(base),
+                Path::State(base, name) => {
+                    out.extend_from_slice(base);
+                    out.push(PathSeg::Key("States".into()));
+                    out.push(PathSeg::Key((*name).to_string()));
+                }
+                Path::Key(_, k) => out.push(PathSeg::Key((*k).to_string())),
+                Path::Index(_, i) => out.push(PathSeg::Index(*i)),
+            }
+        }
+        out
+    }
+
+    /// AWS's location string (`/States/A/Choices[0]/Next`).
+    pub fn location(&self) -> String {
+        syntax::aws_location(&self.segs())
+    }
+
+    /// The last step when it is an object key.
+    pub fn last_key(&self) -> Option<&str> {
+        match self {
+            Path::Key(_, k) => Some(k),
+            Path::State(_, name) => Some(name),
+            Path::Base(base) => match base.last() {
+                Some(PathSeg::Key(k)) => Some(k),
+                _ => None,
+            },
+            Path::Root | Path::Index(..) => None,
+        }
+    }
+}
+
 /// `path` extended by one key.
-pub(crate) fn key(path: &[PathSeg], k: &str) -> Vec<PathSeg> {
-    let mut p = Vec::with_capacity(path.len() + 1);
-    p.extend_from_slice(path);
-    p.push(PathSeg::Key(k.to_string()));
-    p
+pub(crate) fn key<'a>(path: &'a Path<'a>, k: &'a str) -> Path<'a> {
+    Path::Key(path, k)
 }
 
 /// `path` extended by one array index.
-pub(crate) fn index(path: &[PathSeg], i: usize) -> Vec<PathSeg> {
-    let mut p = Vec::with_capacity(path.len() + 1);
-    p.extend_from_slice(path);
-    p.push(PathSeg::Index(i));
-    p
+pub(crate) fn index<'a>(path: &'a Path<'a>, i: usize) -> Path<'a> {
+    Path::Index(path, i)
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! JSONPath, reference paths, payload templates (`.$` keys), intrinsic function calls, and the
 //! warnings AWS gives for paths that will not be evaluated (NO_DOLLAR, NO_PATH, PASS_RESULT_IS_STATIC).
 
-use super::{Ctx, index, key};
+use super::{Ctx, Path, index, key};
 use crate::syntax::{Node, NodeKind, PathSeg};
 
 use crate::intrinsics::{self, Arg, Function, Intrinsic};
@@ -11,6 +11,9 @@ use crate::jsonpath::{self, Root, Segment, Selector};
 /// reference path (names and indexes only), `Some(false)` for any other valid path, `None` when
 /// invalid. `$` (input), `$$` (context object) and `$name` (variable) roots are accepted.
 pub fn path_kind(s: &str) -> Option<bool> {
+    if is_simple_reference(s) {
+        return Some(true);
+    }
     match jsonpath::parse(s) {
         Ok(path) if path.root == Root::Current => None,
         Ok(path) => Some(
@@ -22,6 +25,39 @@ pub fn path_kind(s: &str) -> Option<bool> {
         // them when they are structurally sound, so a definition AWS takes is never refused.
         Err(_) => lenient_path_kind(s).filter(|reference| !reference),
     }
+}
+
+/// The common case without a parse: `$`, `$$` or `$name`, then `.name` steps of ASCII letters, digits
+/// and `_` only. Every such string is a reference path for [`crate::jsonpath::parse`] too (a name of
+/// these characters never stops early nor reads as a function call), so the verdict is the same.
+fn is_simple_reference(s: &str) -> bool {
+    let b = s.as_bytes();
+    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    if b.first() != Some(&b'$') {
+        return false;
+    }
+    let mut i = 1;
+    if b.get(1) == Some(&b'$') {
+        i = 2;
+    } else {
+        while b.get(i).is_some_and(|&c| word(c)) {
+            i += 1;
+        }
+    }
+    while i < b.len() {
+        if b[i] != b'.' {
+            return false;
+        }
+        i += 1;
+        let start = i;
+        while b.get(i).is_some_and(|&c| word(c)) {
+            i += 1;
+        }
+        if i == start {
+            return false;
+        }
+    }
+    true
 }
 
 /// A lenient structural reading of a path, for the Jayway forms [`crate::jsonpath`] does not parse
@@ -391,7 +427,7 @@ impl IntrinsicParser<'_> {
 pub fn check_path_field(
     ctx: &mut Ctx,
     node: &Node,
-    state_path: &[PathSeg],
+    state_path: &Path,
     field: &str,
     reference: bool,
     nullable: bool,
@@ -427,7 +463,7 @@ pub fn check_path_field(
 }
 
 /// ResultPath: null, or a reference path into the state input (`$`, no variables, no context object).
-pub fn check_result_path(ctx: &mut Ctx, node: &Node, state_path: &[PathSeg]) {
+pub fn check_result_path(ctx: &mut Ctx, node: &Node, state_path: &Path) {
     if let Some(s) = node.as_str()
         && !s.starts_with("$$")
         && (s == "$" || s.starts_with("$.") || s.starts_with("$["))
@@ -454,12 +490,7 @@ pub fn check_result_path(ctx: &mut Ctx, node: &Node, state_path: &[PathSeg]) {
 }
 
 /// ErrorPath / CausePath: a reference path or an intrinsic function call.
-pub fn check_path_or_intrinsic_field(
-    ctx: &mut Ctx,
-    node: &Node,
-    state_path: &[PathSeg],
-    field: &str,
-) {
+pub fn check_path_or_intrinsic_field(ctx: &mut Ctx, node: &Node, state_path: &Path, field: &str) {
     let Some(s) = node.as_str() else {
         ctx.schema(
             "Expected value of type [STRING]",
@@ -484,7 +515,7 @@ fn looks_like_path(s: &str) -> bool {
 
 /// Check a payload template (Parameters, ResultSelector, ItemSelector, Assign, Credentials, ...):
 /// `.$` keys hold a path or an intrinsic call, no key repeats once `.$` is stripped.
-pub fn check_template(ctx: &mut Ctx, node: &Node, path: &[PathSeg]) {
+pub fn check_template(ctx: &mut Ctx, node: &Node, path: &Path) {
     match &node.kind {
         NodeKind::Object(members) => {
             for (i, m) in members.iter().enumerate() {
@@ -560,13 +591,49 @@ pub fn check_template(ctx: &mut Ctx, node: &Node, path: &[PathSeg]) {
 }
 
 /// Pass `Result` is static: `.$` keys and paths in it are never evaluated.
-pub fn check_static_result(ctx: &mut Ctx, node: &Node, path: &[PathSeg]) {
-    let mut stack: Vec<(&Node, Vec<PathSeg>)> = vec![(node, path.to_vec())];
+pub fn check_static_result(ctx: &mut Ctx, node: &Node, path: &Path) {
+    // Only `.$` keys are reported: scan for one before building any paths (the usual Result has none).
+    if has_dollar_key(node) {
+        static_result_warnings(ctx, node, path);
+    }
+}
+
+/// Whether any object key under `node` ends with `.$` (iterative: no recursion on user data).
+fn has_dollar_key(node: &Node) -> bool {
+    // Only containers go on the stack, so a flat Result allocates nothing.
+    let is_container = |n: &&Node| n.is_object() || n.is_array();
+    let mut stack = Vec::new();
+    let mut next = Some(node);
+    while let Some(n) = next.take().or_else(|| stack.pop()) {
+        match &n.kind {
+            NodeKind::Object(members) => {
+                for m in members {
+                    if m.key.ends_with(".$") {
+                        return true;
+                    }
+                    if is_container(&&m.value) {
+                        stack.push(&m.value);
+                    }
+                }
+            }
+            NodeKind::Array(items) => stack.extend(items.iter().filter(is_container)),
+            _ => {}
+        }
+    }
+    false
+}
+
+/// The PASS_RESULT_IS_STATIC warnings, in the order of a depth-first walk that visits an object's
+/// members last to first (the order the warnings have always come in). Paths are owned here: this
+/// runs only when there is something to report.
+fn static_result_warnings(ctx: &mut Ctx, node: &Node, path: &Path) {
+    let mut stack: Vec<(&Node, Vec<PathSeg>)> = vec![(node, path.segs())];
     while let Some((n, p)) = stack.pop() {
         match &n.kind {
             NodeKind::Object(members) => {
                 for m in members {
-                    let child = key(&p, &m.key);
+                    let mut child = p.clone();
+                    child.push(PathSeg::Key(m.key().to_string()));
                     if m.key.ends_with(".$") {
                         ctx.warning(
                             "PASS_RESULT_IS_STATIC",
@@ -574,7 +641,7 @@ pub fn check_static_result(ctx: &mut Ctx, node: &Node, path: &[PathSeg]) {
                                 "The Result of a Pass state is static: the field '{}' is not evaluated as a path; use Parameters to select from the input",
                                 m.key
                             ),
-                            &child,
+                            &Path::Base(&child),
                             &m.value,
                         );
                     }
@@ -583,7 +650,9 @@ pub fn check_static_result(ctx: &mut Ctx, node: &Node, path: &[PathSeg]) {
             }
             NodeKind::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    stack.push((item, index(&p, i)));
+                    let mut child = p.clone();
+                    child.push(PathSeg::Index(i));
+                    stack.push((item, child));
                 }
             }
             _ => {}
@@ -592,7 +661,7 @@ pub fn check_static_result(ctx: &mut Ctx, node: &Node, path: &[PathSeg]) {
 }
 
 /// NO_PATH: a plain field whose value looks like a path (it is used literally).
-pub fn no_path_warning(ctx: &mut Ctx, node: &Node, path: &[PathSeg], field: &str) {
+pub fn no_path_warning(ctx: &mut Ctx, node: &Node, path: &Path, field: &str) {
     if let Some(s) = node.as_str()
         && looks_like_path(s)
     {

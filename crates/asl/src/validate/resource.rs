@@ -1,10 +1,10 @@
 //! Task `Resource`: ARN shape, and the integrations an EXPRESS machine refuses.
 
 use super::state::{Ql, expect_type};
-use super::{Ctx, MachineType, key};
-use crate::syntax::{Node, PathSeg};
+use super::{Ctx, MachineType, Path, key};
+use crate::syntax::Node;
 
-pub fn check_task(ctx: &mut Ctx, state: &Node, path: &[PathSeg], _ql: Ql) {
+pub fn check_task(ctx: &mut Ctx, state: &Node, path: &Path, _ql: Ql) {
     let Some(res) = state.get("Resource") else {
         ctx.schema("These fields are required: [Resource]", path, state);
         return;

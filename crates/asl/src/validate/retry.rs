@@ -1,10 +1,10 @@
 //! Retry and Catch: required fields, ranges, and `States.ALL` alone and last.
 
 use super::state::{Ql, check_int, expect_type};
-use super::{Ctx, index, jsonata, key, paths};
-use crate::syntax::{Node, PathSeg};
+use super::{Ctx, Path, index, jsonata, key, paths};
+use crate::syntax::Node;
 
-fn check_error_equals(ctx: &mut Ctx, item: &Node, path: &[PathSeg]) -> bool {
+fn check_error_equals(ctx: &mut Ctx, item: &Node, path: &Path) -> bool {
     let Some(ee) = item.get("ErrorEquals") else {
         ctx.schema("These fields are required: [ErrorEquals]", path, item);
         return false;
@@ -33,7 +33,7 @@ fn check_error_equals(ctx: &mut Ctx, item: &Node, path: &[PathSeg]) -> bool {
 }
 
 /// States.ALL must be in the last retrier / catcher.
-fn all_must_be_last(ctx: &mut Ctx, list: &Node, path: &[PathSeg], alls: &[usize], what: &str) {
+fn all_must_be_last(ctx: &mut Ctx, list: &Node, path: &Path, alls: &[usize], what: &str) {
     let last = list.items().len().saturating_sub(1);
     for &i in alls {
         if i != last
@@ -48,7 +48,7 @@ fn all_must_be_last(ctx: &mut Ctx, list: &Node, path: &[PathSeg], alls: &[usize]
     }
 }
 
-pub fn check_retriers(ctx: &mut Ctx, list: &Node, path: &[PathSeg]) {
+pub fn check_retriers(ctx: &mut Ctx, list: &Node, path: &Path) {
     if !expect_type(ctx, list, path, "ARRAY") {
         return;
     }
@@ -60,7 +60,7 @@ pub fn check_retriers(ctx: &mut Ctx, list: &Node, path: &[PathSeg]) {
         }
         for m in r.members() {
             if !matches!(
-                m.key.as_str(),
+                m.key(),
                 "ErrorEquals"
                     | "IntervalSeconds"
                     | "MaxAttempts"
@@ -128,7 +128,7 @@ pub fn check_retriers(ctx: &mut Ctx, list: &Node, path: &[PathSeg]) {
     all_must_be_last(ctx, list, path, &alls, "retrier");
 }
 
-pub fn check_catchers(ctx: &mut Ctx, list: &Node, path: &[PathSeg], ql: Ql) {
+pub fn check_catchers(ctx: &mut Ctx, list: &Node, path: &Path, ql: Ql) {
     if !expect_type(ctx, list, path, "ARRAY") {
         return;
     }
@@ -139,7 +139,7 @@ pub fn check_catchers(ctx: &mut Ctx, list: &Node, path: &[PathSeg], ql: Ql) {
             continue;
         }
         for m in c.members() {
-            let ok = match m.key.as_str() {
+            let ok = match m.key() {
                 "ErrorEquals" | "Next" | "Comment" | "Assign" => true,
                 "ResultPath" => ql == Ql::JsonPath,
                 "Output" => ql == Ql::Jsonata,

@@ -1,8 +1,8 @@
 //! The walk over a state machine and its states: required and supported fields, value types and
 //! ranges, Next/End, QueryLanguage resolution and mixing; dispatches to the per-family modules.
 
-use super::{Ctx, choice, fields, graph, index, jsonata, key, map, paths, resource, retry};
-use crate::syntax::{Node, NodeKind, PathSeg};
+use super::{Ctx, Path, choice, fields, graph, index, jsonata, key, map, paths, resource, retry};
+use crate::syntax::{Node, NodeKind};
 
 /// The query language a state is evaluated in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,7 +28,7 @@ fn resolve(node: Option<&Node>, inherited: Ql) -> Ql {
     }
 }
 
-fn check_ql_value(ctx: &mut Ctx, node: &Node, path: &[PathSeg]) {
+fn check_ql_value(ctx: &mut Ctx, node: &Node, path: &Path) {
     match node.as_str() {
         Some("JSONPath" | "JSONata") => {}
         Some(_) => ctx.schema(QL_VALUES, path, node),
@@ -40,12 +40,12 @@ fn check_ql_value(ctx: &mut Ctx, node: &Node, path: &[PathSeg]) {
 pub fn top_query_language(ctx: &mut Ctx, root: &Node) -> Ql {
     let node = root.get("QueryLanguage");
     if let Some(n) = node {
-        check_ql_value(ctx, n, &key(&[], "QueryLanguage"));
+        check_ql_value(ctx, n, &key(&Path::Root, "QueryLanguage"));
     }
     resolve(node, Ql::JsonPath)
 }
 
-pub fn expect_type(ctx: &mut Ctx, node: &Node, path: &[PathSeg], want: &str) -> bool {
+pub fn expect_type(ctx: &mut Ctx, node: &Node, path: &Path, want: &str) -> bool {
     let ok = match want {
         "STRING" => node.as_str().is_some(),
         "BOOLEAN" => node.as_bool().is_some(),
@@ -62,7 +62,7 @@ pub fn expect_type(ctx: &mut Ctx, node: &Node, path: &[PathSeg], want: &str) -> 
 }
 
 /// Check an integer field (or, in JSONata, an expression string) against a minimum/maximum.
-pub fn check_int(ctx: &mut Ctx, node: &Node, path: &[PathSeg], ql: Ql, min: i64, max: Option<i64>) {
+pub fn check_int(ctx: &mut Ctx, node: &Node, path: &Path, ql: Ql, min: i64, max: Option<i64>) {
     if ql == Ql::Jsonata && jsonata::is_expression(node) {
         jsonata::check_expression(ctx, node, path);
         return;
@@ -81,13 +81,13 @@ pub fn check_int(ctx: &mut Ctx, node: &Node, path: &[PathSeg], ql: Ql, min: i64,
 }
 
 /// Validate one state machine (top level, a Parallel branch or a Map processor).
-pub fn check_machine(
+pub fn check_machine<'n>(
     ctx: &mut Ctx,
-    machine: &Node,
-    path: &[PathSeg],
+    machine: &'n Node<'n>,
+    path: &Path,
     depth: usize,
     ql: Ql,
-    names: &mut graph::NameRegistry,
+    names: &mut graph::NameRegistry<'n>,
     top: bool,
 ) {
     if !machine.is_object() {
@@ -105,11 +105,11 @@ pub fn check_machine(
     }
     // Supported fields of the machine object itself.
     for m in machine.members() {
-        let ok = match m.key.as_str() {
+        let ok = match m.key() {
             "StartAt" | "States" | "Comment" => true,
             "Version" | "TimeoutSeconds" | "QueryLanguage" => top,
             "ProcessorConfig" => {
-                matches!(path.last(), Some(PathSeg::Key(k)) if k == "ItemProcessor" || k == "Iterator")
+                matches!(path.last_key(), Some("ItemProcessor" | "Iterator"))
             }
             _ => false,
         };
@@ -174,7 +174,7 @@ pub fn check_machine(
                     "State name '{}' is longer than {MAX_STATE_NAME} characters",
                     m.key
                 ),
-                crate::syntax::aws_location(&state_path),
+                state_path.location(),
                 m.key_start,
                 m.key_end,
             );
@@ -183,7 +183,7 @@ pub fn check_machine(
                 crate::Severity::Error,
                 "INVALID_STATE_NAME",
                 format!("State name '{}' is not valid", m.key.escape_debug()),
-                crate::syntax::aws_location(&state_path),
+                state_path.location(),
                 m.key_start,
                 m.key_end,
             );
@@ -196,13 +196,13 @@ pub fn check_machine(
 }
 
 /// Validate one state.
-fn check_state(
+fn check_state<'n>(
     ctx: &mut Ctx,
-    state: &Node,
-    path: &[PathSeg],
+    state: &'n Node<'n>,
+    path: &Path,
     depth: usize,
     machine_ql: Ql,
-    names: &mut graph::NameRegistry,
+    names: &mut graph::NameRegistry<'n>,
 ) {
     if !state.is_object() {
         ctx.schema("Expected value of type [OBJECT]", path, state);
@@ -253,7 +253,7 @@ fn check_state(
                     crate::Severity::Error,
                     "SCHEMA_VALIDATION_FAILED",
                     format!("Field '{}' is not supported", m.key),
-                    crate::syntax::aws_location(path),
+                    path.location(),
                     m.key_start,
                     m.key_end,
                 );
@@ -268,7 +268,7 @@ fn check_state(
                         crate::Severity::Error,
                         "SCHEMA_VALIDATION_FAILED",
                         fields::wrong_language_message(ql, &m.key),
-                        crate::syntax::aws_location(path),
+                        path.location(),
                         m.key_start,
                         m.key_end,
                     );
@@ -429,7 +429,7 @@ fn check_state(
 }
 
 /// Report when more than one of `group` is present (at the first one's location).
-pub fn exclusive(ctx: &mut Ctx, obj: &Node, path: &[PathSeg], group: &[&str]) {
+pub fn exclusive(ctx: &mut Ctx, obj: &Node, path: &Path, group: &[&str]) {
     let present: Vec<&str> = group
         .iter()
         .copied()
@@ -451,10 +451,10 @@ pub fn exclusive(ctx: &mut Ctx, obj: &Node, path: &[PathSeg], group: &[&str]) {
 
 fn check_wait<'n>(
     ctx: &mut Ctx,
-    state: &'n Node,
-    path: &[PathSeg],
+    state: &'n Node<'n>,
+    path: &Path,
     ql: Ql,
-    get: &dyn Fn(&str) -> Option<&'n Node>,
+    get: &dyn Fn(&str) -> Option<&'n Node<'n>>,
 ) {
     let group = ["Seconds", "SecondsPath", "Timestamp", "TimestampPath"];
     let present = group.iter().filter(|f| state.get(f).is_some()).count();
@@ -486,7 +486,7 @@ fn check_wait<'n>(
     }
 }
 
-fn check_credentials(ctx: &mut Ctx, node: &Node, path: &[PathSeg], ql: Ql) {
+fn check_credentials(ctx: &mut Ctx, node: &Node, path: &Path, ql: Ql) {
     if !expect_type(ctx, node, path, "OBJECT") {
         return;
     }
@@ -505,7 +505,7 @@ fn check_credentials(ctx: &mut Ctx, node: &Node, path: &[PathSeg], ql: Ql) {
     }
 }
 
-fn check_assign(ctx: &mut Ctx, node: &Node, path: &[PathSeg], ql: Ql) {
+fn check_assign(ctx: &mut Ctx, node: &Node, path: &Path, ql: Ql) {
     if !expect_type(ctx, node, path, "OBJECT") {
         return;
     }

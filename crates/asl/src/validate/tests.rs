@@ -371,3 +371,25 @@ fn a_lone_state_is_checked_like_test_state() {
     let ok = serde_json::json!({"Type": "Pass", "Next": "Elsewhere"});
     assert!(analyze_state(&ok, &Options::default()).is_empty());
 }
+
+#[test]
+fn state_names_length_and_control_characters() {
+    // (name as JSON string content, whether INVALID_STATE_NAME is reported)
+    let rows = [
+        ("A", false),
+        (&"é".repeat(80), false), // 160 bytes, 80 characters
+        (&"é".repeat(81), true),  // 81 characters
+        (&"a".repeat(81), true),
+        ("a\\u0001b", true),        // C0 control
+        ("a\\u007fb", true),        // DEL
+        ("a\\u0085b", true),        // C1 control (0xC2 0x85 in UTF-8)
+        ("a\\u00a0b", false),       // no-break space: 0xC2 0xA0, not a control
+        ("\\u00e9t\\u00e9", false), // é: 0xC3 0xA9
+        ("", true),
+    ];
+    for (name, invalid) in rows {
+        let text = format!(r#"{{"StartAt":"{name}","States":{{"{name}":{{"Type":"Succeed"}}}}}}"#);
+        let reported = errors(&text).iter().any(|(c, _)| c == "INVALID_STATE_NAME");
+        assert_eq!(reported, invalid, "{text}");
+    }
+}
