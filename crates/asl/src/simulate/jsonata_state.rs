@@ -50,8 +50,7 @@ impl<'a> Engine<'a> {
                 sctx.name, sctx.entered_id
             ),
         );
-        let details =
-            json!({"error": QUERY_ERROR, "cause": f.cause, "location": field, "state": sctx.name});
+        let details = json!({"error": QUERY_ERROR, "cause": f.cause, "location": field, "state": &*sctx.name});
         match self.emit("EvaluationFailed", details) {
             Ok(_) => f,
             Err(limit) => limit,
@@ -244,12 +243,12 @@ impl<'a> Engine<'a> {
         vars: &mut Vars<'_>,
         sctx: &StateCtx,
     ) -> Result<Flow, Failure> {
-        self.check_size(sctx, &out)?;
+        let text = self.check_text(sctx, &out)?;
         if let Some(a) = &assigned {
             self.check_assign_size(sctx, a)?;
         }
         let ty = state.get("Type").and_then(Value::as_str).unwrap_or("");
-        self.emit_exited(ty, name, &out, assigned.as_ref())?;
+        self.emit_exited(ty, name, text, assigned.as_ref())?;
         if let Some(a) = assigned {
             vars.extend(a);
         }
@@ -280,8 +279,8 @@ impl<'a> Engine<'a> {
                 let assigned = self.jsonata_assign(state.get("Assign"), &plain, vars, sctx)?;
                 let out = self.jsonata_output(state.get("Output"), &plain, vars, sctx, &raw)?;
                 if ty == "Succeed" {
-                    self.check_size(sctx, &out)?;
-                    self.emit_exited(ty, name, &out, None)?;
+                    let text = self.check_text(sctx, &out)?;
+                    self.emit_exited(ty, name, text, None)?;
                     return Ok(Flow::End(out));
                 }
                 self.jsonata_exit(name, state, out, assigned, vars, sctx)
@@ -552,11 +551,11 @@ impl<'a> Engine<'a> {
         };
         let assigned = self.jsonata_assign(holder.get("Assign"), &plain, vars, sctx)?;
         let out = self.jsonata_output(holder.get("Output"), &plain, vars, sctx, raw)?;
-        self.check_size(sctx, &out)?;
+        let text = self.check_text(sctx, &out)?;
         if let Some(a) = &assigned {
             self.check_assign_size(sctx, a)?;
         }
-        self.emit_exited("Choice", name, &out, assigned.as_ref())?;
+        self.emit_exited("Choice", name, text, assigned.as_ref())?;
         if let Some(a) = assigned {
             vars.extend(a);
         }
@@ -657,7 +656,7 @@ impl<'a> Engine<'a> {
             let mut out = Vec::with_capacity(items.len());
             for (i, item) in items.into_iter().enumerate() {
                 let mut ictx = sctx.clone();
-                ictx.map_item = Some((i, item));
+                ictx.map_item = Some((i, std::rc::Rc::new(item)));
                 out.push(self.jsonata_template(sel, &plain, vars, &ictx, "ItemSelector")?);
             }
             items = out;
@@ -707,11 +706,11 @@ impl<'a> Engine<'a> {
             let assigned = self.jsonata_assign(c.get("Assign"), &with, vars, sctx)?;
             let out = self.jsonata_output(c.get("Output"), &with, vars, sctx, &err_out)?;
             let ty = state.get("Type").and_then(Value::as_str).unwrap_or("");
-            self.check_size(sctx, &out)?;
+            let text = self.check_text(sctx, &out)?;
             if let Some(a) = &assigned {
                 self.check_assign_size(sctx, a)?;
             }
-            self.emit_exited(ty, name, &out, assigned.as_ref())?;
+            self.emit_exited(ty, name, text, assigned.as_ref())?;
             if let Some(a) = assigned {
                 vars.extend(a);
             }

@@ -3,15 +3,35 @@
 
 use crate::jsonpath::{JsonPath, Segment, Selector, set_at};
 use serde_json::{Map, Value};
+use std::rc::Rc;
 
 /// Compact JSON text (AWS stores inputs and outputs as strings).
 pub fn text(v: &Value) -> String {
     serde_json::to_string(v).unwrap_or_default()
 }
 
-/// Size in bytes of the UTF-8 JSON text.
+/// Compact JSON text, shared (history events keep it; the next state's entry reuses it).
+pub fn shared_text(v: &Value) -> Rc<str> {
+    Rc::from(text(v))
+}
+
+/// Size in bytes of the UTF-8 JSON text, counted without building the text.
 pub fn size(v: &Value) -> usize {
-    text(v).len()
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut n = Count(0);
+    match serde_json::to_writer(&mut n, v) {
+        Ok(()) => n.0,
+        Err(_) => text(v).len(),
+    }
 }
 
 /// Nesting depth of a value (a scalar is 0), computed without recursion.
@@ -49,6 +69,49 @@ pub const MAX_DEPTH: usize = 100;
 /// ResultPath: put `result` at `path` inside `target` (a copy of the state's raw input).
 pub fn set_result(target: &mut Value, path: &JsonPath, result: Value) -> Result<(), String> {
     set_at(target, path, result)
+}
+
+/// Whether [`set_result`] would succeed, decided without changing `target` (it may create objects on the
+/// way before it fails, and the failure message shows the target as it was).
+pub fn can_set(target: &Value, path: &JsonPath) -> bool {
+    if !path.is_reference_path() {
+        return false;
+    }
+    // `None`: an object `set_at` creates on the way.
+    let mut cur = Some(target);
+    let n = path.segments.len();
+    for (i, seg) in path.segments.iter().enumerate() {
+        let last = i + 1 == n;
+        match seg {
+            Segment::Child(Selector::Name(name)) => {
+                let obj = match cur {
+                    None | Some(Value::Null) => None,
+                    Some(Value::Object(o)) => Some(o),
+                    Some(_) => return false,
+                };
+                if last {
+                    return true;
+                }
+                cur = obj.and_then(|o| o.get(name.as_str()));
+            }
+            Segment::Child(Selector::Index(idx)) => {
+                let Some(Value::Array(a)) = cur else {
+                    return false;
+                };
+                let len = a.len() as i64;
+                let j = if *idx < 0 { len + idx } else { *idx };
+                let Some(slot) = usize::try_from(j).ok().and_then(|j| a.get(j)) else {
+                    return false;
+                };
+                if last {
+                    return true;
+                }
+                cur = Some(slot);
+            }
+            _ => return false,
+        }
+    }
+    true
 }
 
 /// Jayway's message for a definite path that selects nothing: `No results for path: $['a']` when only the
