@@ -7,7 +7,7 @@
 use super::choice::{self, Lookup};
 use super::history::{Details, Event};
 use super::mocks::{MockResult, Mocks};
-use super::parsed::Parsed;
+use super::parsed::{Parsed, field};
 use super::time::{format_timestamp, parse_timestamp};
 use super::{Options, payload};
 use crate::intrinsics::{self, SplitMix64};
@@ -17,6 +17,19 @@ use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
+
+/// The effective input as an owned value: the raw input itself (moved, not copied) when InputPath selected
+/// all of it.
+macro_rules! owned_effective {
+    ($effective:ident, $raw:ident) => {
+        if matches!($effective, Cow::Borrowed(_)) {
+            drop($effective);
+            $raw
+        } else {
+            $effective.into_owned()
+        }
+    };
+}
 
 /// Why a state (or the execution) failed.
 #[derive(Debug, Clone, PartialEq)]
@@ -445,19 +458,17 @@ impl<'a> Engine<'a> {
                 "Parallel/Map states are nested too deeply.",
             ));
         }
-        let states = machine
-            .get("States")
+        let states = field(machine, "States")
             .and_then(Value::as_object)
             .ok_or_else(|| Failure::fatal("States.Runtime", "The state machine has no States."))?;
-        let mut current = machine
-            .get("StartAt")
+        let mut current = field(machine, "StartAt")
             .and_then(Value::as_str)
             .ok_or_else(|| Failure::fatal("States.Runtime", "The state machine has no StartAt."))?
             .to_string();
         let mut input = input;
         let mut input_text = input_text;
         loop {
-            let state = states.get(&current).ok_or_else(|| {
+            let state = state_named(states, &current).ok_or_else(|| {
                 Failure::fatal(
                     "States.Runtime",
                     format!("The state '{current}' does not exist."),
@@ -492,7 +503,7 @@ impl<'a> Engine<'a> {
     }
 
     pub(crate) fn next_of(state: &Value, output: Value) -> Flow {
-        match state.get("Next").and_then(Value::as_str) {
+        match field(state, "Next").and_then(Value::as_str) {
             Some(n) => Flow::Next(n.to_string(), output),
             None => Flow::End(output),
         }
@@ -506,14 +517,14 @@ impl<'a> Engine<'a> {
         vars: &mut Vars<'_>,
         depth: usize,
     ) -> Result<Flow, Failure> {
-        let ty = state.get("Type").and_then(Value::as_str).unwrap_or("");
+        let ty = field(state, "Type").and_then(Value::as_str).unwrap_or("");
         let input_text = match self.in_text.take() {
             Some(t) => t,
             None => payload::shared_text(&raw),
         };
         let shared_name: Rc<str> = Rc::from(name);
         let entered_id = self.push_event(
-            format!("{ty}StateEntered"),
+            state_event_kind(ty, "StateEntered"),
             Details::Entered {
                 name: shared_name.clone(),
                 input: input_text,
@@ -530,8 +541,7 @@ impl<'a> Engine<'a> {
             map_item: None,
             task_token: None,
         };
-        let query_language = state
-            .get("QueryLanguage")
+        let query_language = field(state, "QueryLanguage")
             .and_then(Value::as_str)
             .unwrap_or(if self.jsonata_default {
                 "JSONata"
@@ -544,9 +554,9 @@ impl<'a> Engine<'a> {
         match ty {
             "Pass" => {
                 let effective = self.input_path(state, &raw, vars, &sctx)?;
-                let result = if let Some(r) = state.get("Result") {
+                let result = if let Some(r) = field(state, "Result") {
                     r.clone()
-                } else if let Some(p) = state.get("Parameters") {
+                } else if let Some(p) = field(state, "Parameters") {
                     self.template(p, &effective, vars, &sctx, "Parameters")?
                 } else {
                     effective.into_owned()
@@ -554,7 +564,8 @@ impl<'a> Engine<'a> {
                 self.finish(name, state, Cow::Owned(raw), result, vars, &sctx)
             }
             "Succeed" => {
-                let effective = self.input_path(state, &raw, vars, &sctx)?.into_owned();
+                let effective = self.input_path(state, &raw, vars, &sctx)?;
+                let effective = owned_effective!(effective, raw);
                 let out = self.output_path(state, effective, vars, &sctx)?;
                 let text = self.check_text(&sctx, &out)?;
                 self.emit_exited(ty, name, text, None)?;
@@ -597,8 +608,7 @@ impl<'a> Engine<'a> {
                 let effective = self.input_path(state, &raw, vars, &sctx)?;
                 let mut counters = vec![
                     0u32;
-                    state
-                        .get("Retry")
+                    field(state, "Retry")
                         .and_then(Value::as_array)
                         .map_or(0, Vec::len)
                 ];
@@ -612,7 +622,7 @@ impl<'a> Engine<'a> {
                     };
                     let failure = match attempt {
                         Ok(result) => {
-                            let selected = match state.get("ResultSelector") {
+                            let selected = match field(state, "ResultSelector") {
                                 Some(sel) => {
                                     self.template(sel, &result, vars, &sctx, "ResultSelector")?
                                 }
@@ -665,7 +675,7 @@ impl<'a> Engine<'a> {
                 .collect::<Box<[_]>>()
         });
         let id = self.push_event(
-            format!("{ty}StateExited"),
+            state_event_kind(ty, "StateExited"),
             Details::Exited {
                 name: Rc::from(name),
                 output: text.clone(),
@@ -687,16 +697,16 @@ impl<'a> Engine<'a> {
         vars: &mut Vars<'_>,
         sctx: &StateCtx,
     ) -> Result<Flow, Failure> {
-        let result_path = state.get("ResultPath");
+        let result_path = field(state, "ResultPath");
         // Without ResultPath and OutputPath the result is the output: one text serves both checks.
-        let same = result_path.is_none() && state.get("OutputPath").is_none();
+        let same = result_path.is_none() && field(state, "OutputPath").is_none();
         let result_text = if same {
             Some(self.check_text(sctx, &result)?)
         } else {
             self.check_size(sctx, &result)?;
             None
         };
-        let assigned = match state.get("Assign") {
+        let assigned = match field(state, "Assign") {
             Some(a) => Some(self.assign(a, &result, vars, sctx)?),
             None => None,
         };
@@ -706,7 +716,7 @@ impl<'a> Engine<'a> {
             Some(t) => t,
             None => self.check_text(sctx, &out)?,
         };
-        let ty = state.get("Type").and_then(Value::as_str).unwrap_or("");
+        let ty = field(state, "Type").and_then(Value::as_str).unwrap_or("");
         self.emit_exited(ty, name, text, assigned.as_ref())?;
         if let Some(a) = assigned {
             vars.extend(a);
@@ -737,7 +747,7 @@ impl<'a> Engine<'a> {
         vars: &Vars<'_>,
         sctx: &StateCtx,
     ) -> Result<Cow<'v, Value>, Failure> {
-        match state.get("InputPath") {
+        match field(state, "InputPath") {
             None => Ok(Cow::Borrowed(raw)),
             Some(Value::Null) => Ok(Cow::Owned(json!({}))),
             Some(Value::String(p)) => self.select_path(p, raw, vars, sctx).map(Cow::Owned),
@@ -752,7 +762,7 @@ impl<'a> Engine<'a> {
         vars: &Vars<'_>,
         sctx: &StateCtx,
     ) -> Result<Value, Failure> {
-        match state.get("OutputPath") {
+        match field(state, "OutputPath") {
             None => Ok(v),
             Some(Value::Null) => Ok(json!({})),
             Some(Value::String(p)) => self.select_path(p, &v, vars, sctx),
@@ -828,7 +838,7 @@ impl<'a> Engine<'a> {
 
     /// Whether a state runs in JSONata (its own QueryLanguage, else the machine's).
     pub(crate) fn state_jsonata(&self, state: &Value) -> bool {
-        match state.get("QueryLanguage").and_then(Value::as_str) {
+        match field(state, "QueryLanguage").and_then(Value::as_str) {
             Some(q) => q == "JSONata",
             None => self.jsonata_default,
         }
@@ -987,7 +997,7 @@ impl<'a> Engine<'a> {
         let effective = self.input_path(state, &raw, vars, sctx)?;
         let ctx = self.context(sctx);
         let mut chosen: Option<(String, Option<&Value>)> = None;
-        if let Some(rules) = state.get("Choices").and_then(Value::as_array) {
+        if let Some(rules) = field(state, "Choices").and_then(Value::as_array) {
             for rule in rules {
                 let mut look = ChoiceLookup {
                     input: &effective,
@@ -998,20 +1008,19 @@ impl<'a> Engine<'a> {
                 let hit =
                     choice::evaluate(rule, &mut look, 0).map_err(|m| self.runtime(sctx, m))?;
                 if hit {
-                    let next = rule
-                        .get("Next")
+                    let next = field(rule, "Next")
                         .and_then(Value::as_str)
                         .unwrap_or("")
                         .to_string();
-                    chosen = Some((next, rule.get("Assign")));
+                    chosen = Some((next, field(rule, "Assign")));
                     break;
                 }
             }
         }
         let (next, assign) = match chosen {
             Some(c) => c,
-            None => match state.get("Default").and_then(Value::as_str) {
-                Some(d) => (d.to_string(), state.get("Assign")),
+            None => match field(state, "Default").and_then(Value::as_str) {
+                Some(d) => (d.to_string(), field(state, "Assign")),
                 None => {
                     return Err(Failure::new(
                         "States.NoChoiceMatched",
@@ -1027,7 +1036,8 @@ impl<'a> Engine<'a> {
             Some(a) => Some(self.assign(a, &effective, vars, sctx)?),
             None => None,
         };
-        let out = self.output_path(state, effective.into_owned(), vars, sctx)?;
+        let effective = owned_effective!(effective, raw);
+        let out = self.output_path(state, effective, vars, sctx)?;
         self.emit_exited(
             "Choice",
             name,
@@ -1050,12 +1060,12 @@ impl<'a> Engine<'a> {
     ) -> Result<Flow, Failure> {
         let effective = self.input_path(state, &raw, vars, sctx)?;
         let ctx = self.context(sctx);
-        let until_ms: i64 = if let Some(s) = state.get("Seconds") {
+        let until_ms: i64 = if let Some(s) = field(state, "Seconds") {
             let secs = s
                 .as_i64()
                 .ok_or_else(|| self.runtime(sctx, "Seconds must be an integer."))?;
             self.now.saturating_add(secs.max(0).saturating_mul(1000))
-        } else if let Some(t) = state.get("Timestamp").and_then(Value::as_str) {
+        } else if let Some(t) = field(state, "Timestamp").and_then(Value::as_str) {
             parse_timestamp(t).ok_or_else(|| {
                 self.runtime(
                     sctx,
@@ -1064,7 +1074,7 @@ impl<'a> Engine<'a> {
                     ),
                 )
             })?
-        } else if let Some(p) = state.get("SecondsPath").and_then(Value::as_str) {
+        } else if let Some(p) = field(state, "SecondsPath").and_then(Value::as_str) {
             let v = self.wait_path(p, &effective, &ctx, vars, sctx, "SecondsPath")?;
             let secs = match &v {
                 Value::Number(n) if n.is_i64() || n.is_u64() => n.as_i64().unwrap_or(i64::MAX),
@@ -1085,7 +1095,7 @@ impl<'a> Engine<'a> {
                 ));
             }
             self.now.saturating_add(secs.saturating_mul(1000))
-        } else if let Some(p) = state.get("TimestampPath").and_then(Value::as_str) {
+        } else if let Some(p) = field(state, "TimestampPath").and_then(Value::as_str) {
             let v = self.wait_path(p, &effective, &ctx, vars, sctx, "TimestampPath")?;
             match v.as_str().and_then(parse_timestamp) {
                 Some(t) => t,
@@ -1107,11 +1117,12 @@ impl<'a> Engine<'a> {
             return Err(self.runtime(sctx, "Wait state delay is too long."));
         }
         self.now = self.now.max(until_ms);
-        let assigned = match state.get("Assign") {
+        let assigned = match field(state, "Assign") {
             Some(a) => Some(self.assign(a, &effective, vars, sctx)?),
             None => None,
         };
-        let out = self.output_path(state, effective.into_owned(), vars, sctx)?;
+        let effective = owned_effective!(effective, raw);
+        let out = self.output_path(state, effective, vars, sctx)?;
         self.emit_exited("Wait", name, payload::shared_text(&out), assigned.as_ref())?;
         if let Some(a) = assigned {
             vars.extend(a);
@@ -1146,10 +1157,10 @@ impl<'a> Engine<'a> {
         f: &Failure,
         counters: &mut [u32],
     ) -> Option<i64> {
-        let retriers = state.get("Retry")?.as_array()?;
+        let retriers = field(state, "Retry")?.as_array()?;
         let err = f.error.as_deref().unwrap_or("");
         for (i, r) in retriers.iter().enumerate() {
-            let names = r.get("ErrorEquals").and_then(Value::as_array)?;
+            let names = field(r, "ErrorEquals").and_then(Value::as_array)?;
             if !names
                 .iter()
                 .filter_map(Value::as_str)
@@ -1157,21 +1168,22 @@ impl<'a> Engine<'a> {
             {
                 continue;
             }
-            let max = r.get("MaxAttempts").and_then(Value::as_u64).unwrap_or(3);
+            let max = field(r, "MaxAttempts").and_then(Value::as_u64).unwrap_or(3);
             let count = counters.get_mut(i)?;
             if u64::from(*count) >= max {
                 return None;
             }
-            let interval = r
-                .get("IntervalSeconds")
+            let interval = field(r, "IntervalSeconds")
                 .and_then(Value::as_f64)
                 .unwrap_or(1.0);
-            let backoff = r.get("BackoffRate").and_then(Value::as_f64).unwrap_or(2.0);
+            let backoff = field(r, "BackoffRate")
+                .and_then(Value::as_f64)
+                .unwrap_or(2.0);
             let mut delay = interval * backoff.powi(i32::try_from(*count).unwrap_or(i32::MAX));
-            if let Some(cap) = r.get("MaxDelaySeconds").and_then(Value::as_f64) {
+            if let Some(cap) = field(r, "MaxDelaySeconds").and_then(Value::as_f64) {
                 delay = delay.min(cap);
             }
-            if r.get("JitterStrategy").and_then(Value::as_str) == Some("FULL") {
+            if field(r, "JitterStrategy").and_then(Value::as_str) == Some("FULL") {
                 delay *= self.rng.next_f64();
             }
             *count += 1;
@@ -1190,11 +1202,11 @@ impl<'a> Engine<'a> {
         sctx: &StateCtx,
     ) -> Result<Flow, Failure> {
         let err = f.error.clone().unwrap_or_default();
-        let Some(catchers) = state.get("Catch").and_then(Value::as_array) else {
+        let Some(catchers) = field(state, "Catch").and_then(Value::as_array) else {
             return Err(f);
         };
         for c in catchers {
-            let Some(names) = c.get("ErrorEquals").and_then(Value::as_array) else {
+            let Some(names) = field(c, "ErrorEquals").and_then(Value::as_array) else {
                 continue;
             };
             if !names
@@ -1205,18 +1217,17 @@ impl<'a> Engine<'a> {
                 continue;
             }
             let err_out = f.output();
-            let assigned = match c.get("Assign") {
+            let assigned = match field(c, "Assign") {
                 Some(a) => Some(self.assign(a, &err_out, vars, sctx)?),
                 None => None,
             };
-            let out = self.result_path(c.get("ResultPath"), Cow::Owned(raw), err_out, sctx)?;
-            let ty = state.get("Type").and_then(Value::as_str).unwrap_or("");
+            let out = self.result_path(field(c, "ResultPath"), Cow::Owned(raw), err_out, sctx)?;
+            let ty = field(state, "Type").and_then(Value::as_str).unwrap_or("");
             self.emit_exited(ty, name, payload::shared_text(&out), assigned.as_ref())?;
             if let Some(a) = assigned {
                 vars.extend(a);
             }
-            let next = c
-                .get("Next")
+            let next = field(c, "Next")
                 .and_then(Value::as_str)
                 .unwrap_or("")
                 .to_string();
@@ -1234,8 +1245,7 @@ impl<'a> Engine<'a> {
         sctx: &mut StateCtx,
         pre: Option<&TaskPre>,
     ) -> Result<Value, Failure> {
-        let resource = state
-            .get("Resource")
+        let resource = field(state, "Resource")
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_string();
@@ -1250,7 +1260,7 @@ impl<'a> Engine<'a> {
         let (params, timeout, heartbeat) = match pre {
             Some(p) => (p.args.clone(), p.timeout, p.heartbeat),
             None => (
-                match state.get("Parameters") {
+                match field(state, "Parameters") {
                     Some(p) => self.template(p, effective, vars, sctx, "Parameters")?,
                     None => effective.clone(),
                 },
@@ -1439,7 +1449,7 @@ impl<'a> Engine<'a> {
         sctx: &StateCtx,
         depth: usize,
     ) -> Result<Value, Failure> {
-        let input = match state.get("Parameters") {
+        let input = match field(state, "Parameters") {
             Some(p) => self.template(p, effective, vars, sctx, "Parameters")?,
             None => effective.clone(),
         };
@@ -1458,8 +1468,7 @@ impl<'a> Engine<'a> {
         let start = self.now;
         let mut end = start;
         let mut results = Vec::new();
-        let branches = state
-            .get("Branches")
+        let branches = field(state, "Branches")
             .and_then(Value::as_array)
             .cloned()
             .unwrap_or_default();
@@ -1494,8 +1503,8 @@ impl<'a> Engine<'a> {
     ) -> Result<Value, Failure> {
         let ctx = self.context(sctx);
         let max_conc = match (
-            state.get("MaxConcurrency"),
-            state.get("MaxConcurrencyPath").and_then(Value::as_str),
+            field(state, "MaxConcurrency"),
+            field(state, "MaxConcurrencyPath").and_then(Value::as_str),
         ) {
             (_, Some(p)) => {
                 let v = self.wait_path(p, effective, &ctx, vars, sctx, "MaxConcurrencyPath")?;
@@ -1513,10 +1522,8 @@ impl<'a> Engine<'a> {
             (None, None) => 0,
         };
         let tolerated_count = match (
-            state.get("ToleratedFailureCount"),
-            state
-                .get("ToleratedFailureCountPath")
-                .and_then(Value::as_str),
+            field(state, "ToleratedFailureCount"),
+            field(state, "ToleratedFailureCountPath").and_then(Value::as_str),
         ) {
             (_, Some(p)) => {
                 let v =
@@ -1538,10 +1545,8 @@ impl<'a> Engine<'a> {
             return Err(self.runtime(sctx, "ToleratedFailureCount cannot be negative."));
         }
         let tolerated_pct = match (
-            state.get("ToleratedFailurePercentage"),
-            state
-                .get("ToleratedFailurePercentagePath")
-                .and_then(Value::as_str),
+            field(state, "ToleratedFailurePercentage"),
+            field(state, "ToleratedFailurePercentagePath").and_then(Value::as_str),
         ) {
             (_, Some(p)) => {
                 let v = self.wait_path(
@@ -1572,11 +1577,10 @@ impl<'a> Engine<'a> {
             ));
         }
         // The items.
-        let mut items: Vec<Value> = if let Some(reader) = state.get("ItemReader") {
+        let mut items: Vec<Value> = if let Some(reader) = field(state, "ItemReader") {
             self.read_items(name, reader, effective, vars, sctx)?
         } else {
-            let p = state
-                .get("ItemsPath")
+            let p = field(state, "ItemsPath")
                 .and_then(Value::as_str)
                 .unwrap_or("$");
             let v = self.select_path(p, effective, vars, sctx)?;
@@ -1591,9 +1595,7 @@ impl<'a> Engine<'a> {
             }
         };
         // ItemSelector (or legacy Parameters) per item.
-        let selector = state
-            .get("ItemSelector")
-            .or_else(|| state.get("Parameters"));
+        let selector = field(state, "ItemSelector").or_else(|| field(state, "Parameters"));
         if let Some(sel) = selector {
             let mut out = Vec::with_capacity(items.len());
             for (i, item) in items.into_iter().enumerate() {
@@ -1603,7 +1605,7 @@ impl<'a> Engine<'a> {
             }
             items = out;
         }
-        if let Some(batcher) = state.get("ItemBatcher") {
+        if let Some(batcher) = field(state, "ItemBatcher") {
             items = self.batch(batcher, items, effective, vars, sctx, false)?;
         }
         let settings = MapSettings {
@@ -1632,14 +1634,13 @@ impl<'a> Engine<'a> {
             settings.tolerated_count,
             settings.tolerated_pct,
         );
-        let processor = state
-            .get("ItemProcessor")
-            .or_else(|| state.get("Iterator"))
+        let processor = field(state, "ItemProcessor")
+            .or_else(|| field(state, "Iterator"))
             .cloned()
             .unwrap_or(Value::Null);
         let distributed = processor
             .get("ProcessorConfig")
-            .and_then(|c| c.get("Mode"))
+            .and_then(|c| field(c, "Mode"))
             .and_then(Value::as_str)
             == Some("DISTRIBUTED");
         self.emit("MapStateStarted", json!({"length": items.len()}))?;
@@ -1649,7 +1650,9 @@ impl<'a> Engine<'a> {
             self.opts.account,
             self.opts.state_machine_name,
             // AWS names the map run after the state's Label when it has one
-            state.get("Label").and_then(Value::as_str).unwrap_or(name),
+            field(state, "Label")
+                .and_then(Value::as_str)
+                .unwrap_or(name),
             self.rng.next_u64() as u32,
             self.rng.next_u64() as u16,
             self.rng.next_u64() & 0xfff,
@@ -1743,7 +1746,7 @@ impl<'a> Engine<'a> {
             self.emit("MapRunSucceeded", Value::Null)?;
         }
         self.emit("MapStateSucceeded", Value::Null)?;
-        if let Some(writer) = state.get("ResultWriter") {
+        if let Some(writer) = field(state, "ResultWriter") {
             let details = writer
                 .get("Parameters")
                 .or_else(|| writer.get("Arguments"))
@@ -1807,7 +1810,9 @@ impl<'a> Engine<'a> {
         };
         let cfg = reader.get("ReaderConfig");
         let reader_failed = |cause: &str| Failure::new("States.ItemReaderFailed", cause);
-        let input_type = cfg.and_then(|c| c.get("InputType")).and_then(Value::as_str);
+        let input_type = cfg
+            .and_then(|c| field(c, "InputType"))
+            .and_then(Value::as_str);
         let mut items = match data {
             Value::Array(a) => a,
             // A JSON file must hold an array (Statewright also accepts the file's text).
@@ -1822,11 +1827,11 @@ impl<'a> Engine<'a> {
             }
             Value::String(text) => {
                 let header_first = cfg
-                    .and_then(|c| c.get("CSVHeaderLocation"))
+                    .and_then(|c| field(c, "CSVHeaderLocation"))
                     .and_then(Value::as_str)
                     != Some("GIVEN");
                 let given: Option<Vec<String>> = cfg
-                    .and_then(|c| c.get("CSVHeaders"))
+                    .and_then(|c| field(c, "CSVHeaders"))
                     .and_then(Value::as_array)
                     .map(|a| {
                         a.iter()
@@ -1862,7 +1867,7 @@ impl<'a> Engine<'a> {
             other => vec![other],
         };
         let max_items = match cfg
-            .and_then(|c| c.get("MaxItemsPath"))
+            .and_then(|c| field(c, "MaxItemsPath"))
             .and_then(Value::as_str)
         {
             Some(p) => {
@@ -1878,7 +1883,9 @@ impl<'a> Engine<'a> {
                     }
                 }
             }
-            None => cfg.and_then(|c| c.get("MaxItems")).and_then(Value::as_i64),
+            None => cfg
+                .and_then(|c| field(c, "MaxItems"))
+                .and_then(Value::as_i64),
         };
         match max_items {
             Some(n) if n < 0 => return Err(reader_failed("field MaxItems must be positive")),
@@ -1957,6 +1964,26 @@ impl<'a> Engine<'a> {
             })
             .collect())
     }
+}
+
+/// A state by name: a linear scan in small machines, the map's hash index in big ones.
+fn state_named<'v>(states: &'v Map<String, Value>, name: &str) -> Option<&'v Value> {
+    if states.len() <= 16 {
+        states
+            .iter()
+            .find(|(k, _)| k.as_str() == name)
+            .map(|(_, v)| v)
+    } else {
+        states.get(name)
+    }
+}
+
+/// `PassStateEntered`, `TaskStateExited`, ...: the event type of a state's entry or exit.
+fn state_event_kind(ty: &str, what: &str) -> String {
+    let mut k = String::with_capacity(ty.len() + what.len());
+    k.push_str(ty);
+    k.push_str(what);
+    k
 }
 
 /// AWS's error-name matching for Retry and Catch.
@@ -2045,12 +2072,53 @@ pub(crate) fn eval_root(
     ctx: &Ctx<'_>,
     vars: &Vars<'_>,
 ) -> Option<Value> {
-    match &path.root {
-        Root::Input => path.evaluate(input),
-        Root::Context => path.evaluate(ctx.get()),
-        Root::Variable(n) => vars.get(n).and_then(|v| path.evaluate(v)),
-        Root::Current => None,
+    let root = match &path.root {
+        Root::Input => input,
+        Root::Context => ctx.get(),
+        Root::Variable(n) => vars.get(n)?,
+        Root::Current => return None,
+    };
+    match walk(path, root) {
+        Some(found) => found.cloned(),
+        None => path.evaluate(root),
     }
+}
+
+/// A path made only of names and indexes, followed without collecting (`Some(None)`: it selects nothing);
+/// `None` for any other path.
+fn walk<'v>(path: &jsonpath::JsonPath, root: &'v Value) -> Option<Option<&'v Value>> {
+    use jsonpath::{Segment, Selector};
+    let mut cur = root;
+    for seg in &path.segments {
+        let next = match (seg, cur) {
+            (Segment::Child(Selector::Name(n)), Value::Object(o)) => {
+                if o.len() <= 16 {
+                    o.iter().find(|(k, _)| *k == n).map(|(_, v)| v)
+                } else {
+                    o.get(n.as_str())
+                }
+            }
+            (Segment::Child(Selector::Index(i)), Value::Array(a)) => {
+                let len = a.len() as i64;
+                let j = if *i < 0 { len + i } else { *i };
+                usize::try_from(j).ok().and_then(|j| a.get(j))
+            }
+            (Segment::Child(Selector::Name(_) | Selector::Index(_)), _) => None,
+            _ => return None,
+        };
+        match next {
+            Some(v) => cur = v,
+            // The rest must still be plain steps for "selects nothing" to be the answer.
+            None => {
+                return path
+                    .segments
+                    .iter()
+                    .all(|s| matches!(s, Segment::Child(Selector::Name(_) | Selector::Index(_))))
+                    .then_some(None);
+            }
+        }
+    }
+    Some(Some(cur))
 }
 
 struct IntrinsicEnv<'x> {

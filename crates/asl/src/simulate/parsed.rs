@@ -3,6 +3,7 @@
 
 use crate::intrinsics::{self, Intrinsic, IntrinsicError};
 use crate::jsonpath::{self, JsonPath, PathError};
+use serde_json::Value;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
@@ -76,5 +77,18 @@ impl Parsed {
             self.calls.insert(text.into(), c.clone());
         }
         Ok(c)
+    }
+}
+
+/// A field of a definition object (a state, a rule, a retrier): a linear scan, which beats hashing the key for
+/// the few fields such objects have.
+pub(crate) fn field<'v>(v: &'v Value, key: &str) -> Option<&'v Value> {
+    let Value::Object(o) = v else {
+        return None;
+    };
+    if o.len() <= 16 {
+        o.iter().find(|(k, _)| k.as_str() == key).map(|(_, x)| x)
+    } else {
+        o.get(key)
     }
 }
