@@ -380,10 +380,12 @@ impl<'a> Engine<'a> {
 
     /// [`Self::check_size`] that also returns the value's JSON text (for the exit event).
     pub(crate) fn check_text(&mut self, s: &StateCtx, v: &Value) -> Result<Rc<str>, Failure> {
-        self.check_depth(s, v)?;
-        let text = payload::shared_text(v);
+        // One pass: the text, or the depth failure.
+        let Some(text) = payload::text_within(v, payload::MAX_DEPTH) else {
+            return self.check_depth(s, v).map(|()| payload::shared_text(v));
+        };
         self.check_bytes(s, text.len())?;
-        Ok(text)
+        Ok(Rc::from(text))
     }
 
     fn check_depth(&self, s: &StateCtx, v: &Value) -> Result<(), Failure> {
