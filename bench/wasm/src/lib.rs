@@ -43,6 +43,9 @@ impl Definition {
 pub struct Workload {
     definition: Value,
     input: Value,
+    /// Copies of the input for the next `run` (the run takes its input by value), made by `prepare` outside
+    /// the timing, as the native criterion bench does with `iter_batched`.
+    prepared: Vec<Value>,
 }
 
 #[wasm_bindgen]
@@ -52,20 +55,22 @@ impl Workload {
         Ok(Workload {
             definition: serde_json::from_str(definition)?,
             input: serde_json::from_str(input)?,
+            prepared: Vec::new(),
         })
     }
 
-    /// Run the execution `repeat` times; returns the last status (`SUCCEEDED`, or the error).
-    pub fn run(&self, repeat: u32) -> String {
+    /// Copy the input `repeat` times for the next `run` (not timed).
+    pub fn prepare(&mut self, repeat: u32) {
+        self.prepared = vec![self.input.clone(); repeat as usize];
+    }
+
+    /// Run the execution once per prepared input (`prepare` first); returns the last status (`SUCCEEDED`, or
+    /// the error).
+    pub fn run(&mut self) -> String {
         let options = bench_options();
         let mut status = String::new();
-        for _ in 0..repeat {
-            let (outcome, _events) = run(
-                &self.definition,
-                self.input.clone(),
-                &Mocks::default(),
-                &options,
-            );
+        for input in std::mem::take(&mut self.prepared) {
+            let (outcome, _events) = run(&self.definition, input, &Mocks::default(), &options);
             status = match outcome.error {
                 Some(e) if outcome.status != asl::simulate::Status::Succeeded => {
                     format!(

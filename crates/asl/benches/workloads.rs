@@ -122,11 +122,45 @@ fn peak_memory() {
     );
 }
 
+/// `STATEWRIGHT_BENCH_ONCE=loop|map|chain`: instead of timing, run that workload once (chain: 100 times, as
+/// timed) in this process, for instruction counts under `valgrind --tool=callgrind`.
+fn once(name: &str) {
+    let repeat = if name == "chain" { 100 } else { 1 };
+    let (Some(definition), Some(input)) = (
+        json(&format!("{name}.asl.json")),
+        json(&format!("{name}.input.json")),
+    ) else {
+        eprintln!(
+            "skipped: workload {name} not found at {}",
+            workloads().display()
+        );
+        return;
+    };
+    let options = Options {
+        limits: Limits {
+            max_payload_bytes: usize::MAX,
+            max_events: usize::MAX,
+        },
+        ..Options::default()
+    };
+    let mut events = 0;
+    for _ in 0..repeat {
+        let (outcome, history) = run(&definition, input.clone(), &Mocks::default(), &options);
+        assert_eq!(outcome.status, asl::simulate::Status::Succeeded);
+        events += history.len();
+    }
+    println!("once: {name} x{repeat}: {events} events");
+}
+
 criterion_group!(workload_benches, benches);
 
 fn main() {
     if std::env::var_os("STATEWRIGHT_BENCH_PEAK_MEMORY").is_some() {
         peak_memory();
+        return;
+    }
+    if let Some(name) = std::env::var_os("STATEWRIGHT_BENCH_ONCE") {
+        once(&name.to_string_lossy());
         return;
     }
     workload_benches();

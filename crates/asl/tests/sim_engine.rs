@@ -216,7 +216,7 @@ fn task_timeouts_and_heartbeats_use_mock_durations() {
     let scheduled = h
         .iter()
         .find(|e| e.kind == "TaskScheduled")
-        .map(|e| e.details.clone())
+        .map(|e| e.details())
         .unwrap_or_default();
     let params: Value =
         serde_json::from_str(scheduled["parameters"].as_str().unwrap_or("")).unwrap_or_default();

@@ -417,7 +417,7 @@ fn evaluation_failures_are_recorded_in_the_history() {
             "ExecutionFailed"
         ]
     );
-    let failed = events.get(2).map(|e| e.details.clone()).unwrap_or_default();
+    let failed = events.get(2).map(|e| e.details()).unwrap_or_default();
     assert_eq!(failed["location"], "Output/r");
     assert_eq!(failed["state"], "P");
     assert_eq!(failed["error"], "States.QueryEvaluationError");

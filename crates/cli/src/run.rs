@@ -242,7 +242,8 @@ pub fn main(args: &[String]) -> u8 {
         );
         if a.history {
             for e in &history {
-                let name = e.details.get("name").and_then(Value::as_str).unwrap_or("");
+                let details = e.details();
+                let name = details.get("name").and_then(Value::as_str).unwrap_or("");
                 println!(
                     "{:>5} {:>5} {} {:<28} {name}{}",
                     e.id,

@@ -1,6 +1,7 @@
 //! Choice rules: every comparison operator (and its `*Path` form), the `Is*` tests, `StringMatches` with
 //! escapes, and `And`/`Or`/`Not`, evaluated as AWS does (a type mismatch is simply false).
 
+use super::parsed::field;
 use super::time::parse_timestamp;
 use serde_json::Value;
 
@@ -16,7 +17,7 @@ pub fn evaluate(rule: &Value, env: &mut dyn Lookup, depth: usize) -> Result<bool
     if depth > MAX_DEPTH {
         return Err("Choice rule nested too deeply".into());
     }
-    if let Some(list) = rule.get("And").and_then(Value::as_array) {
+    if let Some(list) = field(rule, "And").and_then(Value::as_array) {
         for r in list {
             if !evaluate(r, env, depth + 1)? {
                 return Ok(false);
@@ -24,7 +25,7 @@ pub fn evaluate(rule: &Value, env: &mut dyn Lookup, depth: usize) -> Result<bool
         }
         return Ok(true);
     }
-    if let Some(list) = rule.get("Or").and_then(Value::as_array) {
+    if let Some(list) = field(rule, "Or").and_then(Value::as_array) {
         for r in list {
             if evaluate(r, env, depth + 1)? {
                 return Ok(true);
@@ -32,10 +33,10 @@ pub fn evaluate(rule: &Value, env: &mut dyn Lookup, depth: usize) -> Result<bool
         }
         return Ok(false);
     }
-    if let Some(r) = rule.get("Not") {
+    if let Some(r) = field(rule, "Not") {
         return Ok(!evaluate(r, env, depth + 1)?);
     }
-    let Some(var_path) = rule.get("Variable").and_then(Value::as_str) else {
+    let Some(var_path) = field(rule, "Variable").and_then(Value::as_str) else {
         return Err("Choice rule has no Variable".into());
     };
     let value = env.lookup(var_path)?;
@@ -119,10 +120,13 @@ fn compare(op: &str, v: &Value, rhs: &Value) -> bool {
         }
         _ => return false,
     };
-    let suffix = op
-        .trim_start_matches("String")
-        .trim_start_matches("Numeric")
-        .trim_start_matches("Timestamp");
+    // As `trim_start_matches` does (every repetition), without building a substring searcher per call.
+    let mut suffix = op;
+    for p in ["String", "Numeric", "Timestamp"] {
+        while let Some(rest) = suffix.strip_prefix(p) {
+            suffix = rest;
+        }
+    }
     match suffix {
         "Equals" => ord == Equal,
         "LessThan" => ord == Less,

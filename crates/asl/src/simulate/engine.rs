@@ -5,16 +5,31 @@
 //! time its slot frees up); every event goes to one ordered list, so the whole run is deterministic.
 
 use super::choice::{self, Lookup};
-use super::history::{Event, details_key};
+use super::history::{Details, Event};
 use super::mocks::{MockResult, Mocks};
+use super::parsed::{Parsed, field};
 use super::time::{format_timestamp, parse_timestamp};
 use super::{Options, payload};
 use crate::intrinsics::{self, SplitMix64};
 use crate::jsonpath::{self, Root};
 use serde_json::{Map, Value, json};
+use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
+
+/// The effective input as an owned value: the raw input itself (moved, not copied) when InputPath selected
+/// all of it.
+macro_rules! owned_effective {
+    ($effective:ident, $raw:ident) => {
+        if matches!($effective, Cow::Borrowed(_)) {
+            drop($effective);
+            $raw
+        } else {
+            $effective.into_owned()
+        }
+    };
+}
 
 /// Why a state (or the execution) failed.
 #[derive(Debug, Clone, PartialEq)]
@@ -67,13 +82,13 @@ impl Failure {
 /// Per-state facts used for `$$.State` and error messages.
 #[derive(Debug, Clone)]
 pub(crate) struct StateCtx {
-    pub name: String,
+    pub name: Rc<str>,
     pub entered_ms: i64,
     pub entered_id: u64,
     pub retry_count: u32,
     /// Task, Parallel and Map states carry `$$.State.RetryCount`; the others do not.
     pub retryable: bool,
-    pub map_item: Option<(usize, Value)>,
+    pub map_item: Option<(usize, Rc<Value>)>,
     pub task_token: Option<String>,
 }
 
@@ -106,11 +121,25 @@ pub(crate) struct Engine<'a> {
     pub transitions: u64,
     pub warnings: Vec<String>,
     pub peak_payload: usize,
-    pub execution_input: Value,
     pub deadline: Option<i64>,
     /// The definition's top-level `QueryLanguage` is JSONata.
     pub jsonata_default: bool,
-    exec_ctx: Option<Rc<Value>>,
+    /// `$$.Execution`, built the first time a path reads the context object.
+    exec: Rc<ExecCell>,
+    /// Paths and intrinsic calls parsed once per run.
+    pub(crate) parsed: Parsed,
+    /// The JSON text of the input of the state about to run, when known (see `out_text`).
+    in_text: Option<Rc<str>>,
+    /// The JSON text of the last `*StateExited` event's output and that event's id: the next state's input
+    /// is that very value, so its `*StateEntered` event shares the text.
+    out_text: Option<(Rc<str>, u64)>,
+}
+
+/// The execution part of the context object: its input is kept as the text of ExecutionStarted and read back
+/// only when a path asks for `$$.Execution`.
+pub(crate) struct ExecCell {
+    input_text: Rc<str>,
+    value: OnceCell<Value>,
 }
 
 /// Workflow variables: a state's own scope plus read access to the enclosing ones (Parallel branches and Map
@@ -169,41 +198,79 @@ impl<'p> Vars<'p> {
 }
 
 /// The context object of one state, assembled on first use.
-pub(crate) struct Ctx {
-    execution: Rc<Value>,
-    state_machine: Value,
-    custom: Option<Value>,
-    state: Value,
-    task_token: Option<String>,
-    map_item: Option<(usize, Value)>,
+pub(crate) struct Ctx<'o> {
+    opts: &'o Options,
+    exec: Rc<ExecCell>,
+    state: StateCtx,
     cell: OnceCell<Value>,
 }
 
-impl Ctx {
+impl Ctx<'_> {
     pub(crate) fn get(&self) -> &Value {
         self.cell.get_or_init(|| {
-            if let Some(c) = &self.custom {
+            let o = self.opts;
+            if let Some(c) = &o.context {
                 return c.clone();
             }
+            let execution = self
+                .exec
+                .value
+                .get_or_init(|| {
+                    json!({
+                        "Id": execution_arn(o),
+                        "Input": serde_json::from_str::<Value>(&self.exec.input_text).unwrap_or(Value::Null),
+                        "StartTime": format_timestamp(o.start_time_ms),
+                        "Name": o.execution_name,
+                        "RoleArn": format!("arn:aws:iam::{}:role/StatewrightSimulator", o.account),
+                        "RedriveCount": 0,
+                    })
+                })
+                .clone();
+            let s = &self.state;
             let mut m = Map::new();
-            m.insert("Execution".into(), (*self.execution).clone());
-            m.insert("StateMachine".into(), self.state_machine.clone());
-            m.insert("State".into(), self.state.clone());
-            if let Some(t) = &self.task_token {
+            m.insert("Execution".into(), execution);
+            m.insert(
+                "StateMachine".into(),
+                json!({"Id": state_machine_arn(o), "Name": o.state_machine_name}),
+            );
+            m.insert(
+                "State".into(),
+                if s.retryable {
+                    json!({"Name": &*s.name, "EnteredTime": format_timestamp(s.entered_ms), "RetryCount": s.retry_count})
+                } else {
+                    json!({"Name": &*s.name, "EnteredTime": format_timestamp(s.entered_ms)})
+                },
+            );
+            if let Some(t) = &s.task_token {
                 m.insert("Task".into(), json!({"Token": t}));
             }
-            if let Some((i, v)) = &self.map_item {
-                m.insert("Map".into(), json!({"Item": {"Index": i, "Value": v}}));
+            if let Some((i, v)) = &s.map_item {
+                m.insert("Map".into(), json!({"Item": {"Index": i, "Value": **v}}));
             }
             Value::Object(m)
         })
     }
 }
 
+fn execution_arn(o: &Options) -> String {
+    format!(
+        "arn:aws:states:{}:{}:execution:{}:{}",
+        o.region, o.account, o.state_machine_name, o.execution_name
+    )
+}
+
+fn state_machine_arn(o: &Options) -> String {
+    format!(
+        "arn:aws:states:{}:{}:stateMachine:{}",
+        o.region, o.account, o.state_machine_name
+    )
+}
+
 const MAX_NESTING: usize = 16;
 
 impl<'a> Engine<'a> {
-    pub fn new(opts: &'a Options, mocks: &'a Mocks, input: Value) -> Engine<'a> {
+    /// An engine for one run; `input_text` is the execution input as JSON text (for `$$.Execution.Input`).
+    pub fn new(opts: &'a Options, mocks: &'a Mocks, input_text: Rc<str>) -> Engine<'a> {
         Engine {
             opts,
             mocks,
@@ -214,10 +281,15 @@ impl<'a> Engine<'a> {
             transitions: 0,
             warnings: Vec::new(),
             peak_payload: 0,
-            execution_input: input,
             deadline: None,
             jsonata_default: false,
-            exec_ctx: None,
+            exec: Rc::new(ExecCell {
+                input_text,
+                value: OnceCell::new(),
+            }),
+            parsed: Parsed::default(),
+            in_text: None,
+            out_text: None,
         }
     }
 
@@ -229,6 +301,21 @@ impl<'a> Engine<'a> {
         &mut self,
         kind: &str,
         details: Value,
+        note: Option<String>,
+    ) -> Result<u64, Failure> {
+        let details = if details.is_null() {
+            Details::None
+        } else {
+            Details::Json(Box::new(details))
+        };
+        self.push_event(kind.to_string(), details, note)
+    }
+
+    /// Append an event unless the history is full.
+    pub(crate) fn push_event(
+        &mut self,
+        kind: String,
+        details: Details,
         note: Option<String>,
     ) -> Result<u64, Failure> {
         if self.events.len() >= self.opts.limits.max_events {
@@ -246,57 +333,31 @@ impl<'a> Engine<'a> {
             // AWS: the first state's event after ExecutionStarted points back to 0.
             previous_event_id: if id == 2 { 0 } else { id - 1 },
             timestamp_ms: self.now,
-            kind: kind.to_string(),
-            details_key: if details.is_null() {
-                String::new()
-            } else {
-                details_key(kind)
-            },
+            kind,
             details,
             note,
         });
         Ok(id)
     }
 
-    pub fn execution_arn(&self) -> String {
-        let o = self.opts;
-        format!(
-            "arn:aws:states:{}:{}:execution:{}:{}",
-            o.region, o.account, o.state_machine_name, o.execution_name
-        )
+    /// The text of the value the last event (a `*StateExited`) carried, if it is still the last event.
+    pub(crate) fn take_out_text(&mut self) -> Option<Rc<str>> {
+        match self.out_text.take() {
+            Some((t, id)) if id == self.events.len() as u64 => Some(t),
+            _ => None,
+        }
     }
 
     pub fn state_machine_arn(&self) -> String {
-        let o = self.opts;
-        format!(
-            "arn:aws:states:{}:{}:stateMachine:{}",
-            o.region, o.account, o.state_machine_name
-        )
+        state_machine_arn(self.opts)
     }
 
     /// The context object `$$` for a state; built only when a `$$` path reads it.
-    pub(crate) fn context(&mut self, s: &StateCtx) -> Ctx {
-        if self.exec_ctx.is_none() {
-            self.exec_ctx = Some(Rc::new(json!({
-                "Id": self.execution_arn(),
-                "Input": self.execution_input,
-                "StartTime": format_timestamp(self.opts.start_time_ms),
-                "Name": self.opts.execution_name,
-                "RoleArn": format!("arn:aws:iam::{}:role/StatewrightSimulator", self.opts.account),
-                "RedriveCount": 0,
-            })));
-        }
+    pub(crate) fn context(&self, s: &StateCtx) -> Ctx<'a> {
         Ctx {
-            execution: self.exec_ctx.clone().unwrap_or_default(),
-            state_machine: json!({"Id": self.state_machine_arn(), "Name": self.opts.state_machine_name}),
-            custom: self.opts.context.clone(),
-            state: if s.retryable {
-                json!({"Name": s.name, "EnteredTime": format_timestamp(s.entered_ms), "RetryCount": s.retry_count})
-            } else {
-                json!({"Name": s.name, "EnteredTime": format_timestamp(s.entered_ms)})
-            },
-            task_token: s.task_token.clone(),
-            map_item: s.map_item.clone(),
+            opts: self.opts,
+            exec: self.exec.clone(),
+            state: s.clone(),
             cell: OnceCell::new(),
         }
     }
@@ -312,6 +373,22 @@ impl<'a> Engine<'a> {
     }
 
     pub(crate) fn check_size(&mut self, s: &StateCtx, v: &Value) -> Result<(), Failure> {
+        self.check_depth(s, v)?;
+        let n = payload::size(v);
+        self.check_bytes(s, n)
+    }
+
+    /// [`Self::check_size`] that also returns the value's JSON text (for the exit event).
+    pub(crate) fn check_text(&mut self, s: &StateCtx, v: &Value) -> Result<Rc<str>, Failure> {
+        // One pass: the text, or the depth failure.
+        let Some(text) = payload::text_within(v, payload::MAX_DEPTH) else {
+            return self.check_depth(s, v).map(|()| payload::shared_text(v));
+        };
+        self.check_bytes(s, text.len())?;
+        Ok(Rc::from(text))
+    }
+
+    fn check_depth(&self, s: &StateCtx, v: &Value) -> Result<(), Failure> {
         if payload::depth(v) > payload::MAX_DEPTH {
             return Err(Failure::fatal(
                 "States.DataLimitExceeded",
@@ -322,7 +399,10 @@ impl<'a> Engine<'a> {
                 ),
             ));
         }
-        let n = payload::size(v);
+        Ok(())
+    }
+
+    fn check_bytes(&mut self, s: &StateCtx, n: usize) -> Result<(), Failure> {
         self.peak_payload = self.peak_payload.max(n);
         if n > self.opts.limits.max_payload_bytes {
             return Err(Failure::fatal(
@@ -365,10 +445,12 @@ impl<'a> Engine<'a> {
     }
 
     /// Run a whole (sub-)machine: `StartAt` to an end state.
+    /// `input_text` is the input's JSON text when the caller has it already.
     pub fn run_machine(
         &mut self,
         machine: &Value,
         input: Value,
+        input_text: Option<Rc<str>>,
         vars: &mut Vars<'_>,
         depth: usize,
     ) -> Result<Value, Failure> {
@@ -378,24 +460,26 @@ impl<'a> Engine<'a> {
                 "Parallel/Map states are nested too deeply.",
             ));
         }
-        let states = machine
-            .get("States")
+        let states = field(machine, "States")
             .and_then(Value::as_object)
             .ok_or_else(|| Failure::fatal("States.Runtime", "The state machine has no States."))?;
-        let mut current = machine
-            .get("StartAt")
+        let mut current = field(machine, "StartAt")
             .and_then(Value::as_str)
             .ok_or_else(|| Failure::fatal("States.Runtime", "The state machine has no StartAt."))?
             .to_string();
         let mut input = input;
+        let mut input_text = input_text;
         loop {
-            let state = states.get(&current).ok_or_else(|| {
+            let state = state_named(states, &current).ok_or_else(|| {
                 Failure::fatal(
                     "States.Runtime",
                     format!("The state '{current}' does not exist."),
                 )
             })?;
+            self.in_text = input_text.take();
             let flow = self.run_state(&current, state, input, vars, depth)?;
+            // The state's last event is its exit with the flow's value: reuse that text.
+            input_text = self.take_out_text();
             if let Some(d) = self.deadline
                 && self.now > d
             {
@@ -411,13 +495,17 @@ impl<'a> Engine<'a> {
                     current = n;
                     input = out;
                 }
-                Flow::End(out) => return Ok(out),
+                Flow::End(out) => {
+                    // Kept for the caller (ExecutionSucceeded shows the same text).
+                    self.out_text = input_text.map(|t| (t, self.events.len() as u64));
+                    return Ok(out);
+                }
             }
         }
     }
 
     pub(crate) fn next_of(state: &Value, output: Value) -> Flow {
-        match state.get("Next").and_then(Value::as_str) {
+        match field(state, "Next").and_then(Value::as_str) {
             Some(n) => Flow::Next(n.to_string(), output),
             None => Flow::End(output),
         }
@@ -431,14 +519,23 @@ impl<'a> Engine<'a> {
         vars: &mut Vars<'_>,
         depth: usize,
     ) -> Result<Flow, Failure> {
-        let ty = state.get("Type").and_then(Value::as_str).unwrap_or("");
-        let entered_id = self.emit(
-            &format!("{ty}StateEntered"),
-            json!({"name": name, "input": payload::text(&raw), "inputDetails": {"truncated": false}}),
+        let ty = field(state, "Type").and_then(Value::as_str).unwrap_or("");
+        let input_text = match self.in_text.take() {
+            Some(t) => t,
+            None => payload::shared_text(&raw),
+        };
+        let shared_name: Rc<str> = Rc::from(name);
+        let entered_id = self.push_event(
+            state_event_kind(ty, "StateEntered"),
+            Details::Entered {
+                name: shared_name.clone(),
+                input: input_text,
+            },
+            None,
         )?;
         self.transitions += 1;
         let mut sctx = StateCtx {
-            name: name.to_string(),
+            name: shared_name,
             entered_ms: self.now,
             entered_id,
             retry_count: 0,
@@ -446,8 +543,7 @@ impl<'a> Engine<'a> {
             map_item: None,
             task_token: None,
         };
-        let query_language = state
-            .get("QueryLanguage")
+        let query_language = field(state, "QueryLanguage")
             .and_then(Value::as_str)
             .unwrap_or(if self.jsonata_default {
                 "JSONata"
@@ -460,20 +556,21 @@ impl<'a> Engine<'a> {
         match ty {
             "Pass" => {
                 let effective = self.input_path(state, &raw, vars, &sctx)?;
-                let result = if let Some(r) = state.get("Result") {
+                let result = if let Some(r) = field(state, "Result") {
                     r.clone()
-                } else if let Some(p) = state.get("Parameters") {
+                } else if let Some(p) = field(state, "Parameters") {
                     self.template(p, &effective, vars, &sctx, "Parameters")?
                 } else {
-                    effective
+                    effective.into_owned()
                 };
-                self.finish(name, state, raw, result, vars, &sctx, false)
+                self.finish(name, state, Cow::Owned(raw), result, vars, &sctx)
             }
             "Succeed" => {
                 let effective = self.input_path(state, &raw, vars, &sctx)?;
-                let out = self.output_path(state, &effective, vars, &sctx)?;
-                self.check_size(&sctx, &out)?;
-                self.emit_exited(ty, name, &out, None)?;
+                let effective = owned_effective!(effective, raw);
+                let out = self.output_path(state, effective, vars, &sctx)?;
+                let text = self.check_text(&sctx, &out)?;
+                self.emit_exited(ty, name, text, None)?;
                 Ok(Flow::End(out))
             }
             "Fail" => {
@@ -513,8 +610,7 @@ impl<'a> Engine<'a> {
                 let effective = self.input_path(state, &raw, vars, &sctx)?;
                 let mut counters = vec![
                     0u32;
-                    state
-                        .get("Retry")
+                    field(state, "Retry")
                         .and_then(Value::as_array)
                         .map_or(0, Vec::len)
                 ];
@@ -528,7 +624,7 @@ impl<'a> Engine<'a> {
                     };
                     let failure = match attempt {
                         Ok(result) => {
-                            let selected = match state.get("ResultSelector") {
+                            let selected = match field(state, "ResultSelector") {
                                 Some(sel) => {
                                     self.template(sel, &result, vars, &sctx, "ResultSelector")?
                                 }
@@ -537,11 +633,10 @@ impl<'a> Engine<'a> {
                             return match self.finish(
                                 name,
                                 state,
-                                raw.clone(),
+                                Cow::Borrowed(&raw),
                                 selected,
                                 vars,
                                 &sctx,
-                                true,
                             ) {
                                 // e.g. States.ResultPathMatchFailure: the state's catchers apply
                                 Err(f) if f.kind == FailureKind::Normal => {
@@ -568,50 +663,63 @@ impl<'a> Engine<'a> {
         }
     }
 
+    /// The `*StateExited` event; `text` is the output's JSON text.
     pub(crate) fn emit_exited(
         &mut self,
         ty: &str,
         name: &str,
-        out: &Value,
+        text: Rc<str>,
         assigned: Option<&Map<String, Value>>,
     ) -> Result<u64, Failure> {
-        let mut d = json!({"name": name, "output": payload::text(out), "outputDetails": {"truncated": false}});
-        if let (Some(a), Value::Object(m)) = (assigned, &mut d) {
-            let vars: Map<String, Value> = a
-                .iter()
-                .map(|(k, v)| (k.clone(), Value::String(payload::text(v))))
-                .collect();
-            m.insert("assignedVariables".into(), Value::Object(vars));
-            m.insert(
-                "assignedVariablesDetails".into(),
-                json!({"truncated": false}),
-            );
-        }
-        self.emit(&format!("{ty}StateExited"), d)
+        let assigned = assigned.map(|a| {
+            a.iter()
+                .map(|(k, v)| (k.clone(), payload::text(v)))
+                .collect::<Box<[_]>>()
+        });
+        let id = self.push_event(
+            state_event_kind(ty, "StateExited"),
+            Details::Exited {
+                name: Rc::from(name),
+                output: text.clone(),
+                assigned,
+            },
+            None,
+        )?;
+        self.out_text = Some((text, id));
+        Ok(id)
     }
 
     /// Assign, ResultPath, OutputPath, the exit event and the transition, after a state produced `result`.
-    #[allow(clippy::too_many_arguments)]
     fn finish(
         &mut self,
         name: &str,
         state: &Value,
-        raw: Value,
+        raw: Cow<'_, Value>,
         result: Value,
         vars: &mut Vars<'_>,
         sctx: &StateCtx,
-        _task_like: bool,
     ) -> Result<Flow, Failure> {
-        self.check_size(sctx, &result)?;
-        let assigned = match state.get("Assign") {
+        let result_path = field(state, "ResultPath");
+        // Without ResultPath and OutputPath the result is the output: one text serves both checks.
+        let same = result_path.is_none() && field(state, "OutputPath").is_none();
+        let result_text = if same {
+            Some(self.check_text(sctx, &result)?)
+        } else {
+            self.check_size(sctx, &result)?;
+            None
+        };
+        let assigned = match field(state, "Assign") {
             Some(a) => Some(self.assign(a, &result, vars, sctx)?),
             None => None,
         };
-        let with_result = self.result_path(state.get("ResultPath"), raw, result, sctx)?;
-        let out = self.output_path(state, &with_result, vars, sctx)?;
-        self.check_size(sctx, &out)?;
-        let ty = state.get("Type").and_then(Value::as_str).unwrap_or("");
-        self.emit_exited(ty, name, &out, assigned.as_ref())?;
+        let with_result = self.result_path(result_path, raw, result, sctx)?;
+        let out = self.output_path(state, with_result, vars, sctx)?;
+        let text = match result_text {
+            Some(t) => t,
+            None => self.check_text(sctx, &out)?,
+        };
+        let ty = field(state, "Type").and_then(Value::as_str).unwrap_or("");
+        self.emit_exited(ty, name, text, assigned.as_ref())?;
         if let Some(a) = assigned {
             vars.extend(a);
         }
@@ -634,17 +742,17 @@ impl<'a> Engine<'a> {
         }
     }
 
-    pub(crate) fn input_path(
+    pub(crate) fn input_path<'v>(
         &mut self,
         state: &Value,
-        raw: &Value,
+        raw: &'v Value,
         vars: &Vars<'_>,
         sctx: &StateCtx,
-    ) -> Result<Value, Failure> {
-        match state.get("InputPath") {
-            None => Ok(raw.clone()),
-            Some(Value::Null) => Ok(json!({})),
-            Some(Value::String(p)) => self.select_path(p, raw, vars, sctx),
+    ) -> Result<Cow<'v, Value>, Failure> {
+        match field(state, "InputPath") {
+            None => Ok(Cow::Borrowed(raw)),
+            Some(Value::Null) => Ok(Cow::Owned(json!({}))),
+            Some(Value::String(p)) => self.select_path(p, raw, vars, sctx).map(Cow::Owned),
             Some(_) => Err(self.runtime(sctx, "InputPath must be a string or null.")),
         }
     }
@@ -652,14 +760,14 @@ impl<'a> Engine<'a> {
     pub(crate) fn output_path(
         &mut self,
         state: &Value,
-        v: &Value,
+        v: Value,
         vars: &Vars<'_>,
         sctx: &StateCtx,
     ) -> Result<Value, Failure> {
-        match state.get("OutputPath") {
-            None => Ok(v.clone()),
+        match field(state, "OutputPath") {
+            None => Ok(v),
             Some(Value::Null) => Ok(json!({})),
-            Some(Value::String(p)) => self.select_path(p, v, vars, sctx),
+            Some(Value::String(p)) => self.select_path(p, &v, vars, sctx),
             Some(_) => Err(self.runtime(sctx, "OutputPath must be a string or null.")),
         }
     }
@@ -672,7 +780,9 @@ impl<'a> Engine<'a> {
         vars: &Vars<'_>,
         sctx: &StateCtx,
     ) -> Result<Value, Failure> {
-        let path = jsonpath::parse(p)
+        let path = self
+            .parsed
+            .path(p)
             .map_err(|e| self.runtime(sctx, format!("Invalid path '{p}': {e}")))?;
         let ctx = self.context(sctx);
         match eval_root(&path, v, &ctx, vars) {
@@ -687,24 +797,32 @@ impl<'a> Engine<'a> {
         }
     }
 
+    /// ResultPath: `raw` (the state's input) is copied only when the result is merged into it.
     pub(crate) fn result_path(
         &mut self,
         rp: Option<&Value>,
-        raw: Value,
+        raw: Cow<'_, Value>,
         result: Value,
         sctx: &StateCtx,
     ) -> Result<Value, Failure> {
         match rp {
             None => Ok(result),
-            Some(Value::Null) => Ok(raw),
+            Some(Value::Null) => Ok(raw.into_owned()),
             Some(Value::String(p)) => {
-                let path = jsonpath::parse(p)
+                let path = self
+                    .parsed
+                    .path(p)
                     .map_err(|e| self.runtime(sctx, format!("Invalid path '{p}': {e}")))?;
                 if path.segments.is_empty() {
                     return Ok(result);
                 }
-                let mut target = raw;
-                let shown = payload::text(&target);
+                // The message shows the input as it was; only a failing merge needs its text.
+                let shown = if payload::can_set(&raw, &path) {
+                    String::new()
+                } else {
+                    payload::text(&raw)
+                };
+                let mut target = raw.into_owned();
                 match payload::set_result(&mut target, &path, result) {
                     Ok(()) => Ok(target),
                     Err(_) => Err(Failure::new(
@@ -722,7 +840,7 @@ impl<'a> Engine<'a> {
 
     /// Whether a state runs in JSONata (its own QueryLanguage, else the machine's).
     pub(crate) fn state_jsonata(&self, state: &Value) -> bool {
-        match state.get("QueryLanguage").and_then(Value::as_str) {
+        match field(state, "QueryLanguage").and_then(Value::as_str) {
             Some(q) => q == "JSONata",
             None => self.jsonata_default,
         }
@@ -769,7 +887,7 @@ impl<'a> Engine<'a> {
         &mut self,
         tpl: &Value,
         input: &Value,
-        ctx: &Ctx,
+        ctx: &Ctx<'_>,
         vars: &Vars<'_>,
         sctx: &StateCtx,
         field: &str,
@@ -816,14 +934,17 @@ impl<'a> Engine<'a> {
         &mut self,
         expr: &str,
         input: &Value,
-        ctx: &Ctx,
+        ctx: &Ctx<'_>,
         vars: &Vars<'_>,
         sctx: &StateCtx,
         key: &str,
     ) -> Result<Value, Failure> {
         let trimmed = expr.trim();
         if intrinsics::looks_like_call(trimmed) {
-            let call = intrinsics::parse(trimmed).map_err(|e| self.runtime(sctx, e.message))?;
+            let call = self
+                .parsed
+                .call(trimmed)
+                .map_err(|e| self.runtime(sctx, e.message))?;
             let mut env = IntrinsicEnv {
                 input,
                 ctx,
@@ -847,7 +968,7 @@ impl<'a> Engine<'a> {
                 }
             });
         }
-        let path = jsonpath::parse(trimmed).map_err(|e| {
+        let path = self.parsed.path(trimmed).map_err(|e| {
             self.runtime(
                 sctx,
                 format!("The JSONPath '{expr}' specified for the field '{key}' is invalid: {e}"),
@@ -878,30 +999,30 @@ impl<'a> Engine<'a> {
         let effective = self.input_path(state, &raw, vars, sctx)?;
         let ctx = self.context(sctx);
         let mut chosen: Option<(String, Option<&Value>)> = None;
-        if let Some(rules) = state.get("Choices").and_then(Value::as_array) {
+        if let Some(rules) = field(state, "Choices").and_then(Value::as_array) {
             for rule in rules {
                 let mut look = ChoiceLookup {
                     input: &effective,
                     ctx: &ctx,
                     vars,
+                    parsed: &mut self.parsed,
                 };
                 let hit =
                     choice::evaluate(rule, &mut look, 0).map_err(|m| self.runtime(sctx, m))?;
                 if hit {
-                    let next = rule
-                        .get("Next")
+                    let next = field(rule, "Next")
                         .and_then(Value::as_str)
                         .unwrap_or("")
                         .to_string();
-                    chosen = Some((next, rule.get("Assign")));
+                    chosen = Some((next, field(rule, "Assign")));
                     break;
                 }
             }
         }
         let (next, assign) = match chosen {
             Some(c) => c,
-            None => match state.get("Default").and_then(Value::as_str) {
-                Some(d) => (d.to_string(), state.get("Assign")),
+            None => match field(state, "Default").and_then(Value::as_str) {
+                Some(d) => (d.to_string(), field(state, "Assign")),
                 None => {
                     return Err(Failure::new(
                         "States.NoChoiceMatched",
@@ -917,8 +1038,14 @@ impl<'a> Engine<'a> {
             Some(a) => Some(self.assign(a, &effective, vars, sctx)?),
             None => None,
         };
-        let out = self.output_path(state, &effective, vars, sctx)?;
-        self.emit_exited("Choice", name, &out, assigned.as_ref())?;
+        let effective = owned_effective!(effective, raw);
+        let out = self.output_path(state, effective, vars, sctx)?;
+        self.emit_exited(
+            "Choice",
+            name,
+            payload::shared_text(&out),
+            assigned.as_ref(),
+        )?;
         if let Some(a) = assigned {
             vars.extend(a);
         }
@@ -935,12 +1062,12 @@ impl<'a> Engine<'a> {
     ) -> Result<Flow, Failure> {
         let effective = self.input_path(state, &raw, vars, sctx)?;
         let ctx = self.context(sctx);
-        let until_ms: i64 = if let Some(s) = state.get("Seconds") {
+        let until_ms: i64 = if let Some(s) = field(state, "Seconds") {
             let secs = s
                 .as_i64()
                 .ok_or_else(|| self.runtime(sctx, "Seconds must be an integer."))?;
             self.now.saturating_add(secs.max(0).saturating_mul(1000))
-        } else if let Some(t) = state.get("Timestamp").and_then(Value::as_str) {
+        } else if let Some(t) = field(state, "Timestamp").and_then(Value::as_str) {
             parse_timestamp(t).ok_or_else(|| {
                 self.runtime(
                     sctx,
@@ -949,7 +1076,7 @@ impl<'a> Engine<'a> {
                     ),
                 )
             })?
-        } else if let Some(p) = state.get("SecondsPath").and_then(Value::as_str) {
+        } else if let Some(p) = field(state, "SecondsPath").and_then(Value::as_str) {
             let v = self.wait_path(p, &effective, &ctx, vars, sctx, "SecondsPath")?;
             let secs = match &v {
                 Value::Number(n) if n.is_i64() || n.is_u64() => n.as_i64().unwrap_or(i64::MAX),
@@ -970,7 +1097,7 @@ impl<'a> Engine<'a> {
                 ));
             }
             self.now.saturating_add(secs.saturating_mul(1000))
-        } else if let Some(p) = state.get("TimestampPath").and_then(Value::as_str) {
+        } else if let Some(p) = field(state, "TimestampPath").and_then(Value::as_str) {
             let v = self.wait_path(p, &effective, &ctx, vars, sctx, "TimestampPath")?;
             match v.as_str().and_then(parse_timestamp) {
                 Some(t) => t,
@@ -992,12 +1119,13 @@ impl<'a> Engine<'a> {
             return Err(self.runtime(sctx, "Wait state delay is too long."));
         }
         self.now = self.now.max(until_ms);
-        let assigned = match state.get("Assign") {
+        let assigned = match field(state, "Assign") {
             Some(a) => Some(self.assign(a, &effective, vars, sctx)?),
             None => None,
         };
-        let out = self.output_path(state, &effective, vars, sctx)?;
-        self.emit_exited("Wait", name, &out, assigned.as_ref())?;
+        let effective = owned_effective!(effective, raw);
+        let out = self.output_path(state, effective, vars, sctx)?;
+        self.emit_exited("Wait", name, payload::shared_text(&out), assigned.as_ref())?;
         if let Some(a) = assigned {
             vars.extend(a);
         }
@@ -1008,12 +1136,14 @@ impl<'a> Engine<'a> {
         &mut self,
         p: &str,
         input: &Value,
-        ctx: &Ctx,
+        ctx: &Ctx<'_>,
         vars: &Vars<'_>,
         sctx: &StateCtx,
         field: &str,
     ) -> Result<Value, Failure> {
-        let path = jsonpath::parse(p)
+        let path = self
+            .parsed
+            .path(p)
             .map_err(|e| self.runtime(sctx, format!("Invalid path '{p}': {e}")))?;
         eval_root(&path, input, ctx, vars).ok_or_else(|| {
             self.runtime(
@@ -1029,10 +1159,10 @@ impl<'a> Engine<'a> {
         f: &Failure,
         counters: &mut [u32],
     ) -> Option<i64> {
-        let retriers = state.get("Retry")?.as_array()?;
+        let retriers = field(state, "Retry")?.as_array()?;
         let err = f.error.as_deref().unwrap_or("");
         for (i, r) in retriers.iter().enumerate() {
-            let names = r.get("ErrorEquals").and_then(Value::as_array)?;
+            let names = field(r, "ErrorEquals").and_then(Value::as_array)?;
             if !names
                 .iter()
                 .filter_map(Value::as_str)
@@ -1040,21 +1170,22 @@ impl<'a> Engine<'a> {
             {
                 continue;
             }
-            let max = r.get("MaxAttempts").and_then(Value::as_u64).unwrap_or(3);
+            let max = field(r, "MaxAttempts").and_then(Value::as_u64).unwrap_or(3);
             let count = counters.get_mut(i)?;
             if u64::from(*count) >= max {
                 return None;
             }
-            let interval = r
-                .get("IntervalSeconds")
+            let interval = field(r, "IntervalSeconds")
                 .and_then(Value::as_f64)
                 .unwrap_or(1.0);
-            let backoff = r.get("BackoffRate").and_then(Value::as_f64).unwrap_or(2.0);
+            let backoff = field(r, "BackoffRate")
+                .and_then(Value::as_f64)
+                .unwrap_or(2.0);
             let mut delay = interval * backoff.powi(i32::try_from(*count).unwrap_or(i32::MAX));
-            if let Some(cap) = r.get("MaxDelaySeconds").and_then(Value::as_f64) {
+            if let Some(cap) = field(r, "MaxDelaySeconds").and_then(Value::as_f64) {
                 delay = delay.min(cap);
             }
-            if r.get("JitterStrategy").and_then(Value::as_str) == Some("FULL") {
+            if field(r, "JitterStrategy").and_then(Value::as_str) == Some("FULL") {
                 delay *= self.rng.next_f64();
             }
             *count += 1;
@@ -1073,11 +1204,11 @@ impl<'a> Engine<'a> {
         sctx: &StateCtx,
     ) -> Result<Flow, Failure> {
         let err = f.error.clone().unwrap_or_default();
-        let Some(catchers) = state.get("Catch").and_then(Value::as_array) else {
+        let Some(catchers) = field(state, "Catch").and_then(Value::as_array) else {
             return Err(f);
         };
         for c in catchers {
-            let Some(names) = c.get("ErrorEquals").and_then(Value::as_array) else {
+            let Some(names) = field(c, "ErrorEquals").and_then(Value::as_array) else {
                 continue;
             };
             if !names
@@ -1088,18 +1219,17 @@ impl<'a> Engine<'a> {
                 continue;
             }
             let err_out = f.output();
-            let assigned = match c.get("Assign") {
+            let assigned = match field(c, "Assign") {
                 Some(a) => Some(self.assign(a, &err_out, vars, sctx)?),
                 None => None,
             };
-            let out = self.result_path(c.get("ResultPath"), raw, err_out, sctx)?;
-            let ty = state.get("Type").and_then(Value::as_str).unwrap_or("");
-            self.emit_exited(ty, name, &out, assigned.as_ref())?;
+            let out = self.result_path(field(c, "ResultPath"), Cow::Owned(raw), err_out, sctx)?;
+            let ty = field(state, "Type").and_then(Value::as_str).unwrap_or("");
+            self.emit_exited(ty, name, payload::shared_text(&out), assigned.as_ref())?;
             if let Some(a) = assigned {
                 vars.extend(a);
             }
-            let next = c
-                .get("Next")
+            let next = field(c, "Next")
                 .and_then(Value::as_str)
                 .unwrap_or("")
                 .to_string();
@@ -1117,8 +1247,7 @@ impl<'a> Engine<'a> {
         sctx: &mut StateCtx,
         pre: Option<&TaskPre>,
     ) -> Result<Value, Failure> {
-        let resource = state
-            .get("Resource")
+        let resource = field(state, "Resource")
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_string();
@@ -1133,7 +1262,7 @@ impl<'a> Engine<'a> {
         let (params, timeout, heartbeat) = match pre {
             Some(p) => (p.args.clone(), p.timeout, p.heartbeat),
             None => (
-                match state.get("Parameters") {
+                match field(state, "Parameters") {
                     Some(p) => self.template(p, effective, vars, sctx, "Parameters")?,
                     None => effective.clone(),
                 },
@@ -1322,7 +1451,7 @@ impl<'a> Engine<'a> {
         sctx: &StateCtx,
         depth: usize,
     ) -> Result<Value, Failure> {
-        let input = match state.get("Parameters") {
+        let input = match field(state, "Parameters") {
             Some(p) => self.template(p, effective, vars, sctx, "Parameters")?,
             None => effective.clone(),
         };
@@ -1341,15 +1470,14 @@ impl<'a> Engine<'a> {
         let start = self.now;
         let mut end = start;
         let mut results = Vec::new();
-        let branches = state
-            .get("Branches")
+        let branches = field(state, "Branches")
             .and_then(Value::as_array)
             .cloned()
             .unwrap_or_default();
         for b in &branches {
             self.now = start;
             let mut scope = vars.child();
-            match self.run_machine(b, input.clone(), &mut scope, depth + 1) {
+            match self.run_machine(b, input.clone(), None, &mut scope, depth + 1) {
                 Ok(v) => results.push(v),
                 Err(f) => {
                     self.now = self.now.max(end);
@@ -1377,8 +1505,8 @@ impl<'a> Engine<'a> {
     ) -> Result<Value, Failure> {
         let ctx = self.context(sctx);
         let max_conc = match (
-            state.get("MaxConcurrency"),
-            state.get("MaxConcurrencyPath").and_then(Value::as_str),
+            field(state, "MaxConcurrency"),
+            field(state, "MaxConcurrencyPath").and_then(Value::as_str),
         ) {
             (_, Some(p)) => {
                 let v = self.wait_path(p, effective, &ctx, vars, sctx, "MaxConcurrencyPath")?;
@@ -1396,10 +1524,8 @@ impl<'a> Engine<'a> {
             (None, None) => 0,
         };
         let tolerated_count = match (
-            state.get("ToleratedFailureCount"),
-            state
-                .get("ToleratedFailureCountPath")
-                .and_then(Value::as_str),
+            field(state, "ToleratedFailureCount"),
+            field(state, "ToleratedFailureCountPath").and_then(Value::as_str),
         ) {
             (_, Some(p)) => {
                 let v =
@@ -1421,10 +1547,8 @@ impl<'a> Engine<'a> {
             return Err(self.runtime(sctx, "ToleratedFailureCount cannot be negative."));
         }
         let tolerated_pct = match (
-            state.get("ToleratedFailurePercentage"),
-            state
-                .get("ToleratedFailurePercentagePath")
-                .and_then(Value::as_str),
+            field(state, "ToleratedFailurePercentage"),
+            field(state, "ToleratedFailurePercentagePath").and_then(Value::as_str),
         ) {
             (_, Some(p)) => {
                 let v = self.wait_path(
@@ -1455,11 +1579,10 @@ impl<'a> Engine<'a> {
             ));
         }
         // The items.
-        let mut items: Vec<Value> = if let Some(reader) = state.get("ItemReader") {
+        let mut items: Vec<Value> = if let Some(reader) = field(state, "ItemReader") {
             self.read_items(name, reader, effective, vars, sctx)?
         } else {
-            let p = state
-                .get("ItemsPath")
+            let p = field(state, "ItemsPath")
                 .and_then(Value::as_str)
                 .unwrap_or("$");
             let v = self.select_path(p, effective, vars, sctx)?;
@@ -1474,19 +1597,17 @@ impl<'a> Engine<'a> {
             }
         };
         // ItemSelector (or legacy Parameters) per item.
-        let selector = state
-            .get("ItemSelector")
-            .or_else(|| state.get("Parameters"));
+        let selector = field(state, "ItemSelector").or_else(|| field(state, "Parameters"));
         if let Some(sel) = selector {
             let mut out = Vec::with_capacity(items.len());
             for (i, item) in items.into_iter().enumerate() {
                 let mut ictx = sctx.clone();
-                ictx.map_item = Some((i, item));
+                ictx.map_item = Some((i, Rc::new(item)));
                 out.push(self.template(sel, effective, vars, &ictx, "ItemSelector")?);
             }
             items = out;
         }
-        if let Some(batcher) = state.get("ItemBatcher") {
+        if let Some(batcher) = field(state, "ItemBatcher") {
             items = self.batch(batcher, items, effective, vars, sctx, false)?;
         }
         let settings = MapSettings {
@@ -1515,14 +1636,13 @@ impl<'a> Engine<'a> {
             settings.tolerated_count,
             settings.tolerated_pct,
         );
-        let processor = state
-            .get("ItemProcessor")
-            .or_else(|| state.get("Iterator"))
+        let processor = field(state, "ItemProcessor")
+            .or_else(|| field(state, "Iterator"))
             .cloned()
             .unwrap_or(Value::Null);
         let distributed = processor
             .get("ProcessorConfig")
-            .and_then(|c| c.get("Mode"))
+            .and_then(|c| field(c, "Mode"))
             .and_then(Value::as_str)
             == Some("DISTRIBUTED");
         self.emit("MapStateStarted", json!({"length": items.len()}))?;
@@ -1532,7 +1652,9 @@ impl<'a> Engine<'a> {
             self.opts.account,
             self.opts.state_machine_name,
             // AWS names the map run after the state's Label when it has one
-            state.get("Label").and_then(Value::as_str).unwrap_or(name),
+            field(state, "Label")
+                .and_then(Value::as_str)
+                .unwrap_or(name),
             self.rng.next_u64() as u32,
             self.rng.next_u64() as u16,
             self.rng.next_u64() & 0xfff,
@@ -1550,6 +1672,7 @@ impl<'a> Engine<'a> {
             max_conc.min(items.len()).max(1)
         };
         let mut slot_free = vec![start; slots];
+        let iteration_name: Rc<str> = Rc::from(name);
         let mut results = Vec::with_capacity(items.len());
         let mut failures = 0usize;
         let mut last_failure: Option<Failure> = None;
@@ -1558,7 +1681,14 @@ impl<'a> Engine<'a> {
             let slot = i % slots;
             self.now = slot_free.get(slot).copied().unwrap_or(start);
             if !distributed {
-                self.emit("MapIterationStarted", json!({"name": name, "index": i}))?;
+                self.push_event(
+                    "MapIterationStarted".into(),
+                    Details::Iteration {
+                        name: iteration_name.clone(),
+                        index: i,
+                    },
+                    None,
+                )?;
             }
             // A distributed Map's child executions do not see the outer variables.
             let mut scope = if distributed {
@@ -1566,14 +1696,21 @@ impl<'a> Engine<'a> {
             } else {
                 vars.child()
             };
-            let r = self.run_machine(&processor, item, &mut scope, depth + 1);
+            let r = self.run_machine(&processor, item, None, &mut scope, depth + 1);
             if let Some(s) = slot_free.get_mut(slot) {
                 *s = self.now;
             }
             match r {
                 Ok(v) => {
                     if !distributed {
-                        self.emit("MapIterationSucceeded", json!({"name": name, "index": i}))?;
+                        self.push_event(
+                            "MapIterationSucceeded".into(),
+                            Details::Iteration {
+                                name: iteration_name.clone(),
+                                index: i,
+                            },
+                            None,
+                        )?;
                     }
                     results.push(v);
                 }
@@ -1611,7 +1748,7 @@ impl<'a> Engine<'a> {
             self.emit("MapRunSucceeded", Value::Null)?;
         }
         self.emit("MapStateSucceeded", Value::Null)?;
-        if let Some(writer) = state.get("ResultWriter") {
+        if let Some(writer) = field(state, "ResultWriter") {
             let details = writer
                 .get("Parameters")
                 .or_else(|| writer.get("Arguments"))
@@ -1675,7 +1812,9 @@ impl<'a> Engine<'a> {
         };
         let cfg = reader.get("ReaderConfig");
         let reader_failed = |cause: &str| Failure::new("States.ItemReaderFailed", cause);
-        let input_type = cfg.and_then(|c| c.get("InputType")).and_then(Value::as_str);
+        let input_type = cfg
+            .and_then(|c| field(c, "InputType"))
+            .and_then(Value::as_str);
         let mut items = match data {
             Value::Array(a) => a,
             // A JSON file must hold an array (Statewright also accepts the file's text).
@@ -1690,11 +1829,11 @@ impl<'a> Engine<'a> {
             }
             Value::String(text) => {
                 let header_first = cfg
-                    .and_then(|c| c.get("CSVHeaderLocation"))
+                    .and_then(|c| field(c, "CSVHeaderLocation"))
                     .and_then(Value::as_str)
                     != Some("GIVEN");
                 let given: Option<Vec<String>> = cfg
-                    .and_then(|c| c.get("CSVHeaders"))
+                    .and_then(|c| field(c, "CSVHeaders"))
                     .and_then(Value::as_array)
                     .map(|a| {
                         a.iter()
@@ -1730,7 +1869,7 @@ impl<'a> Engine<'a> {
             other => vec![other],
         };
         let max_items = match cfg
-            .and_then(|c| c.get("MaxItemsPath"))
+            .and_then(|c| field(c, "MaxItemsPath"))
             .and_then(Value::as_str)
         {
             Some(p) => {
@@ -1746,7 +1885,9 @@ impl<'a> Engine<'a> {
                     }
                 }
             }
-            None => cfg.and_then(|c| c.get("MaxItems")).and_then(Value::as_i64),
+            None => cfg
+                .and_then(|c| field(c, "MaxItems"))
+                .and_then(Value::as_i64),
         };
         match max_items {
             Some(n) if n < 0 => return Err(reader_failed("field MaxItems must be positive")),
@@ -1827,6 +1968,26 @@ impl<'a> Engine<'a> {
     }
 }
 
+/// A state by name: a linear scan in small machines, the map's hash index in big ones.
+fn state_named<'v>(states: &'v Map<String, Value>, name: &str) -> Option<&'v Value> {
+    if states.len() <= 16 {
+        states
+            .iter()
+            .find(|(k, _)| k.as_str() == name)
+            .map(|(_, v)| v)
+    } else {
+        states.get(name)
+    }
+}
+
+/// `PassStateEntered`, `TaskStateExited`, ...: the event type of a state's entry or exit.
+fn state_event_kind(ty: &str, what: &str) -> String {
+    let mut k = String::with_capacity(ty.len() + what.len());
+    k.push_str(ty);
+    k.push_str(what);
+    k
+}
+
 /// AWS's error-name matching for Retry and Catch.
 pub fn error_matches(name: &str, error: &str) -> bool {
     match name {
@@ -1891,7 +2052,12 @@ fn plain(v: &Value) -> String {
 }
 
 /// True when the path's last step is an index and the rest selects an array that is too short.
-fn index_past_end(path: &jsonpath::JsonPath, input: &Value, ctx: &Ctx, vars: &Vars<'_>) -> bool {
+fn index_past_end(
+    path: &jsonpath::JsonPath,
+    input: &Value,
+    ctx: &Ctx<'_>,
+    vars: &Vars<'_>,
+) -> bool {
     let Some((jsonpath::Segment::Child(jsonpath::Selector::Index(_)), head)) =
         path.segments.split_last()
     else {
@@ -1905,20 +2071,61 @@ fn index_past_end(path: &jsonpath::JsonPath, input: &Value, ctx: &Ctx, vars: &Va
 pub(crate) fn eval_root(
     path: &jsonpath::JsonPath,
     input: &Value,
-    ctx: &Ctx,
+    ctx: &Ctx<'_>,
     vars: &Vars<'_>,
 ) -> Option<Value> {
-    match &path.root {
-        Root::Input => path.evaluate(input),
-        Root::Context => path.evaluate(ctx.get()),
-        Root::Variable(n) => vars.get(n).and_then(|v| path.evaluate(v)),
-        Root::Current => None,
+    let root = match &path.root {
+        Root::Input => input,
+        Root::Context => ctx.get(),
+        Root::Variable(n) => vars.get(n)?,
+        Root::Current => return None,
+    };
+    match walk(path, root) {
+        Some(found) => found.cloned(),
+        None => path.evaluate(root),
     }
+}
+
+/// A path made only of names and indexes, followed without collecting (`Some(None)`: it selects nothing);
+/// `None` for any other path.
+fn walk<'v>(path: &jsonpath::JsonPath, root: &'v Value) -> Option<Option<&'v Value>> {
+    use jsonpath::{Segment, Selector};
+    let mut cur = root;
+    for seg in &path.segments {
+        let next = match (seg, cur) {
+            (Segment::Child(Selector::Name(n)), Value::Object(o)) => {
+                if o.len() <= 16 {
+                    o.iter().find(|(k, _)| *k == n).map(|(_, v)| v)
+                } else {
+                    o.get(n.as_str())
+                }
+            }
+            (Segment::Child(Selector::Index(i)), Value::Array(a)) => {
+                let len = a.len() as i64;
+                let j = if *i < 0 { len + i } else { *i };
+                usize::try_from(j).ok().and_then(|j| a.get(j))
+            }
+            (Segment::Child(Selector::Name(_) | Selector::Index(_)), _) => None,
+            _ => return None,
+        };
+        match next {
+            Some(v) => cur = v,
+            // The rest must still be plain steps for "selects nothing" to be the answer.
+            None => {
+                return path
+                    .segments
+                    .iter()
+                    .all(|s| matches!(s, Segment::Child(Selector::Name(_) | Selector::Index(_))))
+                    .then_some(None);
+            }
+        }
+    }
+    Some(Some(cur))
 }
 
 struct IntrinsicEnv<'x> {
     input: &'x Value,
-    ctx: &'x Ctx,
+    ctx: &'x Ctx<'x>,
     vars: &'x Vars<'x>,
     rng: &'x mut SplitMix64,
 }
@@ -1934,13 +2141,17 @@ impl intrinsics::Env for IntrinsicEnv<'_> {
 
 struct ChoiceLookup<'x> {
     input: &'x Value,
-    ctx: &'x Ctx,
+    ctx: &'x Ctx<'x>,
     vars: &'x Vars<'x>,
+    parsed: &'x mut Parsed,
 }
 
 impl Lookup for ChoiceLookup<'_> {
     fn lookup(&mut self, path: &str) -> Result<Option<Value>, String> {
-        let p = jsonpath::parse(path).map_err(|e| format!("Invalid path '{path}': {e}"))?;
+        let p = self
+            .parsed
+            .path(path)
+            .map_err(|e| format!("Invalid path '{path}': {e}"))?;
         Ok(eval_root(&p, self.input, self.ctx, self.vars))
     }
 }

@@ -3,6 +3,7 @@
 
 use super::time::format_timestamp;
 use serde_json::{Map, Value, json};
+use std::rc::Rc;
 
 /// One history event.
 #[derive(Debug, Clone, PartialEq)]
@@ -13,18 +14,91 @@ pub struct Event {
     pub timestamp_ms: i64,
     /// AWS's event type, e.g. `TaskStateEntered`.
     pub kind: String,
-    /// The details field name, e.g. `stateEnteredEventDetails` (empty when the event has none).
-    pub details_key: String,
-    pub details: Value,
     /// Statewright's own note (e.g. an unmocked task); serialised as `statewrightNote`.
     pub note: Option<String>,
+    /// The `<kind>EventDetails` object, kept compact (payload texts shared) and built as JSON on demand.
+    pub(crate) details: Details,
+}
+
+/// An event's details: the frequent shapes kept compact, anything else as JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Details {
+    None,
+    /// `{"name", "input", "inputDetails"}` of a `*StateEntered` event.
+    Entered {
+        name: Rc<str>,
+        input: Rc<str>,
+    },
+    /// `{"name", "output", "outputDetails"}` of a `*StateExited` event, plus the assigned variables (name and
+    /// JSON text) when the state has Assign.
+    Exited {
+        name: Rc<str>,
+        output: Rc<str>,
+        assigned: Option<Box<[(String, String)]>>,
+    },
+    /// `{"name", "index"}` of `MapIteration*` events.
+    Iteration {
+        name: Rc<str>,
+        index: usize,
+    },
+    Json(Box<Value>),
+}
+
+impl Details {
+    fn to_json(&self) -> Value {
+        match self {
+            Details::None => Value::Null,
+            Details::Entered { name, input } => {
+                json!({"name": &**name, "input": &**input, "inputDetails": {"truncated": false}})
+            }
+            Details::Exited {
+                name,
+                output,
+                assigned,
+            } => {
+                let mut d = json!({"name": &**name, "output": &**output, "outputDetails": {"truncated": false}});
+                if let (Some(a), Value::Object(m)) = (assigned, &mut d) {
+                    let vars: Map<String, Value> = a
+                        .iter()
+                        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                        .collect();
+                    m.insert("assignedVariables".into(), Value::Object(vars));
+                    m.insert(
+                        "assignedVariablesDetails".into(),
+                        json!({"truncated": false}),
+                    );
+                }
+                d
+            }
+            Details::Iteration { name, index } => json!({"name": &**name, "index": index}),
+            Details::Json(v) => (**v).clone(),
+        }
+    }
 }
 
 impl Event {
+    /// The `<kind>EventDetails` object (`null` when the event has none).
+    pub fn details(&self) -> Value {
+        self.details.to_json()
+    }
+
+    /// The details field name, e.g. `stateEnteredEventDetails` (empty when the event has none).
+    pub fn details_key(&self) -> String {
+        match &self.details {
+            Details::None => String::new(),
+            Details::Json(v) if v.is_null() => String::new(),
+            _ => details_key(&self.kind),
+        }
+    }
+
     /// The state name for `*StateEntered` / `*StateExited` events.
     pub fn state_name(&self) -> Option<&str> {
         if self.kind.ends_with("StateEntered") || self.kind.ends_with("StateExited") {
-            self.details.get("name").and_then(Value::as_str)
+            match &self.details {
+                Details::Entered { name, .. } | Details::Exited { name, .. } => Some(name),
+                Details::Json(v) => v.get("name").and_then(Value::as_str),
+                _ => None,
+            }
         } else {
             None
         }
@@ -40,8 +114,9 @@ impl Event {
         m.insert("type".into(), json!(self.kind));
         m.insert("id".into(), json!(self.id));
         m.insert("previousEventId".into(), json!(self.previous_event_id));
-        if !self.details_key.is_empty() {
-            m.insert(self.details_key.clone(), self.details.clone());
+        let key = self.details_key();
+        if !key.is_empty() {
+            m.insert(key, self.details());
         }
         if let Some(note) = &self.note {
             m.insert("statewrightNote".into(), json!(note));

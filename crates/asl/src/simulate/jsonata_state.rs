@@ -4,6 +4,7 @@
 use super::engine::{
     Engine, Failure, FailureKind, Flow, MapSettings, StateCtx, TaskPre, Vars, error_matches,
 };
+use super::parsed::field;
 use super::payload;
 use super::time::parse_timestamp;
 use serde_json::{Map, Value, json};
@@ -50,8 +51,7 @@ impl<'a> Engine<'a> {
                 sctx.name, sctx.entered_id
             ),
         );
-        let details =
-            json!({"error": QUERY_ERROR, "cause": f.cause, "location": field, "state": sctx.name});
+        let details = json!({"error": QUERY_ERROR, "cause": f.cause, "location": field, "state": &*sctx.name});
         match self.emit("EvaluationFailed", details) {
             Ok(_) => f,
             Err(limit) => limit,
@@ -244,12 +244,12 @@ impl<'a> Engine<'a> {
         vars: &mut Vars<'_>,
         sctx: &StateCtx,
     ) -> Result<Flow, Failure> {
-        self.check_size(sctx, &out)?;
+        let text = self.check_text(sctx, &out)?;
         if let Some(a) = &assigned {
             self.check_assign_size(sctx, a)?;
         }
-        let ty = state.get("Type").and_then(Value::as_str).unwrap_or("");
-        self.emit_exited(ty, name, &out, assigned.as_ref())?;
+        let ty = field(state, "Type").and_then(Value::as_str).unwrap_or("");
+        self.emit_exited(ty, name, text, assigned.as_ref())?;
         if let Some(a) = assigned {
             vars.extend(a);
         }
@@ -266,7 +266,7 @@ impl<'a> Engine<'a> {
         sctx: &mut StateCtx,
         depth: usize,
     ) -> Result<Flow, Failure> {
-        let ty = state.get("Type").and_then(Value::as_str).unwrap_or("");
+        let ty = field(state, "Type").and_then(Value::as_str).unwrap_or("");
         let plain = States {
             input: &raw,
             result: None,
@@ -277,11 +277,11 @@ impl<'a> Engine<'a> {
                 if ty == "Wait" {
                     self.jsonata_wait(state, &plain, vars, sctx)?;
                 }
-                let assigned = self.jsonata_assign(state.get("Assign"), &plain, vars, sctx)?;
-                let out = self.jsonata_output(state.get("Output"), &plain, vars, sctx, &raw)?;
+                let assigned = self.jsonata_assign(field(state, "Assign"), &plain, vars, sctx)?;
+                let out = self.jsonata_output(field(state, "Output"), &plain, vars, sctx, &raw)?;
                 if ty == "Succeed" {
-                    self.check_size(sctx, &out)?;
-                    self.emit_exited(ty, name, &out, None)?;
+                    let text = self.check_text(sctx, &out)?;
+                    self.emit_exited(ty, name, text, None)?;
                     return Ok(Flow::End(out));
                 }
                 self.jsonata_exit(name, state, out, assigned, vars, sctx)
@@ -321,8 +321,7 @@ impl<'a> Engine<'a> {
             "Task" | "Parallel" | "Map" => {
                 let mut counters = vec![
                     0u32;
-                    state
-                        .get("Retry")
+                    field(state, "Retry")
                         .and_then(Value::as_array)
                         .map_or(0, Vec::len)
                 ];
@@ -330,7 +329,7 @@ impl<'a> Engine<'a> {
                     let attempt = match ty {
                         "Task" => self.jsonata_task(name, state, &raw, vars, sctx),
                         "Parallel" => {
-                            let input = match state.get("Arguments") {
+                            let input = match field(state, "Arguments") {
                                 Some(a) => {
                                     self.jsonata_template(a, &plain, vars, sctx, "Arguments")
                                 }
@@ -385,8 +384,8 @@ impl<'a> Engine<'a> {
             result: Some(&result),
             error_output: None,
         };
-        let assigned = self.jsonata_assign(state.get("Assign"), &with, vars, sctx)?;
-        let out = self.jsonata_output(state.get("Output"), &with, vars, sctx, &result)?;
+        let assigned = self.jsonata_assign(field(state, "Assign"), &with, vars, sctx)?;
+        let out = self.jsonata_output(field(state, "Output"), &with, vars, sctx, &result)?;
         self.jsonata_exit(name, state, out, assigned, vars, sctx)
     }
 
@@ -404,7 +403,9 @@ impl<'a> Engine<'a> {
             result: None,
             error_output: None,
         };
-        let resource = state.get("Resource").and_then(Value::as_str).unwrap_or("");
+        let resource = field(state, "Resource")
+            .and_then(Value::as_str)
+            .unwrap_or("");
         if resource.ends_with(".waitForTaskToken") && sctx.task_token.is_none() {
             // The token exists before Arguments are evaluated (`$states.context.Task.Token`).
             sctx.task_token = Some(format!(
@@ -413,7 +414,7 @@ impl<'a> Engine<'a> {
                 self.rng.next_u64()
             ));
         }
-        let args = match state.get("Arguments") {
+        let args = match field(state, "Arguments") {
             Some(a) => self.jsonata_template(a, &plain, vars, sctx, "Arguments")?,
             None => raw.clone(),
         };
@@ -453,7 +454,7 @@ impl<'a> Engine<'a> {
                 ));
             }
             self.now.saturating_add((secs * 1000.0).min(1e15) as i64)
-        } else if let Some(t) = state.get("Timestamp") {
+        } else if let Some(t) = field(state, "Timestamp") {
             let value = match t {
                 Value::String(s) => match template_expr(s) {
                     Some(expr) => self.jsonata_defined(expr, plain, vars, sctx, "Timestamp")?,
@@ -499,9 +500,9 @@ impl<'a> Engine<'a> {
             error_output: None,
         };
         let mut chosen: Option<(String, &Value)> = None;
-        if let Some(rules) = state.get("Choices").and_then(Value::as_array) {
+        if let Some(rules) = field(state, "Choices").and_then(Value::as_array) {
             for rule in rules {
-                let cond = match rule.get("Condition") {
+                let cond = match field(rule, "Condition") {
                     Some(Value::String(s)) => match template_expr(s) {
                         Some(expr) => {
                             let v = self.jsonata_defined(expr, &plain, vars, sctx, "Condition")?;
@@ -525,8 +526,7 @@ impl<'a> Engine<'a> {
                     _ => false,
                 };
                 if cond {
-                    let next = rule
-                        .get("Next")
+                    let next = field(rule, "Next")
                         .and_then(Value::as_str)
                         .unwrap_or("")
                         .to_string();
@@ -537,7 +537,7 @@ impl<'a> Engine<'a> {
         }
         let (next, holder) = match chosen {
             Some(c) => c,
-            None => match state.get("Default").and_then(Value::as_str) {
+            None => match field(state, "Default").and_then(Value::as_str) {
                 Some(d) => (d.to_string(), state),
                 None => {
                     return Err(Failure::new(
@@ -550,13 +550,13 @@ impl<'a> Engine<'a> {
                 }
             },
         };
-        let assigned = self.jsonata_assign(holder.get("Assign"), &plain, vars, sctx)?;
-        let out = self.jsonata_output(holder.get("Output"), &plain, vars, sctx, raw)?;
-        self.check_size(sctx, &out)?;
+        let assigned = self.jsonata_assign(field(holder, "Assign"), &plain, vars, sctx)?;
+        let out = self.jsonata_output(field(holder, "Output"), &plain, vars, sctx, raw)?;
+        let text = self.check_text(sctx, &out)?;
         if let Some(a) = &assigned {
             self.check_assign_size(sctx, a)?;
         }
-        self.emit_exited("Choice", name, &out, assigned.as_ref())?;
+        self.emit_exited("Choice", name, text, assigned.as_ref())?;
         if let Some(a) = assigned {
             vars.extend(a);
         }
@@ -594,10 +594,10 @@ impl<'a> Engine<'a> {
                 "ToleratedFailurePercentage must be between 0 and 100.",
             ));
         }
-        let mut items: Vec<Value> = if let Some(reader) = state.get("ItemReader") {
+        let mut items: Vec<Value> = if let Some(reader) = field(state, "ItemReader") {
             self.read_items(name, reader, raw, vars, sctx)?
         } else {
-            match state.get("Items") {
+            match field(state, "Items") {
                 Some(Value::String(s)) if template_expr(s).is_some() => {
                     let expr = template_expr(s).unwrap_or_default();
                     let v = self.jsonata_defined(expr, &plain, vars, sctx, "Items")?;
@@ -653,16 +653,16 @@ impl<'a> Engine<'a> {
                 },
             }
         };
-        if let Some(sel) = state.get("ItemSelector") {
+        if let Some(sel) = field(state, "ItemSelector") {
             let mut out = Vec::with_capacity(items.len());
             for (i, item) in items.into_iter().enumerate() {
                 let mut ictx = sctx.clone();
-                ictx.map_item = Some((i, item));
+                ictx.map_item = Some((i, std::rc::Rc::new(item)));
                 out.push(self.jsonata_template(sel, &plain, vars, &ictx, "ItemSelector")?);
             }
             items = out;
         }
-        if let Some(batcher) = state.get("ItemBatcher") {
+        if let Some(batcher) = field(state, "ItemBatcher") {
             items = self.batch(batcher, items, raw, vars, sctx, true)?;
         }
         let settings = MapSettings {
@@ -684,11 +684,11 @@ impl<'a> Engine<'a> {
         sctx: &StateCtx,
     ) -> Result<Flow, Failure> {
         let err = f.error.clone().unwrap_or_default();
-        let Some(catchers) = state.get("Catch").and_then(Value::as_array) else {
+        let Some(catchers) = field(state, "Catch").and_then(Value::as_array) else {
             return Err(f);
         };
         for c in catchers {
-            let Some(names) = c.get("ErrorEquals").and_then(Value::as_array) else {
+            let Some(names) = field(c, "ErrorEquals").and_then(Value::as_array) else {
                 continue;
             };
             if !names
@@ -704,19 +704,18 @@ impl<'a> Engine<'a> {
                 result: None,
                 error_output: Some(&err_out),
             };
-            let assigned = self.jsonata_assign(c.get("Assign"), &with, vars, sctx)?;
-            let out = self.jsonata_output(c.get("Output"), &with, vars, sctx, &err_out)?;
-            let ty = state.get("Type").and_then(Value::as_str).unwrap_or("");
-            self.check_size(sctx, &out)?;
+            let assigned = self.jsonata_assign(field(c, "Assign"), &with, vars, sctx)?;
+            let out = self.jsonata_output(field(c, "Output"), &with, vars, sctx, &err_out)?;
+            let ty = field(state, "Type").and_then(Value::as_str).unwrap_or("");
+            let text = self.check_text(sctx, &out)?;
             if let Some(a) = &assigned {
                 self.check_assign_size(sctx, a)?;
             }
-            self.emit_exited(ty, name, &out, assigned.as_ref())?;
+            self.emit_exited(ty, name, text, assigned.as_ref())?;
             if let Some(a) = assigned {
                 vars.extend(a);
             }
-            let next = c
-                .get("Next")
+            let next = field(c, "Next")
                 .and_then(Value::as_str)
                 .unwrap_or("")
                 .to_string();

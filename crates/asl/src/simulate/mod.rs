@@ -8,6 +8,7 @@ mod engine;
 pub mod history;
 mod jsonata_state;
 pub mod mocks;
+mod parsed;
 mod payload;
 pub mod schema;
 pub mod test_state;
@@ -154,7 +155,8 @@ pub fn run(
             "Cause": format!("The execution input is nested deeper than {} levels.", payload::MAX_DEPTH)}}});
         return run(&refuse, Value::Null, mocks, options);
     }
-    let mut e = engine::Engine::new(options, mocks, input.clone());
+    let input_text = payload::shared_text(&input);
+    let mut e = engine::Engine::new(options, mocks, input_text.clone());
     e.jsonata_default = definition.get("QueryLanguage").and_then(Value::as_str) == Some("JSONata");
     e.deadline = definition
         .get("TimeoutSeconds")
@@ -167,7 +169,7 @@ pub fn run(
     let started = e.emit(
         "ExecutionStarted",
         json!({
-            "input": payload::text(&input),
+            "input": &*input_text,
             "inputDetails": {"truncated": false},
             "roleArn": format!("arn:aws:iam::{}:role/StatewrightSimulator", options.account),
             "stateMachineArn": e.state_machine_arn(),
@@ -175,7 +177,7 @@ pub fn run(
     );
     let result = match started {
         Err(f) => Err(f),
-        Ok(_) if payload::size(&input) > options.limits.max_payload_bytes => Err(Failure {
+        Ok(_) if input_text.len() > options.limits.max_payload_bytes => Err(Failure {
             error: Some("States.DataLimitExceeded".into()),
             cause: Some(
                 "The execution input exceeds the maximum number of bytes service limit.".into(),
@@ -184,14 +186,18 @@ pub fn run(
         }),
         Ok(_) => {
             let mut vars = engine::Vars::root(Map::new());
-            e.run_machine(definition, input, &mut vars, 0)
+            e.run_machine(definition, input, Some(input_text), &mut vars, 0)
         }
     };
     let (status, output, error, cause) = match result {
         Ok(out) => {
+            let text = match e.take_out_text() {
+                Some(t) => t,
+                None => payload::shared_text(&out),
+            };
             let _ = e.emit(
                 "ExecutionSucceeded",
-                json!({"output": payload::text(&out), "outputDetails": {"truncated": false}}),
+                json!({"output": &*text, "outputDetails": {"truncated": false}}),
             );
             (Status::Succeeded, Some(out), None, None)
         }
@@ -215,8 +221,7 @@ pub fn run(
                 previous_event_id: id - 1,
                 timestamp_ms: e.now,
                 kind: kind.into(),
-                details_key: history::details_key(kind),
-                details: Value::Object(d),
+                details: history::Details::Json(Box::new(Value::Object(d))),
                 note: None,
             });
             (status, None, f.error, f.cause)

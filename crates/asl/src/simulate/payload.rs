@@ -3,15 +3,148 @@
 
 use crate::jsonpath::{JsonPath, Segment, Selector, set_at};
 use serde_json::{Map, Value};
+use std::rc::Rc;
 
 /// Compact JSON text (AWS stores inputs and outputs as strings).
 pub fn text(v: &Value) -> String {
-    serde_json::to_string(v).unwrap_or_default()
+    match text_within(v, MAX_DEPTH) {
+        Some(t) => t,
+        None => serde_json::to_string(v).unwrap_or_default(),
+    }
 }
 
-/// Size in bytes of the UTF-8 JSON text.
+/// Compact JSON text, shared (history events keep it; the next state's entry reuses it).
+pub fn shared_text(v: &Value) -> Rc<str> {
+    Rc::from(text(v))
+}
+
+/// The compact JSON text serde_json writes, byte for byte, written in one pass that also enforces a nesting
+/// limit: `None` when a value has more than `max_depth` enclosing arrays/objects (see [`depth`]).
+pub fn text_within(v: &Value, max_depth: usize) -> Option<String> {
+    let mut out = String::with_capacity(64);
+    write_value(&mut out, v, 0, max_depth).then_some(out)
+}
+
+fn write_value(out: &mut String, v: &Value, depth: usize, max: usize) -> bool {
+    if depth > max {
+        return false;
+    }
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(true) => out.push_str("true"),
+        Value::Bool(false) => out.push_str("false"),
+        Value::Number(n) => write_number(out, n),
+        Value::String(s) => write_str(out, s),
+        Value::Array(a) => {
+            out.push('[');
+            for (i, x) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                if !write_value(out, x, depth + 1, max) {
+                    return false;
+                }
+            }
+            out.push(']');
+        }
+        Value::Object(o) => {
+            out.push('{');
+            for (i, (k, x)) in o.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_str(out, k);
+                out.push(':');
+                if !write_value(out, x, depth + 1, max) {
+                    return false;
+                }
+            }
+            out.push('}');
+        }
+    }
+    true
+}
+
+fn write_number(out: &mut String, n: &serde_json::Number) {
+    if let Some(u) = n.as_u64() {
+        write_u64(out, u);
+    } else if let Some(i) = n.as_i64() {
+        out.push('-');
+        write_u64(out, i.unsigned_abs());
+    } else {
+        // Floats: serde_json's Display is its serialisation (ryu's shortest round-trip form).
+        use std::fmt::Write;
+        let _ = write!(out, "{n}");
+    }
+}
+
+fn write_u64(out: &mut String, mut u: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        if let Some(slot) = buf.get_mut(i) {
+            *slot = b'0' + (u % 10) as u8;
+        }
+        u /= 10;
+        if u == 0 || i == 0 {
+            break;
+        }
+    }
+    for &b in buf.get(i..).unwrap_or(&[]) {
+        out.push(char::from(b));
+    }
+}
+
+/// A JSON string with serde_json's escapes: `\"`, `\\`, `\b \f \n \r \t`, other control characters as
+/// `\u00xx`; everything else (including non-ASCII) as is.
+fn write_str(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    let mut start = 0;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        let esc: &str = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(s.get(start..i).unwrap_or(""));
+        if esc.is_empty() {
+            out.push_str("\\u00");
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xf)]));
+        } else {
+            out.push_str(esc);
+        }
+        start = i + 1;
+    }
+    out.push_str(s.get(start..).unwrap_or(""));
+    out.push('"');
+}
+
+/// Size in bytes of the UTF-8 JSON text, counted without building the text.
 pub fn size(v: &Value) -> usize {
-    text(v).len()
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut n = Count(0);
+    match serde_json::to_writer(&mut n, v) {
+        Ok(()) => n.0,
+        Err(_) => text(v).len(),
+    }
 }
 
 /// Nesting depth of a value (a scalar is 0), computed without recursion.
@@ -49,6 +182,49 @@ pub const MAX_DEPTH: usize = 100;
 /// ResultPath: put `result` at `path` inside `target` (a copy of the state's raw input).
 pub fn set_result(target: &mut Value, path: &JsonPath, result: Value) -> Result<(), String> {
     set_at(target, path, result)
+}
+
+/// Whether [`set_result`] would succeed, decided without changing `target` (it may create objects on the
+/// way before it fails, and the failure message shows the target as it was).
+pub fn can_set(target: &Value, path: &JsonPath) -> bool {
+    if !path.is_reference_path() {
+        return false;
+    }
+    // `None`: an object `set_at` creates on the way.
+    let mut cur = Some(target);
+    let n = path.segments.len();
+    for (i, seg) in path.segments.iter().enumerate() {
+        let last = i + 1 == n;
+        match seg {
+            Segment::Child(Selector::Name(name)) => {
+                let obj = match cur {
+                    None | Some(Value::Null) => None,
+                    Some(Value::Object(o)) => Some(o),
+                    Some(_) => return false,
+                };
+                if last {
+                    return true;
+                }
+                cur = obj.and_then(|o| o.get(name.as_str()));
+            }
+            Segment::Child(Selector::Index(idx)) => {
+                let Some(Value::Array(a)) = cur else {
+                    return false;
+                };
+                let len = a.len() as i64;
+                let j = if *idx < 0 { len + idx } else { *idx };
+                let Some(slot) = usize::try_from(j).ok().and_then(|j| a.get(j)) else {
+                    return false;
+                };
+                if last {
+                    return true;
+                }
+                cur = Some(slot);
+            }
+            _ => return false,
+        }
+    }
+    true
 }
 
 /// Jayway's message for a definite path that selects nothing: `No results for path: $['a']` when only the
@@ -155,6 +331,24 @@ mod tests {
             missing_message(&parse("$.no.such.path").unwrap(), &doc),
             "Missing property in path $['no']"
         );
+    }
+
+    #[test]
+    fn text_is_serde_jsons_text() {
+        let tricky = json!({
+            "q\"uote": "a\"b\\c/d\u{8}\u{c}\n\r\t\u{0}\u{1f}\u{7f}é✓😀",
+            "n": [0, 1, -1, u64::MAX, i64::MIN, 1.5, -0.0, 1.0, 1e300, 2.5e-8, 123456789.125],
+            "b": [true, false, null],
+            "o": {"": {}, "x": [[], [{}]]}
+        });
+        assert_eq!(text(&tricky), serde_json::to_string(&tricky).unwrap());
+        assert_eq!(text_within(&json!([[1]]), 1), None);
+        assert_eq!(text_within(&json!([[1]]), 2).as_deref(), Some("[[1]]"));
+        assert_eq!(text_within(&json!([[]]), 1).as_deref(), Some("[[]]"));
+        for v in [json!([[1]]), json!([[]]), json!({"a": [1, {"b": 2}]})] {
+            let d = depth(&v);
+            assert!(text_within(&v, d).is_some() && (d == 0 || text_within(&v, d - 1).is_none()));
+        }
     }
 
     #[test]

@@ -233,10 +233,10 @@ fn run(req: &Value, options: &Options) -> Result<Value, Value> {
         .and_then(Value::as_u64)
         .unwrap_or(0);
 
-    let mut e = Engine::new(&opts, &mocks, input.clone());
+    let mut e = Engine::new(&opts, &mocks, payload::shared_text(&input));
     let mut vars = Vars::root(vars);
     let sctx = StateCtx {
-        name: name.clone(),
+        name: name.as_str().into(),
         entered_ms: opts.start_time_ms,
         entered_id: 2,
         retry_count: u32::try_from(retry_count).unwrap_or(0),
@@ -416,7 +416,7 @@ fn pipeline(
         Some(p) if matches!(ty, "Task" | "Pass") => {
             e.template(p, &effective, vars, sctx, "Parameters")?
         }
-        _ => effective.clone(),
+        _ => effective.clone().into_owned(),
     };
     if matches!(ty, "Task") || (ty == "Pass" && pass_result.is_none()) {
         data.insert("afterParameters".into(), t(&params));
@@ -477,9 +477,14 @@ fn pipeline(
             vars.extend(m);
         }
     }
-    let with_result = e.result_path(state.get("ResultPath"), raw.clone(), selected, sctx)?;
+    let with_result = e.result_path(
+        state.get("ResultPath"),
+        std::borrow::Cow::Borrowed(raw),
+        selected,
+        sctx,
+    )?;
     data.insert("afterResultPath".into(), t(&with_result));
-    let out = e.output_path(state, &with_result, vars, sctx)?;
+    let out = e.output_path(state, with_result, vars, sctx)?;
     Ok(match state.get("Next").and_then(Value::as_str) {
         Some(n) => Flow::Next(n.to_string(), out),
         None => Flow::End(out),

@@ -154,11 +154,11 @@ fn approval_request_carries_the_task_token() {
         .find(|e| e.kind == "TaskScheduled")
         .expect("a TaskScheduled event");
     assert_eq!(
-        scheduled.details["resource"],
+        scheduled.details()["resource"],
         "sendMessage.waitForTaskToken"
     );
     let parameters: Value = serde_json::from_str(
-        scheduled.details["parameters"]
+        scheduled.details()["parameters"]
             .as_str()
             .expect("parameters text"),
     )
