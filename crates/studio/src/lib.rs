@@ -15,6 +15,7 @@
 //! ([`graph::MAX_DEPTH`]); the same input always gives the same output.
 
 pub mod catalog;
+pub mod coverage;
 pub mod document;
 pub mod edit;
 pub mod export;
@@ -22,8 +23,10 @@ pub mod geometry;
 pub mod graph;
 pub mod history;
 pub mod layout;
+pub mod replay;
 pub mod share;
 pub mod templates;
+pub mod testcase;
 
 pub use catalog::{
     CatalogEntry, NewState, NewStateOptions, Pattern, QueryLanguage, catalog, new_state,
