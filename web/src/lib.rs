@@ -5,12 +5,15 @@ mod canvas;
 mod editor;
 mod geom;
 mod inspector;
+mod jobs;
 mod palette;
 mod problems;
 mod run;
 mod sample;
 mod state;
 mod storage;
+mod testcases;
+mod worker;
 
 use leptos::prelude::*;
 use state::AppState;
@@ -65,6 +68,11 @@ pub fn App() -> impl IntoView {
         state.input.set(input);
     }
     state.theme.set(storage::initial_theme());
+    if let Some(Ok(cases)) =
+        storage::load(storage::TEST_CASES).map(|t| studio::testcase::from_text(&t))
+    {
+        state.test_cases.set(cases);
+    }
     provide_context(state);
     // Effects only sync with the outside: autosave the document, the input and the theme.
     Effect::new(move |_| {
@@ -74,11 +82,21 @@ pub fn App() -> impl IntoView {
     });
     Effect::new(move |_| state.input.with(|t| storage::save(storage::INPUT, t)));
     Effect::new(move |_| storage::save(storage::THEME, state.theme.get()));
+    Effect::new(move |_| {
+        state.test_cases.with(|c| {
+            storage::save(
+                storage::TEST_CASES,
+                &serde_json::to_string(c).unwrap_or_default(),
+            )
+        })
+    });
 
     // A `#v1:` fragment opens that workflow, on load and whenever a link is pasted into the address bar.
     let open_hash = move || {
         let hash = window().location().hash().unwrap_or_default();
-        if hash.len() > 1 {
+        if let Some(id) = hash.strip_prefix("#template:") {
+            state.open_template_id(id);
+        } else if hash.len() > 1 {
             state.open_link(&hash);
         }
     };
@@ -161,6 +179,7 @@ pub fn App() -> impl IntoView {
                 <aside class="side">
                     <inspector::Inspector />
                     <run::RunPanel />
+                    <testcases::TestCasesPanel />
                 </aside>
             </main>
             <problems::Problems />

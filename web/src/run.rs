@@ -86,6 +86,7 @@ pub fn RunPanel() -> impl IntoView {
                     <button class="btn" aria-label="Continue" on:click=move |_| state.continue_run()>"Continue"</button>
                     <button class="btn" aria-label="Reset" prop:disabled=move || !has_run() on:click=move |_| state.reset_run()>"Reset"</button>
                 </div>
+                <crate::jobs::Progress />
                 <div class=status_class role="status">{status_line}</div>
                 <label class="field-label">"Execution output"</label>
                 <pre class="json output" aria-label="Execution output" data-finished=move || finished().to_string()>{output}</pre>
