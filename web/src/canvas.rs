@@ -159,8 +159,10 @@ pub fn Canvas() -> impl IntoView {
                         let lw = e.label_w.max(10.0) + 8.0;
                         let (tf, tt) = (e.from.clone(), e.to.clone());
                         let taken = Memo::new(move |_| state.snapshot.with(|s| s.taken.iter().any(|(f, t)| *f == tf && *t == tt)));
+                        let (cf, ct, ck, cl) = (e.from_index, e.to_index, e.kind, e.full_label.clone());
+                        let covered = move || state.coverage.with(|c| c.as_ref().and_then(|c| state.graph.with(|g| c.edge(g, cf, ct, ck, cl.as_deref()))).map(|b| b.to_string()));
                         view! {
-                            <g class=format!("edge edge-{}", e.kind.as_str()) class:back=e.back data-edge=id data-edge-kind=e.kind.as_str()
+                            <g class=format!("edge edge-{}", e.kind.as_str()) class:back=e.back data-edge=id data-edge-kind=e.kind.as_str() data-covered=covered
                                 class:taken=move || taken.get() data-taken=move || taken.get().then_some("true")>
                                 <path d=e.d.clone() marker-end=marker></path>
                                 {e.label.clone().map(|l| view! {
@@ -219,6 +221,14 @@ fn StateBox(n: studio::NodeBox) -> impl IntoView {
         (n.x + n.w / 2.0, n.y + 35.0, "middle")
     };
     let badge_x = n.x + n.w - 4.0;
+    let node_index = n.index;
+    let covered = move || {
+        state.coverage.with(|c| {
+            c.as_ref()
+                .and_then(|c| c.state(node_index))
+                .map(|b| b.to_string())
+        })
+    };
     let badge_y = n.y + 4.0;
     view! {
         <g class=format!("state kind-{}", n.kind.to_lowercase())
@@ -228,6 +238,7 @@ fn StateBox(n: studio::NodeBox) -> impl IntoView {
             aria-selected=move || if selected.get() { "true" } else { "false" }
             data-status=status
             data-problem=move || problem.get()
+            data-covered=covered
             on:click=move |ev| { ev.stop_propagation(); select_click(); }
             on:keydown=move |ev| {
                 if ev.key() == "Enter" || ev.key() == " " {

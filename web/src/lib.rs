@@ -10,6 +10,7 @@ mod files;
 mod geom;
 mod history_view;
 mod inspector;
+mod jobs;
 mod library;
 mod offline;
 mod palette;
@@ -21,6 +22,8 @@ mod run_overlay;
 mod sample;
 mod state;
 mod storage;
+mod testcases;
+mod worker;
 
 use leptos::prelude::*;
 use state::AppState;
@@ -70,6 +73,11 @@ fn in_any_text_field(ev: &web_sys::KeyboardEvent) -> bool {
 pub fn App() -> impl IntoView {
     let state = AppState::new(sample::SAMPLE);
     state.theme.set(storage::initial_theme());
+    if let Some(Ok(cases)) =
+        storage::load(storage::TEST_CASES).map(|t| studio::testcase::from_text(&t))
+    {
+        state.test_cases.set(cases);
+    }
     provide_context(state);
     offline::register();
     // `?embed`: the linked workflow read-only, without the editing chrome or the library.
@@ -79,12 +87,22 @@ pub fn App() -> impl IntoView {
     // The library (web/src/library.rs) opens this tab's workflow and autosaves every edit.
     let libr = library::init(state, sample::SAMPLE);
     Effect::new(move |_| storage::save(storage::THEME, state.theme.get()));
+    Effect::new(move |_| {
+        state.test_cases.with(|c| {
+            storage::save(
+                storage::TEST_CASES,
+                &serde_json::to_string(c).unwrap_or_default(),
+            )
+        })
+    });
 
     // A `#v1:` fragment opens that workflow as a new library entry, on load and whenever a link is
     // pasted into the address bar.
     let open_hash = move || {
         let hash = window().location().hash().unwrap_or_default();
-        if hash.len() > 1 {
+        if let Some(id) = hash.strip_prefix("#template:") {
+            state.open_template_id(id);
+        } else if hash.len() > 1 {
             libr.open_link(state, &hash);
         }
     };
@@ -176,6 +194,7 @@ pub fn App() -> impl IntoView {
                 <aside class="side">
                     <inspector::Inspector />
                     <run::RunPanel />
+                    <testcases::TestCasesPanel />
                 </aside>
             </main>
             <problems::Problems />

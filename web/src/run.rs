@@ -95,7 +95,7 @@ pub fn RunPanel() -> impl IntoView {
                     <button class="btn primary" aria-label="Run" on:click=move |_| state.run_view(pb)>"▶ Run"</button>
                     <button class="btn" aria-label="Step" on:click=move |_| { pb.stop(); state.step_view(); }>"Step"</button>
                     <button class="btn" aria-label="Continue" on:click=move |_| { pb.stop(); state.continue_view(); }>"Continue"</button>
-                    <Show when=move || pb.playing.get()>
+                    <Show when=move || pb.playing.get() && !state.busy()>
                         <button class="btn" aria-label="Stop" on:click=move |_| pb.stop()>"■ Stop"</button>
                     </Show>
                     <button class="btn" aria-label="Reset" prop:disabled=move || !has_run() on:click=move |_| state.reset_view(pb)>"Reset"</button>
@@ -114,6 +114,7 @@ pub fn RunPanel() -> impl IntoView {
                         <span class="muted slider-label">{move || format!("{}/{}", state.shown(), state.revealed())}</span>
                     </div>
                 </Show>
+                <crate::jobs::Progress />
                 <div class=status_class role="status">{status_line}</div>
                 <label class="field-label">"Execution output"</label>
                 <pre class="json output" aria-label="Execution output" data-finished=move || finished().to_string()>{output}</pre>

@@ -3,9 +3,9 @@
 //! real time (a timer reveals events one by one; Stop and Reset cancel it).
 
 use crate::state::AppState;
-use asl::simulate::Execution;
 use leptos::prelude::*;
 use std::time::Duration;
+use studio::replay::Replay;
 use studio::run_view::playback::Speed;
 use studio::run_view::{next_breakpoint, step_within};
 
@@ -68,7 +68,7 @@ impl AppState {
 
     fn finished_untracked(&self) -> bool {
         self.execution
-            .with_untracked(|e| e.as_ref().is_some_and(Execution::is_finished))
+            .with_untracked(|e| e.as_ref().is_some_and(Replay::is_finished))
     }
 
     /// Step: one event forward through the revealed history, else reveal the next one.
@@ -113,19 +113,11 @@ impl AppState {
             self.run();
             return;
         }
-        // A fresh execution showing its first event; the timer reveals the rest.
+        // A fresh execution showing its first event (the worker answers asynchronously); the timer
+        // reveals the rest.
         self.reset_run();
         self.step();
-        let stamps = self.execution.with_untracked(|e| {
-            e.as_ref()
-                .map(|e| {
-                    let mut all = e.clone();
-                    all.run_to_end();
-                    all.history().iter().map(|ev| ev.timestamp_ms).collect()
-                })
-                .unwrap_or_default()
-        });
-        pb.stamps.set_value(stamps);
+        pb.stamps.set_value(Vec::new());
         pb.playing.set(true);
         self.schedule(pb);
     }
@@ -133,6 +125,31 @@ impl AppState {
     /// Reveals the next event after its scaled delay, until the end, a breakpoint or Stop.
     fn schedule(&self, pb: Playback) {
         let state = *self;
+        if self.execution.with_untracked(Option::is_none) {
+            if pb.playing.get_untracked() && self.run_job.with_untracked(Option::is_some) {
+                // The worker has not answered yet: look again shortly.
+                let handle = set_timeout_with_handle(
+                    move || {
+                        pb.timer.set_value(None);
+                        state.schedule(pb);
+                    },
+                    Duration::from_millis(30),
+                );
+                pb.timer.set_value(handle.ok());
+            } else {
+                pb.stop();
+            }
+            return;
+        }
+        if pb.stamps.with_value(Vec::is_empty) {
+            // Every event's timestamp is known up front: the run is deterministic.
+            let stamps = self.execution.with_untracked(|e| {
+                e.as_ref()
+                    .map(|e| e.events().iter().map(|ev| ev.timestamp_ms).collect())
+                    .unwrap_or_default()
+            });
+            pb.stamps.set_value(stamps);
+        }
         let next = self.revealed_untracked();
         if self.finished_untracked() || !pb.playing.get_untracked() {
             pb.stop();

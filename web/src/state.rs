@@ -1,10 +1,13 @@
 //! App state: one `Copy` struct of signals shared through context, and the thin glue that turns user
 //! intents (type, undo, add a state, run) into calls on `studio` and `asl`.
 
-use asl::simulate::{Execution, Mocks, Options};
+use crate::jobs::{RunJob, SuiteState};
 use leptos::prelude::*;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
+use studio::coverage::Coverage;
+use studio::replay::{Replay, RunOptions, RunRequest};
+use studio::testcase::{MockRef, TestCase};
 use studio::{Document, Edit, FlowGraph, History, Layout, ScopePath, Viewport};
 
 /// Everything the components share. Derived values are memos over the document.
@@ -18,7 +21,18 @@ pub struct AppState {
     pub input: RwSignal<String>,
     /// A Step Functions Local MockConfigFile (JSON text; empty for none).
     pub mocks: RwSignal<String>,
-    pub execution: RwSignal<Option<Execution>>,
+    /// The run being shown: computed by the simulation worker, revealed event by event here.
+    pub execution: RwSignal<Option<Replay>>,
+    /// A run of the run panel under way in the worker (what to reveal when it answers).
+    pub run_job: RwSignal<Option<RunJob>>,
+    /// The workflow's test cases (saved with it and carried by share links).
+    pub test_cases: RwSignal<Vec<TestCase>>,
+    /// Results of the last "Run all tests" and the suite's progress.
+    pub suite: RwSignal<SuiteState>,
+    /// Show covered/uncovered marks on the canvas.
+    pub coverage_on: RwSignal<bool>,
+    /// Coverage of the current graph by the last suite's runs (while the coverage view is on).
+    pub coverage: Memo<Option<Coverage>>,
     pub breakpoints: RwSignal<BTreeSet<String>>,
     pub notice: RwSignal<Option<String>>,
     pub share_link: RwSignal<String>,
@@ -87,7 +101,16 @@ impl AppState {
             });
             out
         });
-        let execution: RwSignal<Option<Execution>> = RwSignal::new(None);
+        let execution: RwSignal<Option<Replay>> = RwSignal::new(None);
+        let suite = RwSignal::new(SuiteState::default());
+        let coverage_on = RwSignal::new(false);
+        let coverage = Memo::new(move |_| {
+            if !coverage_on.get() {
+                return None;
+            }
+            let c = suite.with(|s| graph.with(|g| Coverage::of_runs(g, s.histories())));
+            Some(c)
+        });
         let position: RwSignal<Option<usize>> = RwSignal::new(None);
         let focus = RwSignal::new(studio::run_view::Focus::new());
         let run_graph = Memo::new(move |_| graph.with(studio::run_view::GraphInfo::new));
@@ -121,6 +144,11 @@ impl AppState {
             input: RwSignal::new("{\n  \"orderId\": \"A-1001\",\n  \"total\": 42\n}\n".into()),
             mocks: RwSignal::new(String::new()),
             execution,
+            run_job: RwSignal::new(None),
+            test_cases: RwSignal::new(Vec::new()),
+            suite,
+            coverage_on,
+            coverage,
             breakpoints: RwSignal::new(BTreeSet::new()),
             notice: RwSignal::new(None),
             share_link: RwSignal::new(String::new()),
@@ -287,8 +315,8 @@ impl AppState {
         }
     }
 
-    /// A fresh execution of the current definition on the execution input, or a notice saying why not.
-    fn start_execution(&self) -> Option<Execution> {
+    /// A run request for the current definition on the execution input, or a notice saying why not.
+    fn start_execution(&self) -> Option<RunRequest> {
         let Some(def) = self.analysis.with_untracked(|a| a.definition.clone()) else {
             self.notice.set(Some(
                 "Cannot run: the definition does not parse; fix the text first.".into(),
@@ -314,52 +342,49 @@ impl AppState {
                 return None;
             }
         };
-        let mut exec = Execution::new(&def, input, &mocks, &Options::default());
-        for b in self.breakpoints.get_untracked() {
-            exec.add_breakpoint(&b);
-        }
-        Some(exec)
+        Some(RunRequest {
+            id: 0,
+            definition: def,
+            input,
+            mocks,
+            options: RunOptions::default(),
+        })
     }
 
-    /// The mocks of the first state machine and test case of the MockConfigFile (none when empty).
-    fn parsed_mocks(&self) -> Result<Mocks, String> {
+    /// The first state machine and test case of the MockConfigFile (none when empty).
+    pub(crate) fn parsed_mocks(&self) -> Result<Option<MockRef>, String> {
         let text = self.mocks.get_untracked();
         if text.trim().is_empty() {
-            return Ok(Mocks::default());
+            return Ok(None);
         }
         let config: Value = serde_json::from_str(&text).map_err(|e| format!("not JSON: {e}"))?;
-        let first = |v: Option<&Value>| {
-            v.and_then(Value::as_object)
-                .and_then(|m| m.iter().next())
-                .map(|(k, v)| (k.clone(), v.clone()))
-        };
-        let (machine, body) = first(config.get("StateMachines"))
-            .ok_or("the mock config has no state machine under \"StateMachines\"")?;
-        let (case, _) = first(body.get("TestCases"))
-            .ok_or_else(|| format!("state machine '{machine}' has no test case"))?;
-        Mocks::from_config(&config, &machine, &case)
+        let r = studio::testcase::pick(&config, None)?;
+        r.load()?;
+        Ok(Some(r))
     }
 
-    /// Runs to the end.
+    /// Runs to the end (in the simulation worker).
     pub fn run(&self) {
-        if let Some(mut exec) = self.start_execution() {
-            exec.run_to_end();
+        if let Some(req) = self.start_execution() {
             self.position.set(None);
-            self.execution.set(Some(exec));
+            self.start_run(req, crate::jobs::After::End);
         }
     }
 
     /// Reveals one more history event (starting a run when none is under way).
     pub fn step(&self) {
+        if self.extend_pending(crate::jobs::After::Steps(1)) {
+            return;
+        }
         let fresh = self
             .execution
-            .with_untracked(|e| e.as_ref().is_none_or(Execution::is_finished));
+            .with_untracked(|e| e.as_ref().is_none_or(Replay::is_finished));
         if fresh {
-            let Some(exec) = self.start_execution() else {
-                return;
-            };
-            self.position.set(None);
-            self.execution.set(Some(exec));
+            if let Some(req) = self.start_execution() {
+                self.position.set(None);
+                self.start_run(req, crate::jobs::After::Steps(1));
+            }
+            return;
         }
         self.execution.update(|e| {
             if let Some(e) = e {
@@ -370,15 +395,18 @@ impl AppState {
 
     /// Runs to the next breakpoint or the end.
     pub fn continue_run(&self) {
+        if self.extend_pending(crate::jobs::After::Breakpoint) {
+            return;
+        }
         let fresh = self
             .execution
-            .with_untracked(|e| e.as_ref().is_none_or(Execution::is_finished));
+            .with_untracked(|e| e.as_ref().is_none_or(Replay::is_finished));
         if fresh {
-            let Some(exec) = self.start_execution() else {
-                return;
-            };
-            self.position.set(None);
-            self.execution.set(Some(exec));
+            if let Some(req) = self.start_execution() {
+                self.position.set(None);
+                self.start_run(req, crate::jobs::After::Breakpoint);
+            }
+            return;
         }
         self.execution.update(|e| {
             if let Some(e) = e {
@@ -390,6 +418,7 @@ impl AppState {
     pub fn reset_run(&self) {
         self.position.set(None);
         self.execution.set(None);
+        self.run_job.set(None);
     }
 
     pub fn toggle_breakpoint(&self, name: &str) {
@@ -423,6 +452,7 @@ impl AppState {
                         .unwrap_or_default(),
                 );
                 self.execution.set(None);
+                self.open_test_cases(env.test_cases.as_ref());
                 self.selected
                     .set(env.view.as_ref().and_then(|v| v.selected.clone()));
                 match env.view.and_then(|v| v.viewport) {
@@ -445,6 +475,9 @@ impl AppState {
             mocks: self
                 .mocks
                 .with_untracked(|m| serde_json::from_str::<Value>(m).ok()),
+            test_cases: self
+                .test_cases
+                .with_untracked(|c| studio::testcase::to_share(c)),
             ..Default::default()
         };
         self.share_link.set(studio::share::link(base, &env));

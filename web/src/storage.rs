@@ -4,6 +4,8 @@
 use leptos::prelude::window;
 
 pub const THEME: &str = "statewright.theme";
+/// The workflow's test cases (JSON array), saved with the document.
+pub const TEST_CASES: &str = "statewright.testcases";
 
 fn local() -> Option<web_sys::Storage> {
     window().local_storage().ok().flatten()

@@ -129,7 +129,7 @@ fn collect_ranges(
     for m in states.members() {
         out.push(StateRange {
             scope: scope.clone(),
-            name: m.key.clone(),
+            name: m.key.to_string(),
             start: m.key_start,
             end: m.value.end,
         });
@@ -143,7 +143,7 @@ fn collect_ranges(
         };
         for (branch, inner) in nested {
             scope.push(ScopeStep {
-                state: m.key.clone(),
+                state: m.key.to_string(),
                 branch,
             });
             collect_ranges(inner, scope, depth + 1, out);

@@ -19,6 +19,7 @@
 pub mod catalog;
 pub mod choice_rules;
 pub mod code;
+pub mod coverage;
 pub mod document;
 pub mod edit;
 pub mod export;
@@ -31,9 +32,11 @@ pub mod import;
 pub mod layout;
 pub mod library;
 pub mod preview;
+pub mod replay;
 pub mod run_view;
 pub mod share;
 pub mod templates;
+pub mod testcase;
 
 pub use catalog::{
     CatalogEntry, NewState, NewStateOptions, Pattern, QueryLanguage, catalog, new_state,

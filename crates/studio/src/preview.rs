@@ -32,7 +32,7 @@ pub fn scope_for(state: &str, history: &[Event], execution_input: &Value) -> Sco
     for e in history {
         if e.kind.ends_with("StateEntered") && e.state_name() == Some(state) {
             input = e
-                .details
+                .details()
                 .get("input")
                 .and_then(Value::as_str)
                 .and_then(|s| serde_json::from_str::<Value>(s).ok());
@@ -45,7 +45,7 @@ pub fn scope_for(state: &str, history: &[Event], execution_input: &Value) -> Sco
         }
         if e.kind.ends_with("StateExited")
             && let Some(vars) = e
-                .details
+                .details()
                 .get("assignedVariables")
                 .and_then(Value::as_object)
         {

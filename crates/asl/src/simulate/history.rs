@@ -77,6 +77,31 @@ impl Details {
 }
 
 impl Event {
+    /// An event rebuilt from its parts, e.g. a history sent across a worker boundary as JSON
+    /// (`details` is the `<kind>EventDetails` object, `null` when the event has none).
+    pub fn from_parts(
+        id: u64,
+        previous_event_id: u64,
+        timestamp_ms: i64,
+        kind: String,
+        details: Value,
+        note: Option<String>,
+    ) -> Event {
+        let details = if details.is_null() {
+            Details::None
+        } else {
+            Details::Json(Box::new(details))
+        };
+        Event {
+            id,
+            previous_event_id,
+            timestamp_ms,
+            kind,
+            note,
+            details,
+        }
+    }
+
     /// The `<kind>EventDetails` object (`null` when the event has none).
     pub fn details(&self) -> Value {
         self.details.to_json()

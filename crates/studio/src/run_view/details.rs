@@ -131,7 +131,7 @@ pub fn state_details(
     d.variables = variables_in_scope(vis.get(..start).unwrap_or(&[]), graph, name);
     d.input = vis
         .get(start)
-        .and_then(|e| parse_text(e.details.get("input")));
+        .and_then(|e| parse_text(e.details().get("input")));
 
     // The visit's own events: those while this state is the innermost open one.
     let mut open: Vec<&str> = Vec::new();
@@ -150,8 +150,8 @@ pub fn state_details(
                 open.truncate(pos);
             }
             if n == name && open.is_empty() {
-                d.output = parse_text(e.details.get("output"));
-                if let Some(Value::Object(a)) = e.details.get("assignedVariables") {
+                d.output = parse_text(e.details().get("output"));
+                if let Some(Value::Object(a)) = e.details().get("assignedVariables") {
                     d.assigned = a
                         .iter()
                         .map(|(k, v)| (k.clone(), parse_text(Some(v)).unwrap_or(Value::Null)))
@@ -183,7 +183,7 @@ pub fn state_details(
                 });
             }
         } else if kind.ends_with("Succeeded") && kind != "MapIterationSucceeded" {
-            result = parse_text(e.details.get("output"));
+            result = parse_text(e.details().get("output"));
             d.error = None;
             d.cause = None;
         } else if (kind.ends_with("Failed") || kind.ends_with("TimedOut"))
@@ -202,10 +202,10 @@ pub fn state_details(
 }
 
 fn take_error(e: &Event, d: &mut StateDetails) {
-    if let Some(x) = e.details.get("error").and_then(Value::as_str) {
+    if let Some(x) = e.details().get("error").and_then(Value::as_str) {
         d.error = Some(x.to_string());
     }
-    if let Some(x) = e.details.get("cause").and_then(Value::as_str) {
+    if let Some(x) = e.details().get("cause").and_then(Value::as_str) {
         d.cause = Some(x.to_string());
     }
 }
@@ -220,7 +220,8 @@ fn variables_in_scope(before: &[&Event], graph: &GraphInfo, name: &str) -> Map<S
         if !e.kind.ends_with("StateExited") {
             continue;
         }
-        let Some(Value::Object(a)) = e.details.get("assignedVariables") else {
+        let d = e.details();
+        let Some(Value::Object(a)) = d.get("assignedVariables") else {
             continue;
         };
         if !scopes.contains(&scope_of(e.state_name().unwrap_or(""))) {

@@ -157,9 +157,10 @@ impl GraphInfo {
 }
 
 /// The `name` and `index` of a `MapIteration*` event.
-fn iteration_of(e: &Event) -> Option<(&str, usize)> {
-    let name = e.details.get("name")?.as_str()?;
-    let index = usize::try_from(e.details.get("index")?.as_u64()?).ok()?;
+fn iteration_of(e: &Event) -> Option<(String, usize)> {
+    let d = e.details();
+    let name = d.get("name")?.as_str()?.to_string();
+    let index = usize::try_from(d.get("index")?.as_u64()?).ok()?;
     Some((name, index))
 }
 
@@ -189,7 +190,7 @@ pub fn visible<'a>(events: &'a [Event], focus: &Focus) -> Vec<&'a Event> {
                 out.push(e);
             }
             if let Some((n, i)) = iteration_of(e) {
-                frames.push((n.to_string(), i));
+                frames.push((n, i));
             }
             continue;
         }
@@ -197,7 +198,7 @@ pub fn visible<'a>(events: &'a [Event], focus: &Focus) -> Vec<&'a Event> {
             && let Some((n, i)) = iteration_of(e)
             && let Some(pos) = frames
                 .iter()
-                .rposition(|(fname, fi)| fname == n && *fi == i)
+                .rposition(|(fname, fi)| *fname == n && *fi == i)
         {
             frames.truncate(pos);
         }
@@ -231,7 +232,7 @@ pub fn owners(events: &[Event]) -> Vec<Option<String>> {
             out.push(n);
         } else if kind.starts_with("MapIteration") {
             out.push(
-                e.details
+                e.details()
                     .get("name")
                     .and_then(Value::as_str)
                     .map(str::to_string),
@@ -316,7 +317,7 @@ fn progress(events: &[Event], graph: &GraphInfo) -> BTreeMap<String, Progress> {
             "MapStateStarted" => {
                 if let Some(p) = open_maps.last().and_then(|m| out.get_mut(m)) {
                     p.total = e
-                        .details
+                        .details()
                         .get("length")
                         .and_then(Value::as_u64)
                         .and_then(|l| usize::try_from(l).ok())
@@ -328,7 +329,7 @@ fn progress(events: &[Event], graph: &GraphInfo) -> BTreeMap<String, Progress> {
             | "MapIterationFailed"
             | "MapIterationAborted" => {
                 if let Some((n, i)) = iteration_of(e)
-                    && let Some(p) = out.get_mut(n)
+                    && let Some(p) = out.get_mut(n.as_str())
                 {
                     let s = match kind {
                         "MapIterationStarted" => StateStatus::Running,

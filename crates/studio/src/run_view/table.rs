@@ -41,7 +41,7 @@ impl Filter {
 
 /// A short text for an event's details: the error and cause, else the input or output, else the fields.
 pub fn summary(e: &Event) -> String {
-    let d = &e.details;
+    let d = &e.details();
     let text = if let Some(err) = d.get("error").and_then(Value::as_str) {
         match d.get("cause").and_then(Value::as_str) {
             Some(c) if !c.is_empty() => format!("{err}: {c}"),

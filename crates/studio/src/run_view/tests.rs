@@ -258,7 +258,7 @@ fn map_progress_and_iteration_drill_down() {
     let mid = 1 + r
         .events
         .iter()
-        .position(|e| e.kind == "MapIterationStarted" && e.details["index"] == 1)
+        .position(|e| e.kind == "MapIterationStarted" && e.details()["index"] == 1)
         .unwrap();
     assert_eq!(
         snapshot(&r.events, mid, &r.graph, &Focus::new()).progress["Each"].label(),
