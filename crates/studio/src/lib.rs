@@ -14,6 +14,7 @@
 //! Invariants: no web crate, no I/O, no clock; no panic on any input; recursion depth-bounded
 //! ([`graph::MAX_DEPTH`]); the same input always gives the same output.
 
+pub mod canvas;
 pub mod catalog;
 pub mod document;
 pub mod edit;
@@ -33,7 +34,7 @@ pub use edit::{Edit, EditError, Transition, apply};
 pub use geometry::{Point, Rect, Viewport};
 pub use graph::{EdgeKind, FlowGraph, ScopePath, ScopeStep};
 pub use history::History;
-pub use layout::{EdgePath, Layout, NodeBox, layout};
+pub use layout::{EdgePath, Layout, NodeBox, ScopeSlot, layout};
 pub use share::{ShareEnvelope, ShareError, ShareView};
 #[cfg(test)]
 pub(crate) mod testgen;
