@@ -8,6 +8,8 @@
 //! - [`graph`]: [`FlowGraph`], one node per state (nested scopes flattened with parent links).
 //! - [`mod@layout`]: [`layout()`], the layered drawing: boxes, SVG edge paths, label positions.
 //! - [`geometry`]: [`Viewport`] (screen ↔ world, zoom about a point, fit) and hit testing.
+//! - [`canvas`]: editing on the canvas: drop targets, the edit of each gesture (drop, move, connect,
+//!   retarget, delete, duplicate, paste), keyboard navigation, the clipboard, state icons.
 //! - [`share`]: `#v1:` share links (deflate + base64url), bounded decoding.
 //! - [`mod@catalog`]: flow states and AWS service integrations with templates; [`new_state`].
 //!
