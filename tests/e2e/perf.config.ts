@@ -6,6 +6,6 @@ export default defineConfig({
   ...base,
   testDir: './perf',
   testMatch: '*.perf.ts',
-  timeout: 180_000,
+  timeout: 900_000,
   workers: 1,
 });

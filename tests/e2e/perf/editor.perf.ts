@@ -48,7 +48,8 @@ async function gesture(page: Page, selector: string, dx: number, dy: number, ste
 }
 
 test(`canvas benchmark: ${states} states`, async ({ page }) => {
-  const out: string[] = [];
+  const out = { push: (l: string) => console.log(`  ${l}`) };
+  console.log(`\nStatewright canvas benchmark (${states} states)`);
   // Load to interactive: the autosaved 1,000-state workflow opens with the page.
   await page.addInitScript((t) => { if (!sessionStorage.getItem('perf-loaded')) { localStorage.setItem('statewright.definition', t); sessionStorage.setItem('perf-loaded', '1'); } }, text);
   const t0 = Date.now();
@@ -74,7 +75,7 @@ test(`canvas benchmark: ${states} states`, async ({ page }) => {
     return performance.now() - t0;
   }, { from, to, ready });
   const editTimes: number[] = [];
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < 3; i++) {
     editTimes.push(await edit('"Next": "Route 7"', '"Next": "Nowhere"',
       `document.querySelector('[data-edge="Fetch 7->Route 7"]') === null && [...document.querySelectorAll('[aria-label="Problems"] li')].some(li => li.textContent.includes('Nowhere'))`));
     layoutMs.push(Number(await svg.getAttribute('data-layout-ms')));
@@ -100,5 +101,4 @@ test(`canvas benchmark: ${states} states`, async ({ page }) => {
   out.push(line(`drag a state frame (${name ?? 'Merge 2'})`, await gesture(page, target, 240, 160, 60)));
   // The drag ends away from targets, or is undone, so the document is as before.
   if ((await page.getByLabel('ASL code').inputValue()) !== before) await page.keyboard.press('Control+z');
-  console.log(`\nStatewright canvas benchmark (${states} states)\n  ` + out.join('\n  ') + '\n');
 });
