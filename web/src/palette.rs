@@ -1,6 +1,6 @@
 //! The palette: flow states and service actions from `studio::catalog()`, filtered by a search box.
-//! A click adds the entry after the selected state; a pointer drag drops it after the state under the
-//! pointer on the canvas.
+//! A click adds the entry after the selected state; a pointer drag shows the canvas's drop targets and
+//! drops it onto an arrow (between two states, onto a Catch), into an empty branch, or after a state.
 
 use crate::app;
 use leptos::prelude::*;
@@ -27,7 +27,8 @@ fn matches(e: &CatalogEntry, q: &str) -> bool {
         || e.description.to_lowercase().contains(&q)
 }
 
-/// Drops an entry at a screen point: after the state under it, else after the selection.
+/// Drops an entry at a screen point: onto the drop target under it (an arrow, an empty branch), else
+/// after the state under it; one undo step either way.
 fn drop_at(entry: &'static CatalogEntry, client: (f64, f64)) {
     let state = app();
     let Some(svg) = document().query_selector("svg.canvas").ok().flatten() else {
@@ -44,6 +45,26 @@ fn drop_at(entry: &'static CatalogEntry, client: (f64, f64)) {
     let world = state
         .viewport
         .with_untracked(|v| v.to_world(Point::new(client.0 - r.left(), client.1 - r.top())));
+    let target = state.graph.with_untracked(|g| {
+        state.layout.with_untracked(|l| {
+            let targets = studio::canvas::drop_targets(g, l);
+            studio::canvas::target_at(&targets, world).and_then(|i| targets.into_iter().nth(i))
+        })
+    });
+    if let Some(t) = target {
+        let taken = state.doc.with_untracked(|d| d.state_names());
+        match studio::new_state(entry, &studio::NewStateOptions::default(), &taken) {
+            Ok(new) => {
+                let name = new.name.clone();
+                state.seal();
+                if state.edit(studio::canvas::drop_new(&t, new.name, new.state), None) {
+                    crate::canvas::select_many(state, vec![name]);
+                }
+            }
+            Err(e) => state.notice.set(Some(format!("Cannot add that: {e}."))),
+        }
+        return;
+    }
     let target = state
         .layout
         .with_untracked(|l| l.node_at(world).map(|n| n.name.clone()));
@@ -129,17 +150,18 @@ fn PaletteItem(entry: &'static CatalogEntry) -> impl IntoView {
         }
         let at = (ev.client_x() as f64, ev.client_y() as f64);
         let far = (at.0 - d.start.0).abs() + (at.1 - d.start.1).abs() > 6.0;
-        drag.set(Some(Drag {
-            at,
-            active: d.active || far,
-            ..d
-        }));
+        let active = d.active || far;
+        drag.set(Some(Drag { at, active, ..d }));
+        if active {
+            app().palette_drag.set(Some(at));
+        }
     };
     let up = move |ev: PointerEvent| {
         let Some(d) = drag.get_untracked() else {
             return;
         };
         drag.set(None);
+        app().palette_drag.set(None);
         if d.id == entry.id && d.active {
             dragged.set_value(true);
             drop_at(entry, (ev.client_x() as f64, ev.client_y() as f64));
@@ -152,7 +174,10 @@ fn PaletteItem(entry: &'static CatalogEntry) -> impl IntoView {
             aria-roledescription="draggable palette entry"
             data-palette=entry.id
             on:pointerdown=down on:pointermove=moved on:pointerup=up
-            on:pointercancel=move |_| drag.set(None)
+            on:pointercancel=move |_| {
+                drag.set(None);
+                app().palette_drag.set(None);
+            }
             on:click=move |_| {
                 if dragged.get_value() {
                     dragged.set_value(false);

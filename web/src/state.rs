@@ -38,6 +38,10 @@ pub struct AppState {
     pub share_link: RwSignal<String>,
     /// Bumped to ask the canvas to fit the drawing into view.
     pub fit_request: RwSignal<u32>,
+    /// Multi-selection: states selected besides `selected`, valid while `selected` equals the anchor.
+    pub multi: RwSignal<(Option<String>, BTreeSet<String>)>,
+    /// Where a palette entry is being dragged (client coordinates), for the canvas's drop targets.
+    pub palette_drag: RwSignal<Option<(f64, f64)>>,
     pub analysis: Memo<asl::Analysis>,
     /// The last well-formed definition (kept drawn while the text is broken).
     pub definition: Memo<Option<Value>>,
@@ -79,7 +83,7 @@ impl AppState {
                     .unwrap_or_default()
             })
         });
-        let layout = Memo::new(move |_| graph.with(studio::layout));
+        let layout = Memo::new(move |_| graph.with(crate::canvas::timed_layout));
         let problems_by_state = Memo::new(move |_| {
             let mut out = BTreeMap::new();
             graph.with(|g| {
@@ -153,6 +157,8 @@ impl AppState {
             notice: RwSignal::new(None),
             share_link: RwSignal::new(String::new()),
             fit_request: RwSignal::new(0),
+            multi: RwSignal::new((None, BTreeSet::new())),
+            palette_drag: RwSignal::new(None),
             analysis,
             definition,
             graph,

@@ -168,6 +168,86 @@ impl Viewport {
     }
 }
 
+/// The points of an SVG path made of `M`, `L` and `C` commands (as the layout writes them), cubic
+/// segments sampled.
+pub fn path_polyline(d: &str) -> Vec<Point> {
+    const SAMPLES: usize = 12;
+    let mut out: Vec<Point> = Vec::new();
+    let mut nums: Vec<f64> = Vec::new();
+    let mut cmd = ' ';
+    let flush = |cmd: char, nums: &mut Vec<f64>, out: &mut Vec<Point>| {
+        match cmd {
+            'M' | 'L' => {
+                for p in nums.chunks_exact(2) {
+                    out.push(Point::new(p[0], p[1]));
+                }
+            }
+            'C' => {
+                for c in nums.chunks_exact(6) {
+                    let p0 = out.last().copied().unwrap_or(Point::new(c[0], c[1]));
+                    for i in 1..=SAMPLES {
+                        let t = i as f64 / SAMPLES as f64;
+                        let u = 1.0 - t;
+                        let b = |a: f64, b: f64, c: f64, d: f64| {
+                            u * u * u * a
+                                + 3.0 * u * u * t * b
+                                + 3.0 * u * t * t * c
+                                + t * t * t * d
+                        };
+                        out.push(Point::new(
+                            b(p0.x, c[0], c[2], c[4]),
+                            b(p0.y, c[1], c[3], c[5]),
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        }
+        nums.clear();
+    };
+    for tok in d
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|t| !t.is_empty())
+    {
+        let (head, rest) = match tok.chars().next() {
+            Some(c) if c.is_ascii_alphabetic() => (Some(c), &tok[c.len_utf8()..]),
+            _ => (None, tok),
+        };
+        if let Some(c) = head {
+            flush(cmd, &mut nums, &mut out);
+            cmd = c.to_ascii_uppercase();
+        }
+        if let Ok(n) = rest.parse::<f64>() {
+            nums.push(n);
+        }
+    }
+    flush(cmd, &mut nums, &mut out);
+    out
+}
+
+/// The point at fraction `t` (0 = start, 1 = end) of a path's length.
+pub fn path_point(d: &str, t: f64) -> Option<Point> {
+    let pts = path_polyline(d);
+    if pts.len() < 2 {
+        return pts.first().copied();
+    }
+    let len = |a: Point, b: Point| ((b.x - a.x).powi(2) + (b.y - a.y).powi(2)).sqrt();
+    let total: f64 = pts.windows(2).map(|w| len(w[0], w[1])).sum();
+    let mut left = total * t.clamp(0.0, 1.0);
+    for w in pts.windows(2) {
+        let l = len(w[0], w[1]);
+        if l >= left && l > 0.0 {
+            let f = left / l;
+            return Some(Point::new(
+                w[0].x + (w[1].x - w[0].x) * f,
+                w[0].y + (w[1].y - w[0].y) * f,
+            ));
+        }
+        left -= l;
+    }
+    pts.last().copied()
+}
+
 impl Layout {
     /// The bounding box of the whole drawing.
     pub fn bounds(&self) -> Rect {
@@ -235,6 +315,24 @@ mod tests {
             prop_assert!(after.zoom >= MIN_ZOOM && after.zoom <= MAX_ZOOM);
             prop_assert!(close(after.to_world(s), before));
         }
+    }
+
+    #[test]
+    fn points_along_paths() {
+        let p = |d: &str, t: f64| {
+            path_point(d, t).map(|p| ((p.x * 10.0).round() / 10.0, (p.y * 10.0).round() / 10.0))
+        };
+        assert_eq!(p("M0.0,0.0 L0.0,100.0", 0.5), Some((0.0, 50.0)));
+        assert_eq!(p("M0.0,0.0 L0.0,10.0 L30.0,10.0", 0.5), Some((10.0, 10.0)));
+        assert_eq!(p("M0.0,0.0 L0.0,100.0", 1.0), Some((0.0, 100.0)));
+        assert_eq!(p("M5.0,5.0", 0.5), Some((5.0, 5.0)));
+        assert_eq!(p("", 0.5), None);
+        assert_eq!(p("garbage C 1 2", 0.5), None);
+        let curve = p("M0.0,0.0 C0.0,50.0 100.0,50.0 100.0,100.0", 0.5).unwrap();
+        assert!(
+            (curve.0 - 50.0).abs() < 1.0 && (curve.1 - 50.0).abs() < 1.0,
+            "{curve:?}"
+        );
     }
 
     #[test]

@@ -49,6 +49,10 @@ pub struct StateNode {
     /// Which branch of the parent (0 for a Map processor).
     pub branch: usize,
     pub start: bool,
+    /// The `Resource` of a Task (for its service icon).
+    pub resource: Option<String>,
+    /// How many nested scopes a Parallel (its branches) or Map (its processor: 1) has, empty ones included.
+    pub scopes: usize,
 }
 
 /// A transition between two states of the same scope.
@@ -58,6 +62,8 @@ pub struct Edge {
     pub to: usize,
     pub kind: EdgeKind,
     pub label: Option<String>,
+    /// Which Choice rule or catcher (`Choices[i]`, `Catch[i]`) the edge comes from; 0 otherwise.
+    pub rule: usize,
 }
 
 /// All states and transitions of a definition, nested scopes flattened with parent links.
@@ -163,6 +169,11 @@ impl FlowGraph {
                 parent,
                 branch,
                 start: Some(name.as_str()) == start,
+                resource: state
+                    .get("Resource")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+                scopes: nested_scopes(state),
             });
         }
         let by_name: HashMap<&str, usize> = states
@@ -176,6 +187,7 @@ impl FlowGraph {
             let push = |target: Option<&Value>,
                         kind: EdgeKind,
                         label: Option<String>,
+                        rule: usize,
                         g: &mut FlowGraph| {
                 if let Some(to) = target
                     .and_then(Value::as_str)
@@ -186,6 +198,7 @@ impl FlowGraph {
                         to,
                         kind,
                         label,
+                        rule,
                     });
                 }
             };
@@ -195,6 +208,7 @@ impl FlowGraph {
                         rule.get("Next"),
                         EdgeKind::Choice,
                         Some(rule_label(rule, i)),
+                        i,
                         self,
                     );
                 }
@@ -203,18 +217,19 @@ impl FlowGraph {
                 state.get("Default"),
                 EdgeKind::Default,
                 Some("Default".into()),
+                0,
                 self,
             );
-            push(state.get("Next"), EdgeKind::Next, None, self);
+            push(state.get("Next"), EdgeKind::Next, None, 0, self);
             if let Some(catches) = state.get("Catch").and_then(Value::as_array) {
-                for c in catches {
+                for (i, c) in catches.iter().enumerate() {
                     let errors = c.get("ErrorEquals").and_then(Value::as_array).map(|e| {
                         e.iter()
                             .filter_map(Value::as_str)
                             .collect::<Vec<_>>()
                             .join(", ")
                     });
-                    push(c.get("Next"), EdgeKind::Catch, errors, self);
+                    push(c.get("Next"), EdgeKind::Catch, errors, i, self);
                 }
             }
         }
@@ -233,6 +248,18 @@ impl FlowGraph {
             }
         }
     }
+}
+
+/// How many nested scopes a state has: its `Branches`, or 1 for a Map's processor.
+fn nested_scopes(state: &Value) -> usize {
+    if let Some(b) = state.get("Branches").and_then(Value::as_array) {
+        return b.len();
+    }
+    usize::from(
+        ["ItemProcessor", "Iterator"]
+            .iter()
+            .any(|k| state.get(*k).is_some_and(Value::is_object)),
+    )
 }
 
 /// A short label for a Choice rule: its condition, e.g. `$.x == 3`.

@@ -8,6 +8,8 @@
 //! - [`graph`]: [`FlowGraph`], one node per state (nested scopes flattened with parent links).
 //! - [`mod@layout`]: [`layout()`], the layered drawing: boxes, SVG edge paths, label positions.
 //! - [`geometry`]: [`Viewport`] (screen ↔ world, zoom about a point, fit) and hit testing.
+//! - [`canvas`]: editing on the canvas: drop targets, the edit of each gesture (drop, move, connect,
+//!   retarget, delete, duplicate, paste), keyboard navigation, the clipboard, state icons.
 //! - [`share`]: `#v1:` share links (deflate + base64url), bounded decoding.
 //! - [`mod@catalog`]: flow states and AWS service integrations with templates; [`new_state`].
 //! - [`run_view`]: the execution view: statuses, taken edges, Map/Parallel progress and drill-down at a point
@@ -16,6 +18,7 @@
 //! Invariants: no web crate, no I/O, no clock; no panic on any input; recursion depth-bounded
 //! ([`graph::MAX_DEPTH`]); the same input always gives the same output.
 
+pub mod canvas;
 pub mod catalog;
 pub mod choice_rules;
 pub mod code;
@@ -46,7 +49,7 @@ pub use edit::{Edit, EditError, Transition, apply};
 pub use geometry::{Point, Rect, Viewport};
 pub use graph::{EdgeKind, FlowGraph, ScopePath, ScopeStep};
 pub use history::History;
-pub use layout::{EdgePath, Layout, NodeBox, layout};
+pub use layout::{EdgePath, Layout, NodeBox, ScopeSlot, layout};
 pub use share::{ShareEnvelope, ShareError, ShareView};
 #[cfg(test)]
 pub(crate) mod testgen;

@@ -164,3 +164,96 @@ pub fn realistic(n: usize) -> Value {
     }
     json!({"Comment": "generated", "StartAt": name(0), "States": states})
 }
+
+const SERVICES: [&str; 8] = [
+    "arn:aws:states:::lambda:invoke",
+    "arn:aws:states:::dynamodb:putItem",
+    "arn:aws:states:::sns:publish",
+    "arn:aws:states:::sqs:sendMessage",
+    "arn:aws:states:::aws-sdk:s3:putObject",
+    "arn:aws:states:::bedrock:invokeModel",
+    "arn:aws:states:::events:putEvents",
+    "arn:aws:states:::glue:startJobRun",
+];
+
+/// A chain of `k` (at most 26) Task states named `{prefix}a`, `{prefix}b`, ... inside one scope,
+/// ending with `End`.
+fn task_chain(prefix: &str, k: usize, salt: usize) -> Value {
+    let name = |i: usize| format!("{prefix}{}", char::from(b'a' + (i % 26) as u8));
+    let mut states = Map::new();
+    for i in 0..k {
+        let mut s = json!({"Type": "Task", "Resource": SERVICES[(i + salt) % SERVICES.len()]});
+        if i + 1 < k {
+            s["Next"] = json!(name(i + 1));
+        } else {
+            s["End"] = json!(true);
+        }
+        states.insert(name(i), s);
+    }
+    json!({"StartAt": name(0), "States": states})
+}
+
+/// A realistic workflow of about `n` states (nested ones counted) with every construct the canvas
+/// draws: service Tasks with Catch handlers, Choice fans with readable conditions and a loop,
+/// Parallel branches (one holding a Map) and a Map whose processor holds a Parallel. For screenshots
+/// and the canvas benchmark (the e2e fixtures are written from it).
+pub fn nested(n: usize) -> Value {
+    let mut states = Map::new();
+    let mut count = 0usize;
+    let mut seg = 0usize;
+    let failure = "Handle failure".to_string();
+    while count + 4 < n.max(5) {
+        seg += 1;
+        let p = |s: &str| format!("{s} {seg}");
+        let next_seg = format!("Fetch {}", seg + 1);
+        let last = count + 19 + 4 >= n.max(5);
+        let after = if last { "Done".to_string() } else { next_seg };
+        states.insert(
+            p("Fetch"),
+            json!({"Type": "Task", "Resource": SERVICES[seg % SERVICES.len()], "Next": p("Route"),
+                   "Retry": [{"ErrorEquals": ["States.TaskFailed"], "MaxAttempts": 2}],
+                   "Catch": [{"ErrorEquals": ["States.ALL"], "Next": failure, "ResultPath": "$.error"}]}),
+        );
+        states.insert(
+            p("Route"),
+            json!({"Type": "Choice", "Choices": [
+                {"Variable": "$.kind", "StringEquals": "batch", "Next": p("Fan out")},
+                {"Variable": "$.priority", "NumericGreaterThan": 5, "Next": p("Process items")},
+                {"Variable": "$.retry", "BooleanEquals": true, "Next": p("Wait")}
+            ], "Default": p("Skip")}),
+        );
+        states.insert(
+            p("Wait"),
+            json!({"Type": "Wait", "Seconds": 30, "Next": p("Fetch")}),
+        );
+        states.insert(p("Skip"), json!({"Type": "Pass", "Next": after}));
+        let inner_map = task_chain(&p("Item"), 2, seg);
+        states.insert(
+            p("Fan out"),
+            json!({"Type": "Parallel", "Next": p("Merge"),
+                   "Catch": [{"ErrorEquals": ["States.ALL"], "Next": failure}],
+                   "Branches": [
+                task_chain(&p("Enrich"), 2, seg),
+                task_chain(&p("Audit"), 3, seg + 1),
+                {"StartAt": p("Each file"), "States": {p("Each file"): {"Type": "Map", "End": true,
+                    "ItemProcessor": inner_map}}}
+            ]}),
+        );
+        let mut proc = task_chain(&p("Transform"), 2, seg + 2);
+        proc["States"][format!("{}b", p("Transform"))] = json!({"Type": "Parallel", "End": true, "Branches": [
+            task_chain(&p("Store"), 1, seg + 3), task_chain(&p("Notify"), 1, seg + 4)]});
+        states.insert(
+            p("Process items"),
+            json!({"Type": "Map", "ItemsPath": "$.items", "MaxConcurrency": 5, "Next": p("Merge"),
+                   "ItemProcessor": proc}),
+        );
+        states.insert(p("Merge"), json!({"Type": "Pass", "Next": after}));
+        count += 19;
+    }
+    states.insert(
+        failure,
+        json!({"Type": "Fail", "Error": "Failed", "Cause": "A step failed"}),
+    );
+    states.insert("Done".into(), json!({"Type": "Succeed"}));
+    json!({"Comment": "generated nested workflow", "StartAt": "Fetch 1", "States": states})
+}

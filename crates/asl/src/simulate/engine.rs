@@ -16,7 +16,7 @@ use serde_json::{Map, Value, json};
 use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// The effective input as an owned value: the raw input itself (moved, not copied) when InputPath selected
 /// all of it.
@@ -82,13 +82,13 @@ impl Failure {
 /// Per-state facts used for `$$.State` and error messages.
 #[derive(Debug, Clone)]
 pub(crate) struct StateCtx {
-    pub name: Rc<str>,
+    pub name: Arc<str>,
     pub entered_ms: i64,
     pub entered_id: u64,
     pub retry_count: u32,
     /// Task, Parallel and Map states carry `$$.State.RetryCount`; the others do not.
     pub retryable: bool,
-    pub map_item: Option<(usize, Rc<Value>)>,
+    pub map_item: Option<(usize, Arc<Value>)>,
     pub task_token: Option<String>,
 }
 
@@ -125,20 +125,20 @@ pub(crate) struct Engine<'a> {
     /// The definition's top-level `QueryLanguage` is JSONata.
     pub jsonata_default: bool,
     /// `$$.Execution`, built the first time a path reads the context object.
-    exec: Rc<ExecCell>,
+    exec: std::rc::Rc<ExecCell>,
     /// Paths and intrinsic calls parsed once per run.
     pub(crate) parsed: Parsed,
     /// The JSON text of the input of the state about to run, when known (see `out_text`).
-    in_text: Option<Rc<str>>,
+    in_text: Option<Arc<str>>,
     /// The JSON text of the last `*StateExited` event's output and that event's id: the next state's input
     /// is that very value, so its `*StateEntered` event shares the text.
-    out_text: Option<(Rc<str>, u64)>,
+    out_text: Option<(Arc<str>, u64)>,
 }
 
 /// The execution part of the context object: its input is kept as the text of ExecutionStarted and read back
 /// only when a path asks for `$$.Execution`.
 pub(crate) struct ExecCell {
-    input_text: Rc<str>,
+    input_text: Arc<str>,
     value: OnceCell<Value>,
 }
 
@@ -200,7 +200,7 @@ impl<'p> Vars<'p> {
 /// The context object of one state, assembled on first use.
 pub(crate) struct Ctx<'o> {
     opts: &'o Options,
-    exec: Rc<ExecCell>,
+    exec: std::rc::Rc<ExecCell>,
     state: StateCtx,
     cell: OnceCell<Value>,
 }
@@ -270,7 +270,7 @@ const MAX_NESTING: usize = 16;
 
 impl<'a> Engine<'a> {
     /// An engine for one run; `input_text` is the execution input as JSON text (for `$$.Execution.Input`).
-    pub fn new(opts: &'a Options, mocks: &'a Mocks, input_text: Rc<str>) -> Engine<'a> {
+    pub fn new(opts: &'a Options, mocks: &'a Mocks, input_text: Arc<str>) -> Engine<'a> {
         Engine {
             opts,
             mocks,
@@ -283,7 +283,7 @@ impl<'a> Engine<'a> {
             peak_payload: 0,
             deadline: None,
             jsonata_default: false,
-            exec: Rc::new(ExecCell {
+            exec: std::rc::Rc::new(ExecCell {
                 input_text,
                 value: OnceCell::new(),
             }),
@@ -341,7 +341,7 @@ impl<'a> Engine<'a> {
     }
 
     /// The text of the value the last event (a `*StateExited`) carried, if it is still the last event.
-    pub(crate) fn take_out_text(&mut self) -> Option<Rc<str>> {
+    pub(crate) fn take_out_text(&mut self) -> Option<Arc<str>> {
         match self.out_text.take() {
             Some((t, id)) if id == self.events.len() as u64 => Some(t),
             _ => None,
@@ -379,13 +379,13 @@ impl<'a> Engine<'a> {
     }
 
     /// [`Self::check_size`] that also returns the value's JSON text (for the exit event).
-    pub(crate) fn check_text(&mut self, s: &StateCtx, v: &Value) -> Result<Rc<str>, Failure> {
+    pub(crate) fn check_text(&mut self, s: &StateCtx, v: &Value) -> Result<Arc<str>, Failure> {
         // One pass: the text, or the depth failure.
         let Some(text) = payload::text_within(v, payload::MAX_DEPTH) else {
             return self.check_depth(s, v).map(|()| payload::shared_text(v));
         };
         self.check_bytes(s, text.len())?;
-        Ok(Rc::from(text))
+        Ok(Arc::from(text))
     }
 
     fn check_depth(&self, s: &StateCtx, v: &Value) -> Result<(), Failure> {
@@ -450,7 +450,7 @@ impl<'a> Engine<'a> {
         &mut self,
         machine: &Value,
         input: Value,
-        input_text: Option<Rc<str>>,
+        input_text: Option<Arc<str>>,
         vars: &mut Vars<'_>,
         depth: usize,
     ) -> Result<Value, Failure> {
@@ -524,7 +524,7 @@ impl<'a> Engine<'a> {
             Some(t) => t,
             None => payload::shared_text(&raw),
         };
-        let shared_name: Rc<str> = Rc::from(name);
+        let shared_name: Arc<str> = Arc::from(name);
         let entered_id = self.push_event(
             state_event_kind(ty, "StateEntered"),
             Details::Entered {
@@ -668,7 +668,7 @@ impl<'a> Engine<'a> {
         &mut self,
         ty: &str,
         name: &str,
-        text: Rc<str>,
+        text: Arc<str>,
         assigned: Option<&Map<String, Value>>,
     ) -> Result<u64, Failure> {
         let assigned = assigned.map(|a| {
@@ -679,7 +679,7 @@ impl<'a> Engine<'a> {
         let id = self.push_event(
             state_event_kind(ty, "StateExited"),
             Details::Exited {
-                name: Rc::from(name),
+                name: Arc::from(name),
                 output: text.clone(),
                 assigned,
             },
@@ -1602,7 +1602,7 @@ impl<'a> Engine<'a> {
             let mut out = Vec::with_capacity(items.len());
             for (i, item) in items.into_iter().enumerate() {
                 let mut ictx = sctx.clone();
-                ictx.map_item = Some((i, Rc::new(item)));
+                ictx.map_item = Some((i, Arc::new(item)));
                 out.push(self.template(sel, effective, vars, &ictx, "ItemSelector")?);
             }
             items = out;
@@ -1672,7 +1672,7 @@ impl<'a> Engine<'a> {
             max_conc.min(items.len()).max(1)
         };
         let mut slot_free = vec![start; slots];
-        let iteration_name: Rc<str> = Rc::from(name);
+        let iteration_name: Arc<str> = Arc::from(name);
         let mut results = Vec::with_capacity(items.len());
         let mut failures = 0usize;
         let mut last_failure: Option<Failure> = None;

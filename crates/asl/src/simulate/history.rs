@@ -3,7 +3,7 @@
 
 use super::time::format_timestamp;
 use serde_json::{Map, Value, json};
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// One history event.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,19 +26,19 @@ pub(crate) enum Details {
     None,
     /// `{"name", "input", "inputDetails"}` of a `*StateEntered` event.
     Entered {
-        name: Rc<str>,
-        input: Rc<str>,
+        name: Arc<str>,
+        input: Arc<str>,
     },
     /// `{"name", "output", "outputDetails"}` of a `*StateExited` event, plus the assigned variables (name and
     /// JSON text) when the state has Assign.
     Exited {
-        name: Rc<str>,
-        output: Rc<str>,
+        name: Arc<str>,
+        output: Arc<str>,
         assigned: Option<Box<[(String, String)]>>,
     },
     /// `{"name", "index"}` of `MapIteration*` events.
     Iteration {
-        name: Rc<str>,
+        name: Arc<str>,
         index: usize,
     },
     Json(Box<Value>),

@@ -657,7 +657,7 @@ impl<'a> Engine<'a> {
             let mut out = Vec::with_capacity(items.len());
             for (i, item) in items.into_iter().enumerate() {
                 let mut ictx = sctx.clone();
-                ictx.map_item = Some((i, std::rc::Rc::new(item)));
+                ictx.map_item = Some((i, std::sync::Arc::new(item)));
                 out.push(self.jsonata_template(sel, &plain, vars, &ictx, "ItemSelector")?);
             }
             items = out;

@@ -3,7 +3,7 @@
 
 use crate::jsonpath::{JsonPath, Segment, Selector, set_at};
 use serde_json::{Map, Value};
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// Compact JSON text (AWS stores inputs and outputs as strings).
 pub fn text(v: &Value) -> String {
@@ -14,8 +14,8 @@ pub fn text(v: &Value) -> String {
 }
 
 /// Compact JSON text, shared (history events keep it; the next state's entry reuses it).
-pub fn shared_text(v: &Value) -> Rc<str> {
-    Rc::from(text(v))
+pub fn shared_text(v: &Value) -> Arc<str> {
+    Arc::from(text(v))
 }
 
 /// The compact JSON text serde_json writes, byte for byte, written in one pass that also enforces a nesting

@@ -75,6 +75,18 @@ pub enum Edit {
         name: String,
         after: Option<String>,
     },
+    /// Puts a state on a transition (a drop onto an edge): `from`'s `transition` then leads to `name`,
+    /// and `name` flows on to the transition's old target (a Choice takes it as its missing `Default`;
+    /// Succeed and Fail end there). With `state: Some`, `name` is a new state placed after `from` in
+    /// the text; with `None`, the existing state `name` is first detached from its place, as
+    /// [`Edit::RemoveState`] reconnects the flow around it.
+    InsertOnTransition {
+        scope: Vec<ScopeStep>,
+        from: String,
+        transition: Transition,
+        name: String,
+        state: Option<Value>,
+    },
     /// Moves a state to position `index` of the `States` object (order in the text only).
     ReorderState {
         scope: Vec<ScopeStep>,
@@ -459,6 +471,90 @@ fn set_next(state: &mut Value, target: Option<&str>) {
     }
 }
 
+/// Where a transition of a state leads: `Some(None)` for a `Next`/`Default` that is absent (the flow
+/// ends there), `None` when the transition does not exist (no such rule, or a state that cannot flow on).
+fn transition_target(state: &Value, transition: Transition) -> Option<Option<String>> {
+    let s = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
+    let kind = state.get("Type").and_then(Value::as_str);
+    match transition {
+        Transition::Next => {
+            if matches!(kind, Some("Choice" | "Succeed" | "Fail")) {
+                None
+            } else {
+                Some(s(state.get("Next")))
+            }
+        }
+        Transition::Default => (kind == Some("Choice")).then(|| s(state.get("Default"))),
+        Transition::Choice(i) | Transition::Catch(i) => {
+            let key = if matches!(transition, Transition::Choice(_)) {
+                "Choices"
+            } else {
+                "Catch"
+            };
+            let rule = state.get(key)?.as_array()?.get(i)?;
+            Some(Some(s(rule.get("Next"))?))
+        }
+    }
+}
+
+/// Points one transition of `state` at `target`; false when the state has no such transition.
+fn set_transition(state: &mut Value, transition: Transition, target: Option<&str>) -> bool {
+    if transition_target(state, transition).is_none() {
+        return false;
+    }
+    match transition {
+        Transition::Next => set_next(state, target),
+        Transition::Default => {
+            let Some(obj) = state.as_object_mut() else {
+                return false;
+            };
+            match target {
+                Some(t) => {
+                    obj.insert("Default".into(), Value::String(t.to_string()));
+                }
+                None => {
+                    obj.shift_remove("Default");
+                }
+            }
+        }
+        Transition::Choice(i) | Transition::Catch(i) => {
+            let key = if matches!(transition, Transition::Choice(_)) {
+                "Choices"
+            } else {
+                "Catch"
+            };
+            let (Some(rule), Some(t)) = (
+                state
+                    .get_mut(key)
+                    .and_then(Value::as_array_mut)
+                    .and_then(|l| l.get_mut(i))
+                    .and_then(Value::as_object_mut),
+                target,
+            ) else {
+                return false;
+            };
+            rule.insert("Next".into(), Value::String(t.to_string()));
+        }
+    }
+    true
+}
+
+/// Makes a newly placed state flow on to `target`: its `Next` (or `End`), a Choice's missing
+/// `Default`; Succeed and Fail are left alone.
+fn flow_on(state: &mut Value, target: Option<&str>) {
+    match state.get("Type").and_then(Value::as_str) {
+        Some("Succeed" | "Fail") => {}
+        Some("Choice") => {
+            if let (Some(t), Some(obj)) = (target, state.as_object_mut())
+                && !obj.contains_key("Default")
+            {
+                obj.insert("Default".into(), Value::String(t.to_string()));
+            }
+        }
+        _ => set_next(state, target),
+    }
+}
+
 /// Rewrites every transition of `state` that targets `from`. `to: None` removes the transition
 /// (a `Next` becomes `End: true`). Returns whether anything changed.
 fn retarget(state: &mut Value, from: &str, to: Option<&str>) -> bool {
@@ -767,6 +863,58 @@ fn structural(root: &mut Value, edit: Edit, tx: &mut Tx) -> Result<(), EditError
                     Ok(())
                 }
             }
+        }
+        Edit::InsertOnTransition {
+            scope,
+            from,
+            transition,
+            name,
+            state,
+        } => {
+            let (m, sp) = scope_ptrs(root, tx, &scope)?;
+            get_state(root, &sp, &from)?;
+            if name == from {
+                return Err(EditError::CannotLink(name));
+            }
+            let target_of = |root: &Value| -> Result<Option<String>, EditError> {
+                let st = get_state(root, &sp, &from)?;
+                transition_target(&st, transition)
+                    .ok_or_else(|| EditError::NoSuchTransition(from.clone()))
+            };
+            match state {
+                Some(new) => {
+                    check_new_name(root, &name)?;
+                    if !new.is_object() {
+                        return Err(EditError::NotAnObject(name));
+                    }
+                    let old = target_of(root)?;
+                    let mut new = new;
+                    flow_on(&mut new, old.as_deref());
+                    let index = index_after(root, &sp, Some(&from));
+                    tx.put(root, &sp, &name, Some(new), index)?;
+                }
+                None => {
+                    let mut me = get_state(root, &sp, &name)?;
+                    if target_of(root)?.as_deref() == Some(name.as_str()) {
+                        return Ok(());
+                    }
+                    detach(root, tx, &m, &sp, &name)?;
+                    let old = target_of(root)?;
+                    if old.as_deref() == Some(name.as_str()) {
+                        return Err(EditError::CannotLink(name));
+                    }
+                    if !is_terminal_kind(&me) {
+                        set_next(&mut me, old.as_deref());
+                        tx.put(root, &sp, &name, Some(me), None)?;
+                    }
+                }
+            }
+            let mut st = get_state(root, &sp, &from)?;
+            if !set_transition(&mut st, transition, Some(&name)) {
+                return Err(EditError::NoSuchTransition(from));
+            }
+            tx.put(root, &sp, &from, Some(st), None)?;
+            Ok(())
         }
         Edit::ReorderState { scope, name, index } => {
             let (_, sp) = scope_ptrs(root, tx, &scope)?;

@@ -504,6 +504,138 @@ fn text_edits_splice_and_hand_formatting_survives_undo() {
 }
 
 #[test]
+fn insert_on_transition_puts_a_state_on_any_edge() {
+    let choice = json!({"StartAt": "A", "States": {
+        "A": {"Type": "Task", "Resource": "r", "Next": "C",
+              "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "F"}]},
+        "C": {"Type": "Choice", "Choices": [{"Variable": "$.x", "IsPresent": true, "Next": "D"}],
+              "Default": "F"},
+        "D": {"Type": "Pass", "Next": "E"},
+        "E": {"Type": "Succeed"},
+        "F": {"Type": "Fail"}}});
+    let ins = |from: &str, transition, name: &str, state: Option<Value>| Edit::InsertOnTransition {
+        scope: top(),
+        from: from.into(),
+        transition,
+        name: name.into(),
+        state,
+    };
+    let with = |edits: &[(&str, Value)]| {
+        let mut v = choice.clone();
+        for (ptr, val) in edits {
+            *v.pointer_mut(ptr).unwrap() = val.clone();
+        }
+        v
+    };
+    // A new state on a Next edge, on a Choice rule, on a Default and on a Catch.
+    let mut after = with(&[("/States/A/Next", json!("N"))]);
+    after["States"].as_object_mut().unwrap().shift_insert(
+        1,
+        "N".into(),
+        json!({"Type": "Pass", "Next": "C"}),
+    );
+    check(
+        choice.clone(),
+        ins("A", Transition::Next, "N", Some(json!({"Type": "Pass"}))),
+        after,
+    );
+    let mut after = with(&[("/States/C/Choices/0/Next", json!("N"))]);
+    after["States"].as_object_mut().unwrap().shift_insert(
+        2,
+        "N".into(),
+        json!({"Type": "Pass", "Next": "D"}),
+    );
+    check(
+        choice.clone(),
+        ins(
+            "C",
+            Transition::Choice(0),
+            "N",
+            Some(json!({"Type": "Pass"})),
+        ),
+        after,
+    );
+    let mut after = with(&[("/States/A/Catch/0/Next", json!("Log"))]);
+    after["States"].as_object_mut().unwrap().shift_insert(
+        1,
+        "Log".into(),
+        json!({"Type": "Pass", "Next": "F"}),
+    );
+    check(
+        choice.clone(),
+        ins(
+            "A",
+            Transition::Catch(0),
+            "Log",
+            Some(json!({"Type": "Pass"})),
+        ),
+        after,
+    );
+    // A Choice dropped on an edge takes the old target as its Default.
+    let mut after = with(&[("/States/C/Default", json!("C2"))]);
+    after["States"].as_object_mut().unwrap().shift_insert(
+        2,
+        "C2".into(),
+        json!({"Type": "Choice", "Choices": [], "Default": "F"}),
+    );
+    check(
+        choice.clone(),
+        ins(
+            "C",
+            Transition::Default,
+            "C2",
+            Some(json!({"Type": "Choice", "Choices": []})),
+        ),
+        after,
+    );
+    // Moving an existing state: D leaves C→D→E (C's rule now goes to E) and goes between A and C.
+    check(
+        choice.clone(),
+        ins("A", Transition::Next, "D", None),
+        with(&[
+            ("/States/A/Next", json!("D")),
+            ("/States/D/Next", json!("C")),
+            ("/States/C/Choices/0/Next", json!("E")),
+        ]),
+    );
+    // Dropping a state on its own incoming edge changes nothing.
+    check(
+        choice.clone(),
+        ins("C", Transition::Choice(0), "D", None),
+        choice.clone(),
+    );
+    for (edit, err) in [
+        (
+            ins(
+                "A",
+                Transition::Choice(0),
+                "N",
+                Some(json!({"Type": "Pass"})),
+            ),
+            EditError::NoSuchTransition("A".into()),
+        ),
+        (
+            ins("E", Transition::Next, "N", Some(json!({"Type": "Pass"}))),
+            EditError::NoSuchTransition("E".into()),
+        ),
+        (
+            ins("A", Transition::Next, "D", Some(json!({"Type": "Pass"}))),
+            EditError::NameTaken("D".into()),
+        ),
+        (
+            ins("A", Transition::Next, "A", None),
+            EditError::CannotLink("A".into()),
+        ),
+        (
+            ins("Nope", Transition::Next, "N", Some(json!({}))),
+            EditError::NoSuchState("Nope".into()),
+        ),
+    ] {
+        check_err(choice.clone(), edit, err);
+    }
+}
+
+#[test]
 fn batches_are_all_or_nothing() {
     let batch = Edit::Batch {
         edits: vec![
@@ -568,7 +700,63 @@ pub(crate) fn random_edit(rng: &mut Rng, doc: &Document) -> Edit {
         }
     };
     let fresh = doc.unique_name("New");
-    match rng.below(14) {
+    let any_transition = |rng: &mut Rng| match rng.below(4) {
+        0 => Transition::Next,
+        1 => Transition::Default,
+        2 => Transition::Choice(rng.below(3)),
+        _ => Transition::Catch(rng.below(2)),
+    };
+    match rng.below(17) {
+        14 => Edit::InsertOnTransition {
+            scope,
+            from: pick(rng),
+            transition: any_transition(rng),
+            name: fresh,
+            state: Some(
+                [
+                    json!({"Type": "Pass"}),
+                    json!({"Type": "Choice", "Choices": []}),
+                    json!({"Type": "Fail"}),
+                ][rng.below(3)]
+                .clone(),
+            ),
+        },
+        15 => Edit::InsertOnTransition {
+            scope,
+            from: pick(rng),
+            transition: any_transition(rng),
+            name: pick(rng),
+            state: None,
+        },
+        16 => {
+            // A move across scopes, as the canvas does it: remove here, insert there, as one batch.
+            let name = pick(rng);
+            let value = doc
+                .state(&scope, &name)
+                .cloned()
+                .unwrap_or(json!({"Type": "Pass"}));
+            let j = rng.below(g.nodes.len().max(1));
+            let (to_scope, from) = g
+                .nodes
+                .get(j)
+                .map(|n| (g.scope_of(j), n.name.clone()))
+                .unwrap_or_default();
+            Edit::Batch {
+                edits: vec![
+                    Edit::RemoveState {
+                        scope: scope.clone(),
+                        name: name.clone(),
+                    },
+                    Edit::InsertOnTransition {
+                        scope: to_scope,
+                        from,
+                        transition: any_transition(rng),
+                        name,
+                        state: Some(value),
+                    },
+                ],
+            }
+        }
         0 => Edit::AddState {
             scope,
             name: fresh,

@@ -22,6 +22,8 @@ use std::fmt::Write as _;
 pub const NODE_W: f64 = 168.0;
 pub const NODE_H: f64 = 44.0;
 const MAX_NODE_W: f64 = 320.0;
+/// Room for the state's icon badge left of its name.
+const ICON_W: f64 = 30.0;
 const GAP_X: f64 = 32.0;
 const DUMMY_W: f64 = 8.0;
 const DUMMY_GAP: f64 = 14.0;
@@ -78,11 +80,28 @@ pub struct EdgePath {
     pub back: bool,
 }
 
+/// The area of one Parallel branch or Map processor inside its container (a drop target; an empty
+/// one is drawn as a placeholder).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScopeSlot {
+    /// Index (into `Layout::nodes`) of the container.
+    pub container: usize,
+    pub branch: usize,
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+    /// True when the branch has no states.
+    pub empty: bool,
+}
+
 /// A whole laid-out graph.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Layout {
     pub nodes: Vec<NodeBox>,
     pub edges: Vec<EdgePath>,
+    /// Every branch/processor area, outer containers first.
+    pub slots: Vec<ScopeSlot>,
     pub width: f64,
     pub height: f64,
 }
@@ -118,6 +137,8 @@ struct ScopeOut {
     /// (node index, x, y) for the scope's states and, already translated, all nested states.
     nodes: Vec<(usize, f64, f64)>,
     edges: Vec<(usize, Route)>,
+    /// (container, branch, x, y, w, h, empty), translated like `nodes`.
+    slots: Vec<(usize, usize, f64, f64, f64, f64, bool)>,
 }
 
 struct Ctx<'a> {
@@ -140,7 +161,8 @@ pub fn layout(graph: &FlowGraph) -> Layout {
             .nodes
             .iter()
             .map(|s| {
-                let text = s.name.chars().count() as f64 * TEXT_CHAR_W + 24.0;
+                // The name, centred right of the icon badge (ICON_W) with padding on both sides.
+                let text = s.name.chars().count() as f64 * TEXT_CHAR_W + 24.0 + ICON_W;
                 (text.clamp(NODE_W, MAX_NODE_W), NODE_H)
             })
             .collect(),
@@ -154,6 +176,17 @@ pub fn layout(graph: &FlowGraph) -> Layout {
             let b = ctx.branches.entry(p).or_default();
             if !b.contains(&s.branch) {
                 b.push(s.branch);
+            }
+        }
+    }
+    // Containers whose branches are all empty still get their (empty) scopes.
+    for (i, s) in graph.nodes.iter().enumerate() {
+        if s.scopes > 0 {
+            let b = ctx.branches.entry(i).or_default();
+            for k in 0..s.scopes {
+                if !b.contains(&k) {
+                    b.push(k);
+                }
             }
         }
     }
@@ -250,9 +283,30 @@ pub fn layout(graph: &FlowGraph) -> Layout {
             })
         })
         .collect();
+    let mut slots: Vec<ScopeSlot> = out
+        .slots
+        .iter()
+        .map(|&(container, branch, x, y, w, h, empty)| ScopeSlot {
+            container,
+            branch,
+            x: round1(x + PAD),
+            y: round1(y + PAD),
+            w: round1(w),
+            h: round1(h),
+            empty,
+        })
+        .collect();
+    slots.sort_by(|a, b| {
+        (depth.get(a.container), a.container, a.branch).cmp(&(
+            depth.get(b.container),
+            b.container,
+            b.branch,
+        ))
+    });
     Layout {
         nodes,
         edges,
+        slots,
         width: round1(out.w + 2.0 * PAD),
         height: round1(out.h + 2.0 * PAD),
     }
@@ -297,13 +351,13 @@ fn label_width(s: &str) -> f64 {
 fn place_container(ctx: &mut Ctx, container: usize, depth: usize) -> ScopeOut {
     let branches = ctx.branches.get(&container).cloned().unwrap_or_default();
     let mut outs = Vec::new();
-    for b in branches {
+    for &b in &branches {
         outs.push(place_scope(ctx, Some(container), b, depth + 1));
     }
     let inner_w =
         outs.iter().map(|o| o.w).sum::<f64>() + GAP_X * outs.len().saturating_sub(1) as f64;
     let title = ctx.graph.nodes.get(container).map_or(0.0, |s| {
-        (s.name.chars().count() + s.kind.len()) as f64 * TEXT_CHAR_W + 48.0
+        (s.name.chars().count() + s.kind.len()) as f64 * TEXT_CHAR_W + 48.0 + ICON_W
     });
     let w = (inner_w + 2.0 * PAD).max(NODE_W).max(title);
     let inner_h = outs.iter().map(|o| o.h).fold(0.0, f64::max);
@@ -314,8 +368,16 @@ fn place_container(ctx: &mut Ctx, container: usize, depth: usize) -> ScopeOut {
         h,
         nodes: Vec::new(),
         edges: Vec::new(),
+        slots: Vec::new(),
     };
-    for o in outs {
+    for (o, &b) in outs.into_iter().zip(&branches) {
+        all.slots
+            .push((container, b, x, HEADER, o.w, inner_h, o.nodes.is_empty()));
+        all.slots.extend(
+            o.slots
+                .into_iter()
+                .map(|(c, b, sx, sy, sw, sh, e)| (c, b, sx + x, sy + HEADER, sw, sh, e)),
+        );
         all.nodes.extend(
             o.nodes
                 .into_iter()
@@ -370,6 +432,7 @@ fn place_scope(ctx: &mut Ctx, parent: Option<usize>, branch: usize, depth: usize
         h: NODE_H,
         nodes: Vec::new(),
         edges: Vec::new(),
+        slots: Vec::new(),
     };
     if members.is_empty() {
         return out;
@@ -862,6 +925,12 @@ fn place_scope(ctx: &mut Ctx, parent: Option<usize>, branch: usize, depth: usize
                 r.label = (r.label.0 + x, r.label.1 + y);
                 (ei, r)
             }));
+            out.slots.extend(
+                inner
+                    .slots
+                    .into_iter()
+                    .map(|(c, b, sx, sy, sw, sh, e)| (c, b, sx + x, sy + y, sw, sh, e)),
+            );
         }
     }
     out
