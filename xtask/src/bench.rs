@@ -4,6 +4,9 @@
 //! ratio peer ÷ Statewright (above 1 means Statewright is faster). Also prints the peak memory (max RSS)
 //! of the 10,000-item map run, for the `statewright` CLI and for the peer in Node.
 //!
+//! `cargo xtask bench ui` instead runs the canvas benchmark (tests/e2e/perf, Playwright in Chromium) against the
+//! release build on a generated 1,000-state workflow and prints its timings.
+//!
 //! Absolute times on shared machines drift; only same-run ratios mean anything.
 
 use crate::{root, run};
@@ -22,7 +25,10 @@ const ROWS: [(&str, &str); 8] = [
     ("jsonata/jsonata-fields", "jsonata-fields"),
 ];
 
-pub fn bench(_args: &[String]) -> Result<(), String> {
+pub fn bench(args: &[String]) -> Result<(), String> {
+    if args.first().map(String::as_str) == Some("ui") {
+        return ui();
+    }
     let workloads = workloads_dir();
     if !workloads.join("map.asl.json").is_file() {
         return Err(format!(
@@ -214,4 +220,18 @@ fn json_number(text: &str, key: &str) -> Option<f64> {
         .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E')))
         .unwrap_or(rest.len());
     rest.get(..end)?.parse().ok()
+}
+
+/// `cargo xtask bench ui`: the canvas benchmark (tests/e2e/perf) in headless Chromium against the
+/// release build, on the generated 1,000-state workflow. It prints its figures; nothing is pass/fail.
+fn ui() -> Result<(), String> {
+    crate::setup::all(true)?;
+    crate::build_release()?;
+    let server = crate::serve_static::start(&root().join("dist"))?;
+    let url = format!("http://{}", server.addr);
+    run(Command::new("npx")
+        .args(["playwright", "test", "-c", "perf.config.ts"])
+        .current_dir(root().join("tests/e2e"))
+        .env("PATH", crate::setup::tool_path())
+        .env("STATEWRIGHT_URL", &url))
 }

@@ -20,6 +20,7 @@ const USAGE: &str = "usage: cargo xtask <command>
   build    install the tools and make a release build of the studio in dist/ (prints the wasm size)
   fuzz     fuzz <analyze|simulate|jsonata|share_decode> [seconds]: run one cargo-fuzz target (default 60 s)
   bench    run the criterion benchmarks and the npm peers on the shared workloads; print the ratios
+  bench ui the canvas benchmark in Chromium on a generated 1,000-state workflow (release build)
 ";
 
 fn main() -> ExitCode {
@@ -89,26 +90,33 @@ fn build_release() -> Result<(), String> {
     report_wasm_size()
 }
 
+/// Prints the raw and gzip size of every wasm module in dist/ (the app and the simulation worker).
 fn report_wasm_size() -> Result<(), String> {
     let dist = root().join("dist");
-    let wasm = std::fs::read_dir(&dist)
+    let mut wasms: Vec<_> = std::fs::read_dir(&dist)
         .map_err(|e| format!("{}: {e}", dist.display()))?
         .flatten()
         .map(|e| e.path())
-        .find(|p| p.extension().is_some_and(|x| x == "wasm"))
-        .ok_or("no .wasm in dist/")?;
-    let raw = std::fs::metadata(&wasm).map_err(|e| e.to_string())?.len();
-    let out = Command::new("gzip")
-        .args(["-9", "-c"])
-        .arg(&wasm)
-        .output()
-        .map_err(|e| e.to_string())?;
-    println!(
-        "xtask: wasm size: {} raw, {} gzip ({})",
-        kib(raw),
-        kib(out.stdout.len() as u64),
-        wasm.file_name().unwrap_or_default().to_string_lossy()
-    );
+        .filter(|p| p.extension().is_some_and(|x| x == "wasm"))
+        .collect();
+    if wasms.is_empty() {
+        return Err("no .wasm in dist/".into());
+    }
+    wasms.sort();
+    for wasm in wasms {
+        let raw = std::fs::metadata(&wasm).map_err(|e| e.to_string())?.len();
+        let out = Command::new("gzip")
+            .args(["-9", "-c"])
+            .arg(&wasm)
+            .output()
+            .map_err(|e| e.to_string())?;
+        println!(
+            "xtask: wasm size: {} raw, {} gzip ({})",
+            kib(raw),
+            kib(out.stdout.len() as u64),
+            wasm.file_name().unwrap_or_default().to_string_lossy()
+        );
+    }
     Ok(())
 }
 
