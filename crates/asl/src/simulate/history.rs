@@ -6,7 +6,7 @@ use serde_json::{Map, Value, json};
 use std::sync::Arc;
 
 /// One history event.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Event {
     pub id: u64,
     pub previous_event_id: u64,
@@ -73,6 +73,18 @@ impl Details {
             Details::Iteration { name, index } => json!({"name": &**name, "index": index}),
             Details::Json(v) => (**v).clone(),
         }
+    }
+}
+
+/// Events are equal when AWS would print them the same: compact and JSON details compare by their JSON.
+impl PartialEq for Event {
+    fn eq(&self, other: &Event) -> bool {
+        self.id == other.id
+            && self.previous_event_id == other.previous_event_id
+            && self.timestamp_ms == other.timestamp_ms
+            && self.kind == other.kind
+            && self.note == other.note
+            && (self.details == other.details || self.details.to_json() == other.details.to_json())
     }
 }
 
