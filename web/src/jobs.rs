@@ -98,7 +98,7 @@ impl AppState {
                 return; // the answer of an earlier run
             }
             state.run_job.set(None);
-            let replay = answer.and_then(Replay::from_response);
+            let replay = answer.and_then(studio::replay::from_response);
             match replay {
                 Ok(mut r) => {
                     for b in &breakpoints {
@@ -244,7 +244,7 @@ impl AppState {
         };
         let expect = case.expect.clone();
         worker::submit(req, move |answer: Result<RunResponse, String>| {
-            let result = match answer.and_then(Replay::from_response) {
+            let result = match answer.and_then(studio::replay::from_response) {
                 Ok(r) => {
                     let outcome = r.final_outcome();
                     let verdict = testcase::check(&expect, outcome);

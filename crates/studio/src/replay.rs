@@ -1,7 +1,6 @@
 //! Runs computed elsewhere (in the studio's Web Worker) and stepped here: the JSON messages
-//! ([`RunRequest`] → [`RunResponse`]), [`execute`] (what the worker does with a request) and [`Replay`],
-//! a finished run revealed one history event at a time with the same API as
-//! `asl::simulate::Execution` (`step`, `continue_to_breakpoint`, `run_to_end`, `history`, `outcome`).
+//! ([`RunRequest`] → [`RunResponse`]), [`execute`] (what the worker does with a request) and [`from_response`],
+//! which rebuilds the answer as an `asl::simulate::Execution` ([`Replay`]) to step through.
 //!
 //! The simulator is deterministic, so the worker's history is the history the page would have
 //! computed; the page only re-creates it from the message and steps through it.
@@ -10,7 +9,6 @@ use crate::testcase::MockRef;
 use asl::simulate::{Cost, Event, Execution, Options, Outcome, Status};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::BTreeSet;
 
 /// Limits and seed a request may override (the rest of [`Options`] keeps its defaults).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -207,115 +205,23 @@ pub fn execute_json(request: &str) -> String {
     serde_json::to_string(&resp).unwrap_or_default()
 }
 
-/// A finished run revealed one event at a time: `asl::simulate::Execution`'s API over a history
-/// computed elsewhere.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Replay {
-    events: Vec<Event>,
-    outcome: Outcome,
-    cursor: usize,
-    breakpoints: BTreeSet<String>,
-}
+/// A finished run revealed one event at a time: the simulator's own stepping type, here over a
+/// history computed in the worker.
+pub type Replay = Execution;
 
-impl Replay {
-    pub fn new(outcome: Outcome, events: Vec<Event>) -> Replay {
-        Replay {
-            events,
-            outcome,
-            cursor: 0,
-            breakpoints: BTreeSet::new(),
-        }
+/// The run a worker answered with (nothing revealed yet), or the worker's error message.
+pub fn from_response(resp: RunResponse) -> Result<Replay, String> {
+    if let Some(e) = resp.error {
+        return Err(e);
     }
-
-    /// A local execution, whole.
-    pub fn from_execution(mut exec: Execution) -> Replay {
-        let outcome = exec.run_to_end().clone();
-        Replay::new(outcome, exec.history().to_vec())
-    }
-
-    /// The run a worker answered with (nothing revealed yet), or the worker's error message.
-    pub fn from_response(resp: RunResponse) -> Result<Replay, String> {
-        if let Some(e) = resp.error {
-            return Err(e);
-        }
-        let outcome = resp
-            .outcome
-            .ok_or("the run answer has no outcome")?
-            .to_outcome()?;
-        Ok(Replay::new(
-            outcome,
-            resp.history.into_iter().map(Event::from).collect(),
-        ))
-    }
-
-    /// Pause whenever the named state is entered.
-    pub fn add_breakpoint(&mut self, state: &str) {
-        self.breakpoints.insert(state.to_string());
-    }
-
-    pub fn remove_breakpoint(&mut self, state: &str) {
-        self.breakpoints.remove(state);
-    }
-
-    /// Reveal the next history event; `None` at the end.
-    pub fn step(&mut self) -> Option<&Event> {
-        let e = self.events.get(self.cursor)?;
-        self.cursor += 1;
-        Some(e)
-    }
-
-    /// Step until a breakpoint state is entered (that event is revealed) or the run ends.
-    pub fn continue_to_breakpoint(&mut self) -> Option<&Event> {
-        while let Some(e) = self.events.get(self.cursor) {
-            self.cursor += 1;
-            if e.kind.ends_with("StateEntered")
-                && e.state_name().is_some_and(|n| self.breakpoints.contains(n))
-            {
-                return self.events.get(self.cursor - 1);
-            }
-        }
-        None
-    }
-
-    /// Reveal everything and return the outcome.
-    pub fn run_to_end(&mut self) -> &Outcome {
-        self.cursor = self.events.len();
-        &self.outcome
-    }
-
-    /// The events revealed so far.
-    pub fn history(&self) -> &[Event] {
-        self.events.get(..self.cursor).unwrap_or(&[])
-    }
-
-    /// Every event of the run, revealed or not.
-    pub fn events(&self) -> &[Event] {
-        &self.events
-    }
-
-    /// How many events are revealed.
-    pub fn cursor(&self) -> usize {
-        self.cursor
-    }
-
-    /// Reveal exactly the first `n` events (clamped), e.g. for a time slider.
-    pub fn seek(&mut self, n: usize) {
-        self.cursor = n.min(self.events.len());
-    }
-
-    pub fn is_finished(&self) -> bool {
-        self.cursor >= self.events.len()
-    }
-
-    /// The outcome, once every event has been revealed.
-    pub fn outcome(&self) -> Option<&Outcome> {
-        self.is_finished().then_some(&self.outcome)
-    }
-
-    /// The outcome whether or not every event is revealed yet.
-    pub fn final_outcome(&self) -> &Outcome {
-        &self.outcome
-    }
+    let outcome = resp
+        .outcome
+        .ok_or("the run answer has no outcome")?
+        .to_outcome()?;
+    Ok(Execution::from_parts(
+        outcome,
+        resp.history.into_iter().map(Event::from).collect(),
+    ))
 }
 
 #[cfg(test)]
@@ -355,14 +261,14 @@ mod tests {
                 let text = serde_json::to_string(&req).unwrap();
                 let resp: RunResponse = serde_json::from_str(&execute_json(&text)).unwrap();
                 assert_eq!(resp.id, 1);
-                let mut remote = Replay::from_response(resp).unwrap();
+                let mut remote = from_response(resp).unwrap();
                 let local = Execution::new(
                     &def,
                     c.input.clone(),
                     &mocks.unwrap().load().unwrap(),
                     &Options::default(),
                 );
-                let mut local = Replay::from_execution(local);
+                let mut local = local;
                 assert_eq!(remote.run_to_end(), local.run_to_end(), "{}", c.name);
                 assert_eq!(remote.history(), local.history(), "{}", c.name);
             }
@@ -378,7 +284,7 @@ mod tests {
                 ..Default::default()
             },
         ));
-        let mut r = Replay::from_response(resp).unwrap();
+        let mut r = from_response(resp).unwrap();
         assert_eq!(r.final_outcome().error.as_deref(), Some("States.Runtime"));
         assert!(r.outcome().is_none());
         assert_eq!(r.step().map(|e| e.kind.as_str()), Some("ExecutionStarted"));
@@ -419,7 +325,7 @@ mod tests {
             test_case: "C".into(),
         });
         let resp = execute(&req);
-        assert!(Replay::from_response(resp).unwrap_err().contains("mocks"));
+        assert!(from_response(resp).unwrap_err().contains("mocks"));
         let bad: RunResponse = serde_json::from_str(&execute_json("{\"id\": 9}")).unwrap();
         assert_eq!(bad.id, 9);
         assert!(bad.error.unwrap().contains("malformed"));
@@ -442,6 +348,6 @@ mod tests {
             history: vec![],
             error: None,
         };
-        assert!(Replay::from_response(unknown).is_err());
+        assert!(from_response(unknown).is_err());
     }
 }

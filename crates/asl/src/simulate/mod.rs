@@ -253,12 +253,37 @@ pub struct Execution {
 impl Execution {
     pub fn new(definition: &Value, input: Value, mocks: &Mocks, options: &Options) -> Execution {
         let (outcome, events) = run(definition, input, mocks, options);
+        Execution::from_parts(outcome, events)
+    }
+
+    /// A run computed elsewhere (e.g. in the studio's Web Worker), nothing revealed yet.
+    pub fn from_parts(outcome: Outcome, events: Vec<Event>) -> Execution {
         Execution {
             events,
             outcome,
             cursor: 0,
             breakpoints: BTreeSet::new(),
         }
+    }
+
+    /// Every event of the run, revealed or not.
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+
+    /// How many events are revealed.
+    pub fn cursor(&self) -> usize {
+        self.cursor
+    }
+
+    /// Reveal exactly the first `n` events (clamped), e.g. for a time slider.
+    pub fn seek(&mut self, n: usize) {
+        self.cursor = n.min(self.events.len());
+    }
+
+    /// The outcome whether or not every event is revealed yet.
+    pub fn final_outcome(&self) -> &Outcome {
+        &self.outcome
     }
 
     /// Pause whenever the named state is entered.
