@@ -12,7 +12,7 @@ use crate::worker;
 use asl::simulate::Event;
 use leptos::prelude::*;
 use serde_json::Value;
-use studio::replay::{Replay, RunRequest, RunResponse};
+use studio::replay::{RunRequest, RunResponse};
 use studio::testcase::{
     self, CaseMocks, Expectation, ExpectedStatus, MatchMode, TestCase, Verdict,
 };

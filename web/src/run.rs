@@ -115,7 +115,7 @@ pub fn RunPanel() -> impl IntoView {
                     </div>
                 </Show>
                 <crate::jobs::Progress />
-                <div class=status_class role="status">{status_line}</div>
+                <div class=status_class role="status" aria-label="Run status">{status_line}</div>
                 <label class="field-label">"Execution output"</label>
                 <pre class="json output" aria-label="Execution output" data-finished=move || finished().to_string()>{output}</pre>
                 {move || cost().map(|c| {

@@ -95,7 +95,7 @@ test('a breakpoint pauses the run; State details shows the data-flow stages', as
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(node(page, 'Fulfil')).toHaveAttribute('data-status', 'running');
   await expect(node(page, 'Done')).not.toHaveAttribute('data-status');
-  await expect(page.getByRole('status')).toContainText('Paused');
+  await expect(page.getByRole('status', { name: 'Run status' })).toContainText('Paused');
   await node(page, 'Validate order').click();
   const d = details(page);
   await expect(d).toContainText('Validate order');
@@ -193,10 +193,10 @@ test('playback replays Waits in scaled time; Stop pauses it', async ({ page }) =
   await run(page);
   // The hour-long Wait holds the replay (capped at 30 s of real time): Nap is running, Stop pauses.
   await expect(node(page, 'Nap')).toHaveAttribute('data-status', 'running');
-  await expect(page.getByRole('status')).toContainText('Playing');
+  await expect(page.getByRole('status', { name: 'Run status' })).toContainText('Playing');
   await page.getByRole('button', { name: 'Stop' }).click();
   await expect(page.getByRole('button', { name: 'Stop' })).toHaveCount(0);
-  await expect(page.getByRole('status')).toContainText('Paused');
+  await expect(page.getByRole('status', { name: 'Run status' })).toContainText('Paused');
   await expect(node(page, 'Nap')).toHaveAttribute('data-status', 'running');
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByLabel('Execution output')).toContainText('SUCCEEDED');
