@@ -38,6 +38,9 @@ mod regex;
 mod signature;
 mod value;
 
+/// FxHash, for callers' maps of short trusted keys (the simulator's parse caches use it too).
+pub use value::{FxBuild, FxHasher};
+
 /// The error type used inside the crate (boxed to keep results small).
 pub(crate) type EvalError = Box<Error>;
 

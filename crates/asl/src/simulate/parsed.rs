@@ -5,46 +5,10 @@ use crate::intrinsics::{self, Intrinsic, IntrinsicError};
 use crate::jsonpath::{self, JsonPath, PathError};
 use serde_json::Value;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
-/// FxHash: the keys are short texts from the user's own definition, so flooding resistance is not needed.
-#[derive(Default, Clone, Copy)]
-pub(crate) struct Fx(u64);
-
-impl Hasher for Fx {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.add(u64::from_le_bytes(w));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut w = [0u8; 8];
-            w[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(w));
-        }
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-impl Fx {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-type FxMap<V> = HashMap<Box<str>, V, BuildHasherDefault<Fx>>;
+/// FxHash (from the jsonata crate): the keys are short texts from the user's own definition.
+type FxMap<V> = HashMap<Box<str>, V, jsonata::FxBuild>;
 
 /// Parsed paths and intrinsic calls by their text. Failures are not cached (they end the run).
 #[derive(Default)]
