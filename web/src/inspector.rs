@@ -1,7 +1,8 @@
 //! The inspector: the selected state's name (rename updates every reference through
 //! `Edit::RenameState`), type, breakpoint and delete, then every field of its type and query language
 //! in sections (Configuration, Input/output, Variables, Error handling) with the Retry/Catch editors
-//! and the Choice rule builder, and its raw JSON. Problems focus the offending field here.
+//! and the Choice rule builder, and its raw JSON. With no state selected, the workflow's own fields
+//! (Comment, StartAt, QueryLanguage, TimeoutSeconds, Version). Problems focus the offending field here.
 
 use crate::app;
 use crate::fields::{self as ui, Ctx, Sel};
@@ -62,7 +63,18 @@ fn focus_control(pid: &str) -> bool {
 pub fn Inspector() -> impl IntoView {
     let state = app();
     let current = Memo::new(move |_| {
-        let name = state.selected.get()?;
+        let Some(name) = state.selected.get() else {
+            // No state selected: the workflow's own fields.
+            let value = state.doc.with(|d| d.value().map(fields::machine_value))?;
+            let ql = Ql::of(Some(&value), &Value::Null);
+            return Some(Sel {
+                scope: Vec::new(),
+                name: String::new(),
+                value,
+                ql,
+                kind: ui::MACHINE_KIND.to_string(),
+            });
+        };
         let scope = state.graph.with(|g| {
             g.nodes
                 .iter()
@@ -102,6 +114,11 @@ pub fn Inspector() -> impl IntoView {
         let Some(name) = current.with(|c| c.as_ref().map(|c| c.name.clone())) else {
             return Vec::new();
         };
+        if name.is_empty() {
+            return state
+                .analysis
+                .with(|a| fields::machine_diagnostics(&a.diagnostics));
+        }
         state.analysis.with(|a| match &a.definition {
             Some(def) => fields::state_diagnostics(def, &a.diagnostics, &name),
             None => Vec::new(),
@@ -188,6 +205,24 @@ pub fn Inspector() -> impl IntoView {
                 None => view! {
                     <p class="muted pad">"Select a state on the canvas to see and edit it."</p>
                 }.into_any(),
+                Some((_, kind, ..)) if kind == ui::MACHINE_KIND => {
+                    let controls = fields::MACHINE
+                        .iter()
+                        .map(|f| {
+                            let path = f.path.iter().map(|k| fields::Seg::key(k)).collect();
+                            ui::control(ctx, path, f.label, None, f.kind, false)
+                        })
+                        .collect_view();
+                    view! {
+                        <div class="pad inspector-body">
+                            <p class="muted">"Workflow settings. Select a state on the canvas to edit it."</p>
+                            <fieldset class="insp-section" aria-label="Workflow">
+                                <legend>"Workflow"</legend>
+                                {controls}
+                            </fieldset>
+                        </div>
+                    }.into_any()
+                }
                 Some((name, kind, ql, _, _, _, _)) => {
                     let chip = format!("type-chip kind-{}", kind.to_lowercase());
                     let from = name.clone();

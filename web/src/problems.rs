@@ -1,6 +1,6 @@
 //! The problems list: one item per diagnostic (code, message, location); clicking one selects the
-//! state its location points into and focuses the offending field in the inspector, or, for a
-//! text-level problem, puts the caret at its line and column in the code.
+//! state its location points into and focuses the offending field in the inspector (the workflow's
+//! own fields for `/StartAt`, `/QueryLanguage`, ...), or, for a text-level problem, puts the caret at its line and column in the code.
 
 use crate::app;
 use leptos::prelude::*;
@@ -34,7 +34,11 @@ pub fn Problems() -> impl IntoView {
             }
             (None, Some(name)) => state.selected.set(Some(name)),
             (None, None) => {
-                if let Some(o) = offset {
+                if let Some(field) = studio::fields::machine_field(location, message) {
+                    // The workflow's own field: the inspector shows them with no state selected.
+                    state.selected.set(None);
+                    state.focus_field.set(Some(field));
+                } else if let Some(o) = offset {
                     state.caret_request.set(Some(o));
                 }
             }

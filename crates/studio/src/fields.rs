@@ -378,6 +378,72 @@ pub fn fields_for(state_type: &str, ql: Ql) -> Vec<Field> {
         .collect()
 }
 
+/// The fields of the state machine itself (the top-level object), shown when no state is selected.
+pub const MACHINE: &[Field] = &[
+    COMMENT,
+    f(&["StartAt"], "Start state", Configuration, StateRef, Both),
+    QL,
+    f(
+        &["TimeoutSeconds"],
+        "Execution timeout (s)",
+        Configuration,
+        Integer,
+        Both,
+    ),
+    f(&["Version"], "Version", Configuration, Text, Both),
+];
+
+/// The machine-level fields of a definition (those in [`MACHINE`] that are present), in their order
+/// in the text: the inspector's value for "no state selected", without cloning the states.
+pub fn machine_value(definition: &Value) -> Value {
+    let mut out = Map::new();
+    if let Some(obj) = definition.as_object() {
+        for (k, v) in obj {
+            if MACHINE.iter().any(|f| f.path == [k.as_str()]) {
+                out.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    Value::Object(out)
+}
+
+/// Diagnostics about the machine object itself as `(path inside it, severity, message)`: AWS locates
+/// them at `/` or `/StartAt`, `/QueryLanguage`, ... Problems inside `States` and text-level problems
+/// (malformed JSON, located by a source snippet) are not among them.
+pub fn machine_diagnostics(
+    diagnostics: &[asl::Diagnostic],
+) -> Vec<(Vec<Seg>, asl::Severity, String)> {
+    diagnostics
+        .iter()
+        .filter(|d| d.location.is_empty() || d.location.starts_with('/'))
+        .filter_map(|d| {
+            let segs = asl::syntax::parse_aws_location(&d.location);
+            let path: Vec<Seg> = match segs.first() {
+                None => Vec::new(),
+                Some(asl::syntax::PathSeg::Key(k)) if k != "States" => vec![Seg::Key(k.clone())],
+                Some(_) => return None,
+            };
+            Some((path, d.severity, d.message.clone()))
+        })
+        .collect()
+}
+
+/// The machine field a problem is about (`/StartAt`, or `/` with the field named in the message), as a
+/// control's path id; `None` for problems inside `States` or about the text.
+pub fn machine_field(location: &str, message: &str) -> Option<String> {
+    let is_machine = |k: &str| MACHINE.iter().any(|f| f.path == [k]);
+    if !location.is_empty() && !location.starts_with('/') {
+        return None;
+    }
+    match asl::syntax::parse_aws_location(location).first() {
+        Some(asl::syntax::PathSeg::Key(k)) => is_machine(k).then(|| k.clone()),
+        Some(_) => None,
+        None => field_in_message(message)
+            .filter(|k| is_machine(k))
+            .map(str::to_string),
+    }
+}
+
 /// Whether the state type takes `Retry` and `Catch`.
 pub fn has_error_handling(state_type: &str) -> bool {
     matches!(state_type, "Task" | "Parallel" | "Map")
@@ -404,6 +470,16 @@ pub fn catcher_fields(ql: Ql) -> Vec<(&'static str, &'static str, Kind)> {
         Ql::Jsonata => out.push(("Output", "Output", Json)),
     }
     out.push(("Assign", "Assign", Json));
+    out
+}
+
+/// The fields of one Choice rule besides its condition and `Next`: `Assign` in both query languages,
+/// `Output` in JSONata (what the Choice state passes on when that rule matches).
+pub fn rule_fields(ql: Ql) -> Vec<(&'static str, &'static str, Kind)> {
+    let mut out = vec![("Assign", "Assign", Json)];
+    if ql == Ql::Jsonata {
+        out.push(("Output", "Output", Json));
+    }
     out
 }
 
@@ -739,6 +815,90 @@ mod tests {
 
     fn labels(t: &str, ql: Ql) -> Vec<&'static str> {
         fields_for(t, ql).iter().map(|f| f.label).collect()
+    }
+
+    #[test]
+    fn rule_fields_are_what_the_validator_accepts_on_a_rule() {
+        assert_eq!(
+            rule_fields(Ql::JsonPath)
+                .iter()
+                .map(|f| f.0)
+                .collect::<Vec<_>>(),
+            ["Assign"]
+        );
+        let mut rule = json!({"Condition": "{% $states.input.n > 1 %}", "Next": "B"});
+        for (key, _, _) in rule_fields(Ql::Jsonata) {
+            rule[key] = json!({"picked": "{% $states.input.n %}"});
+        }
+        let def = json!({"QueryLanguage": "JSONata", "StartAt": "C", "States": {
+            "C": {"Type": "Choice", "Choices": [rule], "Default": "B"},
+            "B": {"Type": "Succeed"}}});
+        let analysis = asl::analyze(&def.to_string());
+        assert!(
+            analysis.diagnostics.is_empty(),
+            "{:?}",
+            analysis.diagnostics
+        );
+        let path = json!({"StartAt": "C", "States": {
+            "C": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericGreaterThan": 1, "Next": "B", "Assign": {"big.$": "$.n"}}], "Default": "B"},
+            "B": {"Type": "Succeed"}}});
+        let analysis = asl::analyze(&path.to_string());
+        assert!(
+            analysis.diagnostics.is_empty(),
+            "{:?}",
+            analysis.diagnostics
+        );
+    }
+
+    #[test]
+    fn machine_fields_and_their_diagnostics() {
+        let def = json!({"Comment": "c", "StartAt": "A", "Version": 1, "States": {"A": {"Type": "Pass", "End": true}}, "TimeoutSeconds": 5});
+        assert_eq!(
+            machine_value(&def),
+            json!({"Comment": "c", "StartAt": "A", "Version": 1, "TimeoutSeconds": 5})
+        );
+        let text = def.to_string();
+        let analysis = asl::analyze(&text);
+        let diags = machine_diagnostics(&analysis.diagnostics);
+        assert_eq!(
+            diags,
+            vec![(
+                vec![Seg::key("Version")],
+                asl::Severity::Error,
+                "Expected value of type [STRING]".to_string()
+            )]
+        );
+        let bad = asl::analyze(
+            r#"{"StartAt": "Nope", "Coment": 1, "States": {"A": {"Type": "Pass", "End": true, "Next": "X"}}}"#,
+        );
+        // The state's own problems (A has both End and Next) stay with the state.
+        assert_eq!(
+            machine_diagnostics(&bad.diagnostics),
+            vec![
+                (
+                    vec![],
+                    asl::Severity::Error,
+                    "Field 'Coment' is not supported".to_string()
+                ),
+                (
+                    vec![Seg::key("StartAt")],
+                    asl::Severity::Error,
+                    "Missing 'Next' target: Nope".to_string()
+                ),
+            ]
+        );
+        assert_eq!(
+            machine_field("/StartAt", "Missing 'Next' target: Nope").as_deref(),
+            Some("StartAt")
+        );
+        assert_eq!(
+            machine_field("/", "The field 'TimeoutSeconds' must be positive").as_deref(),
+            Some("TimeoutSeconds")
+        );
+        assert_eq!(machine_field("/", "Field 'Coment' is not supported"), None);
+        assert_eq!(machine_field("/States/A/Next", "x"), None);
+        // Malformed text is a text-level problem, not a field's.
+        assert!(machine_diagnostics(&asl::analyze("{").diagnostics).is_empty());
     }
 
     #[test]

@@ -40,6 +40,32 @@ async function shots(page: Page, name: string) {
   await page.getByRole('button', { name: 'Theme' }).click();
 }
 
+test('inspector: with no state selected it edits the workflow itself', async ({ page }) => {
+  await load(page, TASK);
+  const ins = inspector(page);
+  const wf = ins.getByRole('group', { name: 'Workflow' });
+  await expect(wf).toBeVisible();
+  await expect(wf.getByLabel('Comment', { exact: true })).toHaveValue('A task with error handling');
+  await expect(wf.getByLabel('Start state')).toHaveValue('Call');
+  await wf.getByLabel('Execution timeout (s)').fill('3600');
+  await expect(code(page)).toHaveValue(/"TimeoutSeconds": 3600/);
+  await wf.getByLabel('Start state').selectOption('Recover');
+  await expect(code(page)).toHaveValue(/"StartAt": "Recover"/);
+  await expect(edge(page, 'Recover', 'Done')).toBeVisible();
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(code(page)).toHaveValue(/"StartAt": "Call"/);
+  // A problem about the workflow's own field is shown under it, and clicking it focuses the field.
+  await wf.getByLabel('Version').fill('2');
+  await expect(code(page)).toHaveValue(/"Version": "2"/);
+  await code(page).fill(TASK.replace('"StartAt": "Call"', '"StartAt": "Nowhere"'));
+  await node(page, 'Call').click();
+  await expect(ins.getByRole('group', { name: 'Workflow' })).toHaveCount(0);
+  await problems(page).getByRole('listitem').filter({ hasText: 'MISSING_TRANSITION_TARGET' }).first().click();
+  await expect(wf.getByLabel('Start state')).toBeFocused();
+  await expect(wf.locator('.field-msg.error')).toContainText('Nowhere');
+  await page.screenshot({ path: 'screenshots/inspector-workflow.png' });
+});
+
 test('inspector: a field edit rewrites the code, and Undo restores it', async ({ page }) => {
   await page.goto('/');
   await node(page, 'Validate order').click();
@@ -159,6 +185,8 @@ test('choice builder: a new rule becomes an edge; operators and nesting', async 
   await ins.getByRole('button', { name: 'Add condition to Rule 2' }).click();
   await ins.getByLabel('Rule 2.2 operator').selectOption('IsPresent');
   await expect(code(page)).toHaveValue(/"IsPresent": true/);
+  await ins.getByLabel('Rule 2 assign').fill('{"big.$": "$.total"}');
+  await expect(code(page)).toHaveValue(/"Assign": \{\s*"big\.\$": "\$\.total"\s*\}/);
   await expect(problems(page)).toContainText('No problems');
   await ins.getByLabel('Default state').selectOption('Validate order');
   await expect(code(page)).toHaveValue(/"Default": "Validate order"/);

@@ -1,5 +1,6 @@
 //! The Choice rule builder: each rule's condition (comparison with any operator, And/Or/Not nesting,
-//! or a JSONata Condition), its Next, reorder/remove, "Add rule", and the Default state.
+//! or a JSONata Condition), its Next, its Assign (and Output in JSONata), reorder/remove, "Add rule",
+//! and the Default state.
 
 use super::{Ctx, commit, control};
 use leptos::prelude::*;
@@ -196,6 +197,9 @@ pub fn choice_editor(ctx: Ctx) -> AnyView {
                     </div>
                     {condition(ctx, path.clone(), label.clone(), 0, jsonata)}
                     {control(ctx, vec![Seg::key("Choices"), Seg::Index(i), Seg::key("Next")], "Then go to", Some(format!("{label} next")), Kind::StateRef, false)}
+                    {fields::rule_fields(if jsonata { Ql::Jsonata } else { Ql::JsonPath }).into_iter().map(|(key, name, kind)| {
+                        control(ctx, vec![Seg::key("Choices"), Seg::Index(i), Seg::key(key)], name, Some(format!("{label} {}", key.to_lowercase())), kind, jsonata)
+                    }).collect_view()}
                 </div>
             }
         })

@@ -12,7 +12,10 @@ use serde_json::Value;
 use studio::fields::{self, Kind, Ql, Seg};
 use studio::{Edit, ScopeStep, Transition};
 
-/// The selected state as the inspector sees it.
+/// `Sel::kind` when no state is selected and the inspector edits the state machine's own fields.
+pub const MACHINE_KIND: &str = "StateMachine";
+
+/// The selected state (or, with [`MACHINE_KIND`], the machine) as the inspector sees it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sel {
     pub scope: Vec<ScopeStep>,
@@ -85,15 +88,21 @@ pub fn commit(
     if key.is_none() {
         ctx.app.seal();
     }
-    ctx.app.edit(
+    let edit = if cur.kind == MACHINE_KIND {
+        Edit::SetMachineField {
+            scope: cur.scope,
+            field: top.clone(),
+            value: new_top,
+        }
+    } else {
         Edit::SetField {
             scope: cur.scope,
             state: cur.name,
             field: top.clone(),
             value: new_top,
-        },
-        key,
-    );
+        }
+    };
+    ctx.app.edit(edit, key);
     if key.is_none() {
         ctx.app.seal();
     }

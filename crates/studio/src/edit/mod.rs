@@ -100,7 +100,9 @@ pub enum Edit {
         new_name: String,
     },
     /// Adds states (from the clipboard); colliding names get a number (see [`paste_names`]) and
-    /// transitions among the pasted states follow the renames. Placed after `after` when given.
+    /// transitions among the pasted states follow the renames. With `after`, placed after it in the
+    /// text and linked into the flow there (`after` → the group's entry, its exits → `after`'s old
+    /// `Next`), when the group has an entry and `after` can take a transition.
     PasteStates {
         scope: Vec<ScopeStep>,
         states: Map<String, Value>,
@@ -672,6 +674,74 @@ fn link_after(
     Ok(())
 }
 
+/// Whether any transition of `state` (`Next`, `Default`, a Choice rule's or a catcher's `Next`) targets
+/// `name`.
+fn leads_to(state: &Value, name: &str) -> bool {
+    let is = |v: Option<&Value>| v.and_then(Value::as_str) == Some(name);
+    is(state.get("Next"))
+        || is(state.get("Default"))
+        || ["Choices", "Catch"].iter().any(|k| {
+            state
+                .get(*k)
+                .and_then(Value::as_array)
+                .is_some_and(|l| l.iter().any(|r| is(r.get("Next"))))
+        })
+}
+
+/// Links pasted states into the flow after `after`: `after` (or a Choice's missing `Default`) leads to
+/// the group's entry, the first pasted state no other pasted state leads to; the group's exits (pasted
+/// states that end, or whose `Next` names no pasted state) flow on to `after`'s old `Next`. A group with
+/// no entry (a cycle), or an `after` that cannot take a transition, is only placed, not linked.
+fn link_pasted(
+    root: &mut Value,
+    tx: &mut Tx,
+    sp: &str,
+    after: &str,
+    pasted: &[String],
+) -> Result<(), EditError> {
+    let values: Vec<Value> = pasted
+        .iter()
+        .map(|n| get_state(root, sp, n))
+        .collect::<Result<_, _>>()?;
+    let targeted = |name: &str| values.iter().any(|v| leads_to(v, name));
+    let Some(entry) = pasted.iter().find(|n| !targeted(n)) else {
+        return Ok(());
+    };
+    let mut a = get_state(root, sp, after)?;
+    let old_next = match a.get("Type").and_then(Value::as_str) {
+        Some("Succeed" | "Fail") => return Ok(()),
+        Some("Choice") => {
+            let Some(obj) = a.as_object_mut() else {
+                return Ok(());
+            };
+            if obj.contains_key("Default") {
+                return Ok(());
+            }
+            obj.insert("Default".into(), Value::String(entry.clone()));
+            None
+        }
+        _ => {
+            let old = a.get("Next").and_then(Value::as_str).map(str::to_string);
+            set_next(&mut a, Some(entry));
+            old
+        }
+    };
+    tx.put(root, sp, after, Some(a), None)?;
+    for (name, mut st) in pasted.iter().zip(values) {
+        if is_terminal_kind(&st) {
+            continue;
+        }
+        let next = st.get("Next").and_then(Value::as_str);
+        let ends = st.get("End") == Some(&Value::Bool(true));
+        let exits = ends || next.is_some_and(|n| !pasted.iter().any(|p| p == n));
+        if exits && (old_next.is_some() || !ends) {
+            set_next(&mut st, old_next.as_deref());
+            tx.put(root, sp, name, Some(st), None)?;
+        }
+    }
+    Ok(())
+}
+
 fn index_after(root: &Value, sp: &str, after: Option<&str>) -> Option<usize> {
     let states = states_of(root, sp)?;
     after.and_then(|a| index_of(states, a)).map(|i| i + 1)
@@ -951,6 +1021,10 @@ fn structural(root: &mut Value, edit: Edit, tx: &mut Tx) -> Result<(), EditError
             taken.extend(renames.values().cloned());
             let mut index = index_after(root, &sp, after.as_deref());
             let mut first = None;
+            let pasted: Vec<String> = states
+                .keys()
+                .filter_map(|k| renames.get(k).cloned())
+                .collect();
             for (old, st) in states {
                 let Some(new) = renames.get(&old).cloned() else {
                     continue;
@@ -971,6 +1045,9 @@ fn structural(root: &mut Value, edit: Edit, tx: &mut Tx) -> Result<(), EditError
                 tx.put(root, &sp, &new, Some(st), index)?;
                 index = index.map(|i| i + 1);
                 first.get_or_insert(new);
+            }
+            if let Some(a) = &after {
+                link_pasted(root, tx, &sp, a, &pasted)?;
             }
             match first {
                 Some(f) => ensure_start(root, tx, &m, &sp, &f),

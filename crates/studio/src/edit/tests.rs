@@ -406,6 +406,56 @@ fn move_reorder_duplicate_paste() {
 }
 
 #[test]
+fn pasted_states_are_linked_into_the_flow_after_the_selection() {
+    // A chain X → Y (Y ends) goes between A and B.
+    let clip = json!({"X": {"Type": "Pass", "Next": "Y"}, "Y": {"Type": "Pass", "End": true}});
+    check(
+        linear(),
+        Edit::PasteStates {
+            scope: top(),
+            states: clip.as_object().unwrap().clone(),
+            after: Some("A".into()),
+        },
+        json!({"Comment": "keep me", "StartAt": "A", "States": {
+            "A": {"Type": "Pass", "Next": "X"},
+            "X": {"Type": "Pass", "Next": "Y"}, "Y": {"Type": "Pass", "Next": "B"},
+            "B": {"Type": "Pass", "Comment": "b", "Next": "C", "XUnknown": 1}, "C": {"Type": "Succeed"}}}),
+    );
+    // A copied state keeps a Next to a state that was not copied: it flows on to A's old Next instead;
+    // its catcher into the group stays, and a pasted Fail is left as it is.
+    let clip = json!({"X": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Next": "Gone",
+        "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Oops"}]}, "Oops": {"Type": "Fail"}});
+    check(
+        linear(),
+        Edit::PasteStates {
+            scope: top(),
+            states: clip.as_object().unwrap().clone(),
+            after: Some("A".into()),
+        },
+        json!({"Comment": "keep me", "StartAt": "A", "States": {
+            "A": {"Type": "Pass", "Next": "X"},
+            "X": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Next": "B",
+                "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Oops"}]},
+            "Oops": {"Type": "Fail"},
+            "B": {"Type": "Pass", "Comment": "b", "Next": "C", "XUnknown": 1}, "C": {"Type": "Succeed"}}}),
+    );
+    // After a Succeed there is nowhere to link: the states are only placed.
+    let clip = json!({"X": {"Type": "Pass", "End": true}});
+    check(
+        linear(),
+        Edit::PasteStates {
+            scope: top(),
+            states: clip.as_object().unwrap().clone(),
+            after: Some("C".into()),
+        },
+        json!({"Comment": "keep me", "StartAt": "A", "States": {
+            "A": {"Type": "Pass", "Next": "B"},
+            "B": {"Type": "Pass", "Comment": "b", "Next": "C", "XUnknown": 1}, "C": {"Type": "Succeed"},
+            "X": {"Type": "Pass", "End": true}}}),
+    );
+}
+
+#[test]
 fn copies_of_containers_get_fresh_nested_names() {
     let def = json!({"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true, "Branches": [
         {"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Map", "End": true,
