@@ -181,9 +181,7 @@ fn template(code: &str) -> Option<&'static str> {
             "The hash algorithm must be one of MD5, SHA-1, SHA-256, SHA-384, SHA-512: {{value}}"
         }
         "D3203" => "The argument of the parse function is not valid JSON: {{value}}",
-        "S0303" => {
-            "Invalid regular expression (lookaround and backreferences are not supported): {{value}}"
-        }
+        "S0303" => "Invalid regular expression: {{value}}",
         "U1001" => {
             "Stack overflow error: Check for non-terminating recursive function.  Consider rewriting as tail-recursive."
         }

@@ -22,9 +22,9 @@
 //! [`Environment::max_steps`] evaluation steps; syntax trees deeper than 120 levels are
 //! rejected with `U1001` too.
 //!
-//! Known differences: regular expressions run on the `regex` crate after translating the
-//! JavaScript syntax, so lookaround and backreferences are rejected (code `S0303`); `.`, `\s`
-//! and case folding follow Unicode rules. A lone UTF-16 surrogate in a string literal becomes
+//! Known differences: regular expressions run on `fancy-regex` after translating the JavaScript
+//! syntax (lookaround and backreferences included; a pattern that backtracks past the step limit is
+//! `U1001`); `.`, `\s` and case folding follow Unicode rules. A lone UTF-16 surrogate in a string literal becomes
 //! U+FFFF. Error positions are character offsets, near but not always equal to the reference's.
 
 mod ast;

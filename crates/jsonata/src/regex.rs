@@ -1,5 +1,6 @@
-//! JavaScript regular expressions on the `regex` crate: syntax translation and matching.
-//! Not supported (reported as an error when compiled): lookaround and backreferences.
+//! JavaScript regular expressions: syntax translation and matching. Patterns run on `fancy-regex`,
+//! which hands plain patterns to the linear-time `regex` crate and backtracks only for JS's lookahead,
+//! lookbehind and backreferences; a backtracking run past its limit is U1001, never a hang.
 
 use crate::Error;
 
@@ -7,7 +8,7 @@ use crate::Error;
 #[derive(Debug)]
 pub struct JsRegex {
     pub source: String,
-    pub re: regex::Regex,
+    re: fancy_regex::Regex,
 }
 
 /// One match: byte offsets and the capture groups (`None` = not participating).
@@ -72,11 +73,13 @@ fn translate(src: &str) -> String {
                     }
                 }
                 '0' if !chars.get(i).is_some_and(|c| c.is_ascii_digit()) => out.push_str("\\x00"),
-                // escapes both dialects share (backreferences \1-\9 are kept, and rejected)
+                // escapes both dialects share (backreferences \1-\9 included)
                 's' | 'S' | 'b' | 'B' | 'n' | 'r' | 't' | 'f' | 'v' | 'x' | '1'..='9' => {
                     out.push('\\');
                     out.push(n);
                 }
+                // a named backreference `\k<name>`
+                'k' if chars.get(i) == Some(&'<') => out.push_str("\\k"),
                 // identity escapes of letters (JS without the u flag): the letter itself
                 c if c.is_alphanumeric() => out.push(c),
                 c => out.push_str(&regex::escape(&c.to_string())),
@@ -125,43 +128,95 @@ fn translate(src: &str) -> String {
 impl JsRegex {
     /// Compile a pattern with JS flags (`i`, `m`).
     pub fn new(pattern: &str, flags: &str) -> Result<JsRegex, crate::EvalError> {
-        let translated = translate(pattern);
-        let re = regex::RegexBuilder::new(&translated)
-            .case_insensitive(flags.contains('i'))
-            .multi_line(flags.contains('m'))
-            .build()
-            .map_err(|e| {
-                Error::new("S0303").value_str(&format!(
-                    "/{pattern}/: {}",
-                    e.to_string().lines().last().unwrap_or("")
-                ))
-            })?;
+        let mut translated = String::new();
+        for (flag, inline) in [('i', "(?i)"), ('m', "(?m)")] {
+            if flags.contains(flag) {
+                translated.push_str(inline);
+            }
+        }
+        translated.push_str(&translate(pattern));
+        let re = fancy_regex::Regex::new(&translated).map_err(|e| {
+            Error::new("S0303").value_str(&format!(
+                "/{pattern}/: {}",
+                e.to_string().lines().last().unwrap_or("")
+            ))
+        })?;
         Ok(JsRegex {
             source: pattern.to_string(),
             re,
         })
     }
 
-    /// The first match at or after byte offset `from`.
-    pub fn exec(&self, text: &str, from: usize) -> Option<RegexMatch> {
+    /// The first match at or after byte offset `from`; U1001 when a backtracking pattern exceeds
+    /// its step limit (catastrophic backtracking) instead of running on.
+    pub fn exec(&self, text: &str, from: usize) -> Result<Option<RegexMatch>, crate::EvalError> {
         if from > text.len() || !text.is_char_boundary(from) {
-            return None;
+            return Ok(None);
         }
-        let caps = self.re.captures_at(text, from)?;
-        let m = caps.get(0)?;
+        let caps = match self.re.captures_from_pos(text, from) {
+            Ok(Some(caps)) => caps,
+            Ok(None) => return Ok(None),
+            Err(e) => {
+                return Err(Error::new("U1001").value_str(&format!("/{}/: {e}", self.source)));
+            }
+        };
+        let Some(m) = caps.get(0) else {
+            return Ok(None);
+        };
         let groups = (1..caps.len())
             .map(|i| caps.get(i).map(|g| g.as_str().to_string()))
             .collect();
-        Some(RegexMatch {
+        Ok(Some(RegexMatch {
             start: m.start(),
             end: m.end(),
             text: m.as_str().to_string(),
             groups,
-        })
+        }))
     }
 }
 
 /// Number of UTF-16 code units in `s` (JavaScript string index).
 pub fn utf16_len(s: &str) -> usize {
     s.chars().map(char::len_utf16).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::JsRegex;
+
+    fn matches(pattern: &str, flags: &str, text: &str) -> Vec<String> {
+        let re = JsRegex::new(pattern, flags).unwrap_or_else(|e| panic!("{pattern}: {e:?}"));
+        let mut out = Vec::new();
+        let mut from = 0;
+        while let Some(m) = re.exec(text, from).unwrap() {
+            out.push(m.text.clone());
+            from = if m.end > m.start { m.end } else { m.end + 1 };
+            if from > text.len() {
+                break;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn javascript_lookaround_and_backreferences() {
+        assert_eq!(matches(r"\d+(?=px)", "", "10px 20em 30px"), ["10", "30"]);
+        assert_eq!(matches(r"\b\w+(?!ing\b)\b", "", "sing"), ["sing"]);
+        assert_eq!(matches(r"(?<=\$)\d+", "", "cost $42 or 7"), ["42"]);
+        assert_eq!(matches(r"(?<!-)\b\d+", "", "-3 4 -5 6"), ["4", "6"]);
+        assert_eq!(matches(r"(\w)\1", "", "book keeper"), ["oo", "ee"]);
+        assert_eq!(
+            matches(r#"(?<q>['"]).*?\k<q>"#, "", r#"say "hi" and 'yo'"#),
+            ["\"hi\"", "'yo'"]
+        );
+        assert_eq!(matches(r"^b", "im", "a\nB"), ["B"]);
+    }
+
+    #[test]
+    fn catastrophic_backtracking_is_u1001_not_a_hang() {
+        let re = JsRegex::new(r"(a+)+\1$", "").unwrap();
+        let text = format!("{}b", "a".repeat(40));
+        let err = re.exec(&text, 0).unwrap_err();
+        assert_eq!(err.code, "U1001", "{err:?}");
+    }
 }

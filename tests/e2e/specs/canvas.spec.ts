@@ -192,6 +192,9 @@ test('copy and paste states as ASL JSON; a bad clipboard is a message', async ({
   await expect(node(page, 'B 2')).toHaveCount(1);
   await expect(node(page, 'C 2')).toHaveCount(1);
   await expect(edge(page, 'B 2', 'C 2')).toHaveCount(1);
+  // Linked into the flow after the selection: something leads to B 2, and C 2 flows on.
+  await expect(page.locator('[data-edge$="->B 2"]')).toHaveCount(1);
+  await expect(page.locator('[data-edge^="C 2->"]')).toHaveCount(1);
   await expect(node(page, 'B 2')).toHaveAttribute('aria-selected', 'true');
   await undo(page);
   await expect(code(page)).toHaveValue(before);

@@ -177,7 +177,7 @@ pub fn regex_match_value(
     text: &Rc<str>,
     from: usize,
 ) -> Result<Value, crate::EvalError> {
-    let Some(m) = re.exec(text, from) else {
+    let Some(m) = re.exec(text, from)? else {
         return Ok(Value::Undefined);
     };
     let mut o = new_map(0);
@@ -239,7 +239,7 @@ pub(crate) fn find_all(
             if !first && from >= text.len() {
                 break;
             }
-            let Some(m) = re.exec(text, from) else { break };
+            let Some(m) = re.exec(text, from)? else { break };
             if !first && m.start == m.end {
                 return Err(Error::new("D1004").value_str(&re.source));
             }
