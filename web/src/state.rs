@@ -112,7 +112,9 @@ impl AppState {
             if !coverage_on.get() {
                 return None;
             }
-            let c = suite.with(|s| graph.with(|g| Coverage::of_runs(g, s.histories())));
+            let c = suite.with(|s| {
+                graph.with(|g| definition.with(|d| Coverage::of_runs(g, d.as_ref(), s.histories())))
+            });
             Some(c)
         });
         let position: RwSignal<Option<usize>> = RwSignal::new(None);

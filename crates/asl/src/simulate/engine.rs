@@ -133,6 +133,11 @@ pub(crate) struct Engine<'a> {
     /// The JSON text of the last `*StateExited` event's output and that event's id: the next state's input
     /// is that very value, so its `*StateEntered` event shares the text.
     out_text: Option<(Arc<str>, u64)>,
+    /// Told the number of events and the state last entered every `observe_every` events (progress).
+    pub(crate) observer: Option<&'a mut (dyn FnMut(usize, &str) + 'a)>,
+    pub(crate) observe_every: usize,
+    /// The state last entered (for the observer).
+    current: Option<Arc<str>>,
 }
 
 /// The execution part of the context object: its input is kept as the text of ExecutionStarted and read back
@@ -290,6 +295,9 @@ impl<'a> Engine<'a> {
             parsed: Parsed::default(),
             in_text: None,
             out_text: None,
+            observer: None,
+            observe_every: 0,
+            current: None,
         }
     }
 
@@ -328,6 +336,12 @@ impl<'a> Engine<'a> {
             ));
         }
         let id = self.events.len() as u64 + 1;
+        if self.observe_every > 0
+            && self.events.len() % self.observe_every == 0
+            && let Some(observe) = self.observer.as_mut()
+        {
+            observe(self.events.len(), self.current.as_deref().unwrap_or(""));
+        }
         self.events.push(Event {
             id,
             // AWS: the first state's event after ExecutionStarted points back to 0.
@@ -525,6 +539,7 @@ impl<'a> Engine<'a> {
             None => payload::shared_text(&raw),
         };
         let shared_name: Arc<str> = Arc::from(name);
+        self.current = Some(shared_name.clone());
         let entered_id = self.push_event(
             state_event_kind(ty, "StateEntered"),
             Details::Entered {
