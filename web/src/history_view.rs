@@ -1,14 +1,13 @@
 //! The execution history table: AWS's event ids, types, virtual timestamps, states and details, filters by state
 //! and by event type, a click moves the time-travel position there and selects the state, and "Export history"
-//! copies and downloads GetExecutionHistory's JSON. Rows come from `studio::run_view::table`.
+//! copies and downloads GetExecutionHistory's JSON. Rows, filters and pages come from
+//! `studio::run_view::table`: one page of rows is drawn (it follows the time-travel position; "Previous page"
+//! and "Next page" turn it), while filters, jumps and the export work on the whole history.
 
 use crate::app;
 use crate::run_json::{copy_text, json_data_url};
 use leptos::prelude::*;
-use studio::run_view::table::{Filter, choices, export, rows};
-
-/// Most rows drawn at once (a history holds up to 25,000 events; filters narrow it).
-const MAX_ROWS: usize = 1000;
+use studio::run_view::table::{Filter, choices, export, page_to_show, rows};
 
 /// `TaskStateEntered` with break opportunities between its words only.
 fn camel_words(kind: &str) -> impl IntoView + use<> {
@@ -56,21 +55,31 @@ pub fn HistoryTable() -> impl IntoView {
             let _ = a.set_attribute("href", &json_data_url(&text));
         }
     };
+    // The page the person turned to, and the position it was chosen at (then the page follows again).
+    let chosen = RwSignal::new(None::<(usize, usize)>);
+    let page = Memo::new(move |_| {
+        let at = state.shown();
+        filtered.with(|r| page_to_show(r, at, chosen.get()))
+    });
+    let turn = move |delta: isize| {
+        let p = page.get_untracked();
+        let index = p.index.saturating_add_signed(delta).min(p.count - 1);
+        chosen.set(Some((index, state.shown())));
+    };
     let each_row = move || {
-        let mut v = filtered.get();
-        v.truncate(MAX_ROWS);
-        v
+        let p = page.get();
+        filtered.with(|r| r.get(p.start..p.end).unwrap_or_default().to_vec())
     };
     view! {
         <Show when=move || all_rows.with(|r| !r.is_empty())>
             <div class="history-tools row">
-                <select aria-label="Filter by state" on:change=move |ev| by_state.set(event_target_value(&ev))>
+                <select aria-label="Filter by state" on:change=move |ev| { chosen.set(None); by_state.set(event_target_value(&ev)) }>
                     <option value="">"All states"</option>
                     {move || menus.with(|(s, _)| s.iter().map(|n| view! {
                         <option value=n.clone() selected=by_state.with_untracked(|b| b == n)>{n.clone()}</option>
                     }).collect_view())}
                 </select>
-                <select aria-label="Filter by event type" on:change=move |ev| by_kind.set(event_target_value(&ev))>
+                <select aria-label="Filter by event type" on:change=move |ev| { chosen.set(None); by_kind.set(event_target_value(&ev)) }>
                     <option value="">"All event types"</option>
                     {move || menus.with(|(_, k)| k.iter().map(|n| view! {
                         <option value=n.clone() selected=by_kind.with_untracked(|b| b == n)>{n.clone()}</option>
@@ -110,10 +119,17 @@ pub fn HistoryTable() -> impl IntoView {
                     } />
                 </tbody>
             </table>
-            {move || {
-                let n = filtered.with(Vec::len);
-                (n > MAX_ROWS).then(|| view! { <p class="muted hint">{format!("Showing the first {MAX_ROWS} of {n} events; filter to see others.")}</p> })
-            }}
+            <Show when=move || page.with(|p| p.count > 1)>
+                <div class="row history-pages" role="navigation" aria-label="History pages">
+                    <button class="btn small" aria-label="Previous page" prop:disabled=move || page.with(|p| p.index == 0)
+                        on:click=move |_| turn(-1)>"‹ Previous"</button>
+                    <span class="muted" aria-live="polite" data-page=move || page.with(|p| p.index.to_string())>
+                        {move || page.with(|p| format!("{} · page {} of {}", p.label(), p.index + 1, p.count))}
+                    </span>
+                    <button class="btn small" aria-label="Next page" prop:disabled=move || page.with(|p| p.index + 1 >= p.count)
+                        on:click=move |_| turn(1)>"Next ›"</button>
+                </div>
+            </Show>
         </Show>
     }
 }

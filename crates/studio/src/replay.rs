@@ -207,6 +207,31 @@ pub struct RunProgress {
     pub state: String,
 }
 
+impl RunProgress {
+    /// The progress line's text: `12,000 events · in Shape`.
+    pub fn label(&self) -> String {
+        let n = group_digits(self.events);
+        if self.state.is_empty() {
+            format!("{n} events")
+        } else {
+            format!("{n} events · in {}", self.state)
+        }
+    }
+}
+
+/// `12345` as `12,345`.
+pub fn group_digits(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Progress is posted before every this many events.
 pub const PROGRESS_EVERY: usize = 1000;
 
@@ -499,6 +524,20 @@ mod tests {
             parse_message("garbage"),
             WorkerMessage::Response(Err(_))
         ));
+    }
+
+    #[test]
+    fn progress_labels() {
+        let p = |events, state: &str| RunProgress {
+            id: 1,
+            events,
+            state: state.into(),
+        };
+        assert_eq!(p(12_000, "Shape").label(), "12,000 events · in Shape");
+        assert_eq!(p(1000, "").label(), "1,000 events");
+        assert_eq!(group_digits(0), "0");
+        assert_eq!(group_digits(999), "999");
+        assert_eq!(group_digits(1_234_567), "1,234,567");
     }
 
     #[test]

@@ -134,11 +134,14 @@ pub(crate) struct Engine<'a> {
     /// is that very value, so its `*StateEntered` event shares the text.
     out_text: Option<(Arc<str>, u64)>,
     /// Told the number of events and the state last entered every `observe_every` events (progress).
-    pub(crate) observer: Option<&'a mut (dyn FnMut(usize, &str) + 'a)>,
+    pub(crate) observer: Option<Observer<'a>>,
     pub(crate) observe_every: usize,
     /// The state last entered (for the observer).
     current: Option<Arc<str>>,
 }
+
+/// What [`super::run_observed`] calls with the number of events so far and the state last entered.
+pub(crate) type Observer<'a> = &'a mut (dyn FnMut(usize, &str) + 'a);
 
 /// The execution part of the context object: its input is kept as the text of ExecutionStarted and read back
 /// only when a path asks for `$$.Execution`.
@@ -337,7 +340,7 @@ impl<'a> Engine<'a> {
         }
         let id = self.events.len() as u64 + 1;
         if self.observe_every > 0
-            && self.events.len() % self.observe_every == 0
+            && self.events.len().is_multiple_of(self.observe_every)
             && let Some(observe) = self.observer.as_mut()
         {
             observe(self.events.len(), self.current.as_deref().unwrap_or(""));

@@ -168,7 +168,7 @@ fn run_inner<'a>(
     input: Value,
     mocks: &'a Mocks,
     options: &'a Options,
-    observer: Option<&'a mut (dyn FnMut(usize, &str) + 'a)>,
+    observer: Option<engine::Observer<'a>>,
     every: usize,
 ) -> (Outcome, Vec<Event>) {
     if payload::depth(&input) > payload::MAX_DEPTH {

@@ -4,7 +4,9 @@
 use super::details::state_details;
 use super::json_tree::{lines, render};
 use super::playback::{Speed, project, usd};
-use super::table::{Filter, choices, export, rows};
+use super::table::{
+    Filter, PAGE_ROWS, Page, choices, export, page_of_position, page_to_show, rows,
+};
 use super::*;
 use asl::simulate::{Mocks, Options, run};
 use serde_json::json;
@@ -473,4 +475,48 @@ fn playback_delays_and_cost() {
     ] {
         assert_eq!(usd(x), s);
     }
+}
+
+#[test]
+fn history_pages_follow_the_position() {
+    let def = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"},
+        "B": {"Type": "Pass", "Next": "A"}}}"#;
+    let r = simulate(def, json!({}), &Mocks::default());
+    let all = rows(&r.events);
+    assert_eq!(all.len(), 25_001);
+    let last = Page::new(all.len(), usize::MAX);
+    assert_eq!(
+        (last.index, last.count, last.start, last.end),
+        (250, 251, 25_000, 25_001)
+    );
+    assert_eq!(last.label(), "Events 25,001–25,001 of 25,001");
+    assert_eq!(Page::new(0, 3).label(), "No events");
+    assert_eq!(Page::new(0, 3).count, 1);
+    // Every page holds at most PAGE_ROWS rows and the pages cover all rows once.
+    let covered: usize = (0..last.count)
+        .map(|i| {
+            let p = Page::new(all.len(), i);
+            assert!(p.end - p.start <= PAGE_ROWS);
+            p.end - p.start
+        })
+        .sum();
+    assert_eq!(covered, all.len());
+    // The page follows the position (position p shows event p as the last one).
+    assert_eq!(page_of_position(&all, 0), 0);
+    assert_eq!(page_of_position(&all, 100), 0);
+    assert_eq!(page_of_position(&all, 101), 1);
+    assert_eq!(page_of_position(&all, 25_001), 250);
+    // A chosen page holds until the position moves.
+    assert_eq!(page_to_show(&all, 500, Some((7, 500))).index, 7);
+    assert_eq!(page_to_show(&all, 501, Some((7, 500))).index, 5);
+    // Filtered rows: the page of the last kept row at or before the position.
+    let f = Filter {
+        state: None,
+        kind: Some("PassStateEntered".into()),
+    };
+    let kept: Vec<_> = all.iter().filter(|r| f.keeps(r)).cloned().collect();
+    assert_eq!(kept.len(), 12_500);
+    // Entered events sit at positions 2, 4, 6, ...: position 403 shows the 201st as the last one.
+    assert_eq!(page_of_position(&kept, 403), 2);
+    assert_eq!(page_of_position(&kept, 401), 1);
 }
