@@ -136,6 +136,12 @@ impl GraphInfo {
         GraphInfo { nodes, edges }
     }
 
+    /// The Parallel/Map state directly enclosing a state, and the branch it is in (0 for a Map).
+    pub fn parent(&self, name: &str) -> Option<(&str, usize)> {
+        let n = self.nodes.get(name)?;
+        Some((n.parent.as_deref()?, n.branch))
+    }
+
     /// The `Type` of a state.
     pub fn kind(&self, name: &str) -> Option<&str> {
         self.nodes.get(name).map(|n| n.kind.as_str())

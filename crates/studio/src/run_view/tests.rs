@@ -520,3 +520,104 @@ fn history_pages_follow_the_position() {
     assert_eq!(page_of_position(&kept, 403), 2);
     assert_eq!(page_of_position(&kept, 401), 1);
 }
+
+fn stage<'a>(d: &'a details::StateDetails, key: &str) -> Option<&'a Value> {
+    d.stages.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+}
+
+#[test]
+fn map_and_parallel_data_flow_stages() {
+    let def = r#"{"StartAt": "Fan", "States": {
+      "Fan": {"Type": "Map", "InputPath": "$.order", "ItemsPath": "$.lines",
+        "ItemSelector": {"sku.$": "$$.Map.Item.Value.sku", "n.$": "$$.Map.Item.Index"},
+        "ItemProcessor": {"StartAt": "Price", "States": {
+          "Price": {"Type": "Pass", "Parameters": {"sku.$": "$.sku", "cents.$": "States.MathAdd($.n, 100)"}, "End": true}}},
+        "ResultSelector": {"priced.$": "$"}, "ResultPath": "$.out", "OutputPath": "$.out", "Next": "Both"},
+      "Both": {"Type": "Parallel", "Parameters": {"first.$": "$.priced[0]"}, "Next": "Done", "Branches": [
+        {"StartAt": "L", "States": {"L": {"Type": "Pass", "Result": "left", "End": true}}},
+        {"StartAt": "R1", "States": {"R1": {"Type": "Pass", "Next": "R2"}, "R2": {"Type": "Pass", "Result": "right", "End": true}}}]},
+      "Done": {"Type": "Succeed"}}}"#;
+    let input = json!({"order": {"lines": [{"sku": "a"}, {"sku": "b"}]}});
+    let r = simulate(def, input.clone(), &Mocks::default());
+    let all = r.events.len();
+    let d = state_details(&r.def, &r.events, all, &r.graph, &Focus::new(), "Fan");
+    let keys: Vec<&str> = d.stages.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(
+        keys,
+        [
+            "input",
+            "afterInputPath",
+            "afterItemsPath",
+            "iterationInputs",
+            "result",
+            "afterResultSelector",
+            "afterResultPath",
+            "output"
+        ]
+    );
+    assert_eq!(d.derived, ["iterationInputs", "result"]);
+    assert_eq!(stage(&d, "input"), Some(&input));
+    assert_eq!(
+        stage(&d, "afterItemsPath"),
+        Some(&json!([{"sku": "a"}, {"sku": "b"}]))
+    );
+    assert_eq!(
+        stage(&d, "iterationInputs"),
+        Some(&json!([{"sku": "a", "n": 0}, {"sku": "b", "n": 1}]))
+    );
+    let results = json!([{"sku": "a", "cents": 100}, {"sku": "b", "cents": 101}]);
+    assert_eq!(stage(&d, "result"), Some(&results));
+    assert_eq!(
+        stage(&d, "afterResultSelector"),
+        Some(&json!({"priced": results}))
+    );
+    assert_eq!(stage(&d, "output"), Some(&json!({"priced": results})));
+    assert_eq!(d.output, Some(json!({"priced": results})));
+    assert_eq!(d.note, None);
+    // Drilled into one iteration, the Map's stages still count every iteration.
+    let one = Focus::from([("Fan".to_string(), 1)]);
+    let focused = state_details(&r.def, &r.events, all, &r.graph, &one, "Fan");
+    assert_eq!(stage(&focused, "result"), Some(&results));
+
+    let p = state_details(&r.def, &r.events, all, &r.graph, &Focus::new(), "Both");
+    assert_eq!(
+        stage(&p, "branchInputs"),
+        Some(&json!([{"first": results[0]}, {"first": results[0]}]))
+    );
+    assert_eq!(stage(&p, "result"), Some(&json!(["left", "right"])));
+    assert_eq!(stage(&p, "output"), Some(&json!(["left", "right"])));
+    assert_eq!(p.derived, ["branchInputs", "result"]);
+
+    // Halfway through the Map: the inputs so far, no result, a note saying why.
+    let mid = 1 + r
+        .events
+        .iter()
+        .position(|e| e.kind == "MapIterationStarted" && e.details()["index"] == 1)
+        .unwrap();
+    let half = state_details(&r.def, &r.events, mid, &r.graph, &Focus::new(), "Fan");
+    assert_eq!(
+        stage(&half, "iterationInputs"),
+        Some(&json!([{"sku": "a", "n": 0}]))
+    );
+    assert_eq!(stage(&half, "result"), None);
+    assert!(
+        half.note.as_deref().unwrap().contains("not finished"),
+        "{half:?}"
+    );
+}
+
+#[test]
+fn a_failed_map_shows_its_inputs_and_why_there_is_no_result() {
+    let r = simulate(MAP, json!({"items": [1, 2, 3]}), &Mocks::default());
+    let d = state_details(
+        &r.def,
+        &r.events,
+        r.events.len(),
+        &r.graph,
+        &Focus::new(),
+        "Each",
+    );
+    assert_eq!(stage(&d, "iterationInputs"), Some(&json!([1, 2])));
+    assert_eq!(stage(&d, "result"), None);
+    assert!(d.note.as_deref().unwrap().contains("failed"), "{d:?}");
+}
