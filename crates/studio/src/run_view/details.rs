@@ -234,73 +234,68 @@ struct ChildrenFlow {
 /// its `*StateEntered`): each one's first entered input and last exited output. The whole history is read,
 /// not the drill-down's view, so every iteration counts.
 fn children_flow(events: &[Event], graph: &GraphInfo, name: &str, kind: &str) -> ChildrenFlow {
-    let mut flow = ChildrenFlow::default();
-    let mut depth = 0usize;
-    let mut iteration: Option<usize> = None;
-    let slot = |v: &mut Vec<Option<Value>>, i: usize| {
+    fn put(v: &mut Vec<Option<Value>>, i: usize, value: Option<Value>, keep_first: bool) {
         if v.len() <= i {
             v.resize(i + 1, None);
         }
+        if let Some(s) = v.get_mut(i)
+            && !(keep_first && s.is_some())
+        {
+            *s = value;
+        }
+    }
+    let mut flow = ChildrenFlow::default();
+    let mut depth = 0usize;
+    let mut iteration: Option<usize> = None;
+    // The iteration (Map) or branch (Parallel) a state directly inside this one belongs to.
+    let index_of = |child: &str, iteration: Option<usize>| match (kind, graph.parent(child)) {
+        ("Map", Some((p, _))) if p == name => iteration,
+        ("Parallel", Some((p, b))) if p == name => Some(b),
+        _ => None,
     };
     for e in events {
         let k = e.kind.as_str();
         if k.ends_with("StateEntered") {
             depth += 1;
-            if depth == 2 {
-                let child = e.state_name().unwrap_or("");
-                let index = match (kind, graph.parent(child)) {
-                    ("Map", Some((p, _))) if p == name => iteration,
-                    ("Parallel", Some((p, b))) if p == name => Some(b),
-                    _ => None,
-                };
-                if let Some(i) = index {
-                    slot(&mut flow.inputs, i);
-                    if let Some(s) = flow.inputs.get_mut(i)
-                        && s.is_none()
-                    {
-                        *s = parse_text(e.details().get("input"));
-                    }
-                }
+            if depth == 2
+                && let Some(i) = index_of(e.state_name().unwrap_or(""), iteration)
+            {
+                put(
+                    &mut flow.inputs,
+                    i,
+                    parse_text(e.details().get("input")),
+                    true,
+                );
             }
         } else if k.ends_with("StateExited") {
-            if depth == 2 {
-                let child = e.state_name().unwrap_or("");
-                let index = match (kind, graph.parent(child)) {
-                    ("Map", Some((p, _))) if p == name => iteration,
-                    ("Parallel", Some((p, b))) if p == name => Some(b),
-                    _ => None,
-                };
-                if let Some(i) = index {
-                    slot(&mut flow.results, i);
-                    if let Some(s) = flow.results.get_mut(i) {
-                        *s = parse_text(e.details().get("output"));
-                    }
-                }
+            if depth == 2
+                && let Some(i) = index_of(e.state_name().unwrap_or(""), iteration)
+            {
+                put(
+                    &mut flow.results,
+                    i,
+                    parse_text(e.details().get("output")),
+                    false,
+                );
             }
             depth = depth.saturating_sub(1);
             if depth == 0 {
                 flow.exited = e.state_name() == Some(name);
                 break;
             }
-        } else if depth == 1 && k == "MapIterationStarted" {
-            iteration = e
-                .details()
-                .get("index")
-                .and_then(Value::as_u64)
-                .and_then(|i| usize::try_from(i).ok());
-            // An iteration's result is its last state's output: a retried iteration starts afresh.
-            if let Some(i) = iteration {
-                slot(&mut flow.results, i);
-                if let Some(s) = flow.results.get_mut(i) {
-                    *s = None;
-                }
+        } else if depth == 1 && k.starts_with("MapIteration") {
+            if k == "MapIterationStarted" {
+                iteration = e
+                    .details()
+                    .get("index")
+                    .and_then(Value::as_u64)
+                    .and_then(|i| usize::try_from(i).ok());
             }
-        } else if depth == 1 && (k == "MapIterationFailed" || k == "MapIterationAborted") {
-            if let Some(i) = iteration {
-                slot(&mut flow.results, i);
-                if let Some(s) = flow.results.get_mut(i) {
-                    *s = None;
-                }
+            // A started iteration has no result yet; a failed or aborted one has none.
+            if k != "MapIterationSucceeded"
+                && let Some(i) = iteration
+            {
+                put(&mut flow.results, i, None, false);
             }
         }
     }
