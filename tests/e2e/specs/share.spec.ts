@@ -99,6 +99,8 @@ test('hostile and broken links leave the current work intact, with a message', a
 
 test('opening the same link twice reuses its entry', async ({ page }) => {
   await page.goto('/');
+  // The app is up with its first entry (the sample) before the link is opened.
+  await expect(code(page)).not.toHaveValue('');
   const link = '/' + fragment({ d: JSON.parse(TWO_STATES) });
   await page.goto(link);
   await expect(node(page, 'Second')).toHaveCount(1);
