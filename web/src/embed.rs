@@ -98,8 +98,9 @@ pub fn Embed() -> impl IntoView {
                                     Memo::new(move |_| state.suite.with(|s| s.result(&name).cloned()))
                                 };
                                 let mark = move || result.with(case_mark);
+                                // A failed case says what it got in its differences.
                                 let actual = move || result.with(|r| match r {
-                                    Some(CaseResult::Done { actual, .. }) => format!(" — {actual}"),
+                                    Some(CaseResult::Done { actual, verdict, .. }) if verdict.passed => format!(" — {actual}"),
                                     _ => String::new(),
                                 });
                                 view! {
