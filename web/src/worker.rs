@@ -81,7 +81,7 @@ fn spawn() -> Result<Handle, String> {
                 });
                 return;
             }
-            WorkerMessage::Response(answer) => answer,
+            WorkerMessage::Response(answer) => *answer,
         };
         let id = match &answer {
             Ok(a) => a.id,
