@@ -7,7 +7,9 @@
 use crate::app;
 use crate::run_json::{copy_text, json_data_url};
 use leptos::prelude::*;
-use studio::run_view::table::{Filter, choices, export, page_to_show, rows};
+use studio::run_view::table::{
+    Filter, Row, choices, export, page_to_show, rows_unsummarised, summarise,
+};
 
 /// `TaskStateEntered` with break opportunities between its words only.
 fn camel_words(kind: &str) -> impl IntoView + use<> {
@@ -30,10 +32,13 @@ pub fn HistoryTable() -> impl IntoView {
     let state = app();
     let by_state = RwSignal::new(String::new());
     let by_kind = RwSignal::new(String::new());
+    // Summaries are filled for the drawn page only (a history holds up to 25,000 events).
     let all_rows = Memo::new(move |_| {
-        state
-            .execution
-            .with(|e| e.as_ref().map(|e| rows(e.history())).unwrap_or_default())
+        state.execution.with(|e| {
+            e.as_ref()
+                .map(|e| rows_unsummarised(e.history()))
+                .unwrap_or_default()
+        })
     });
     let menus = Memo::new(move |_| all_rows.with(|r| choices(r)));
     let filtered = Memo::new(move |_| {
@@ -41,7 +46,15 @@ pub fn HistoryTable() -> impl IntoView {
             state: Some(by_state.get()).filter(|s| !s.is_empty()),
             kind: Some(by_kind.get()).filter(|s| !s.is_empty()),
         };
-        all_rows.with(|r| r.iter().filter(|r| f.keeps(r)).cloned().collect::<Vec<_>>())
+        all_rows.with(|r| {
+            if f == Filter::default() {
+                return r.clone();
+            }
+            r.iter()
+                .filter(|r| f.keeps(r))
+                .cloned()
+                .collect::<Vec<Row>>()
+        })
     });
     let export_click = move |ev: leptos::ev::MouseEvent| {
         let text = state
@@ -68,7 +81,15 @@ pub fn HistoryTable() -> impl IntoView {
     };
     let each_row = move || {
         let p = page.get();
-        filtered.with(|r| r.get(p.start..p.end).unwrap_or_default().to_vec())
+        let mut shown = filtered.with(|r| r.get(p.start..p.end).unwrap_or_default().to_vec());
+        state.execution.with(|e| {
+            if let Some(e) = e {
+                for row in &mut shown {
+                    summarise(row, e.events());
+                }
+            }
+        });
+        shown
     };
     view! {
         <Show when=move || all_rows.with(|r| !r.is_empty())>

@@ -82,6 +82,16 @@ fn truncate(s: &str, max: usize) -> String {
 
 /// The rows for `events`.
 pub fn rows(events: &[Event]) -> Vec<Row> {
+    let mut rows = rows_unsummarised(events);
+    for (row, e) in rows.iter_mut().zip(events) {
+        row.summary = summary(e);
+    }
+    rows
+}
+
+/// The rows for `events` with empty summaries: what filters and pages need, cheap enough for a whole
+/// 25,000-event history; [`summarise`] fills the rows that are drawn.
+pub fn rows_unsummarised(events: &[Event]) -> Vec<Row> {
     events
         .iter()
         .zip(owners(events))
@@ -92,9 +102,16 @@ pub fn rows(events: &[Event]) -> Vec<Row> {
             kind: e.kind.clone(),
             state: owner.unwrap_or_default(),
             timestamp: format_timestamp(e.timestamp_ms),
-            summary: summary(e),
+            summary: String::new(),
         })
         .collect()
+}
+
+/// Fills a row's summary from the events it was made from (`row.position` is its event's index + 1).
+pub fn summarise(row: &mut Row, events: &[Event]) {
+    if let Some(e) = row.position.checked_sub(1).and_then(|i| events.get(i)) {
+        row.summary = summary(e);
+    }
 }
 
 /// The distinct states and event types in `rows`, for the filter menus (first-seen order).

@@ -6,6 +6,7 @@ use super::json_tree::{lines, render};
 use super::playback::{Speed, project, usd};
 use super::table::{
     Filter, PAGE_ROWS, Page, choices, export, page_of_position, page_to_show, rows,
+    rows_unsummarised, summarise,
 };
 use super::*;
 use asl::simulate::{Mocks, Options, run};
@@ -350,6 +351,13 @@ fn history_rows_filters_and_export() {
             (11, "2025-01-01T00:00:06.000Z", "Boom: kaboom"),
         ]
     );
+    // Rows made without summaries and summarised when drawn are the same rows.
+    let mut brief = rows_unsummarised(&r.events);
+    assert!(brief.iter().all(|r| r.summary.is_empty()));
+    for row in &mut brief {
+        summarise(row, &r.events);
+    }
+    assert_eq!(brief, rows);
     let (states, kinds) = choices(&rows);
     assert_eq!(states, ["Call", "Handle", "Done"]);
     assert!(kinds.contains(&"TaskScheduled".to_string()));
