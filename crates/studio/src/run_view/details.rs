@@ -118,13 +118,10 @@ pub fn state_details(
 ) -> StateDetails {
     let shown = events.get(..position.min(events.len())).unwrap_or(&[]);
     let vis = visible(shown, focus);
-    let owned: Vec<Event> = vis.iter().map(|e| (*e).clone()).collect();
     let mut d = StateDetails {
         name: name.to_string(),
         kind: graph.kind(name).unwrap_or("?").to_string(),
-        status: asl::simulate::history::state_statuses(&owned)
-            .get(name)
-            .copied(),
+        status: super::statuses_of(shown, &vis, focus).get(name).copied(),
         ..StateDetails::default()
     };
     let entered_at = vis
