@@ -755,17 +755,20 @@ fn EdgeView(index: usize, e: studio::EdgePath, selected: Memo<BTreeSet<String>>)
             .snapshot
             .with(|s| s.taken.iter().any(|(f, t)| *f == tf && *t == tt))
     });
-    let (cf, ct, ck, cl) = (e.from_index, e.to_index, e.kind, e.full_label.clone());
+    let (cf, ct, ck, cr) = (e.from_index, e.to_index, e.kind, e.rule);
     let covered = move || {
         state.coverage.with(|c| {
             c.as_ref()
-                .and_then(|c| state.graph.with(|g| c.edge(g, cf, ct, ck, cl.as_deref())))
+                .and_then(|c| state.graph.with(|g| c.edge(g, cf, ct, ck, cr)))
                 .map(|b| b.to_string())
         })
     };
+    // Choice rules and catchers carry their index, so two with the same target can be told apart.
+    let rule = matches!(e.kind, studio::EdgeKind::Choice | studio::EdgeKind::Catch)
+        .then(|| e.rule.to_string());
     view! {
         <g class=format!("edge edge-{}", e.kind.as_str()) class:back=e.back class:hl=move || hl.get()
-            data-edge=id.clone() data-edge-kind=e.kind.as_str() data-covered=covered
+            data-edge=id.clone() data-edge-kind=e.kind.as_str() data-rule=rule data-covered=covered
             class:taken=move || taken.get() data-taken=move || taken.get().then_some("true")>
             <path d=e.d.clone() marker-end=marker></path>
             {e.label.clone().map(|l| view! {

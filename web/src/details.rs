@@ -1,6 +1,7 @@
 //! The "State details" panel: the selected state at the time-travel position: status, input, output, every
-//! data-flow stage (TestState's `inspectionData`), variables, error and cause, retries, and the Map iteration
-//! drill-down. The logic is `studio::run_view::details`.
+//! data-flow stage (TestState's `inspectionData`; for Map and Parallel also the iterations' or branches'
+//! inputs and results, marked as derived from the history), variables, error and cause, retries, and the Map
+//! iteration drill-down. The logic is `studio::run_view::details`.
 
 use crate::app;
 use crate::run_json::JsonTree;
@@ -100,6 +101,11 @@ pub fn StateDetailsPanel() -> impl IntoView {
                         {d.visited.then(|| view! {
                             <div class="field-label">"Data flow"</div>
                             <JsonTree value=stages label="Data flow" />
+                        })}
+                        {(!d.derived.is_empty()).then(|| view! {
+                            <p class="muted hint derived" aria-label="Derived stages">{format!(
+                                "Derived from the history (no event carries them; each iteration's or branch's input is its first state's input, its result its last state's output): {}. The other stages are TestState's, with that result as the mock.",
+                                d.derived.join(", "))}</p>
                         })}
                         {has_vars.then(|| view! {
                             <div class="field-label">"Variables in scope"</div>

@@ -1,12 +1,14 @@
 //! The read-only embed view (`?embed` before the fragment: `https://…/?embed#v1:…`): the linked
 //! workflow's graph without the editing chrome, a Run button (the link's input and mocks) and the link's
-//! test cases with their results. Nothing is written to the library; "Open in Statewright" opens the
-//! same link in the full studio (where it becomes a library entry).
+//! test cases. They are the Test cases panel's `studio::testcase::TestCase`s, run the same way (in the
+//! simulation worker, one after the other, each checked by `studio::testcase::check`), and a failed case
+//! shows the same differences. Nothing is written to the library; "Open in Statewright" opens the same
+//! link in the full studio (where it becomes a library entry).
 
+use crate::jobs::CaseResult;
 use crate::state::AppState;
-use asl::simulate::{Mocks, Options, Status};
+use crate::testcases::{case_mark, result_details};
 use leptos::prelude::*;
-use serde_json::Value;
 
 /// True when the page was opened as an embed.
 pub fn is_embed() -> bool {
@@ -17,73 +19,17 @@ pub fn is_embed() -> bool {
         .any(|p| p == "embed" || p.starts_with("embed="))
 }
 
-/// One test case of the link (any object with a name), its input and expected status.
-#[derive(Clone, Debug, PartialEq)]
-struct Case {
-    name: String,
-    input: Value,
-    expected: Option<String>,
-}
-
-fn cases(test_cases: &Option<Value>) -> Vec<Case> {
-    let Some(Value::Array(items)) = test_cases else {
-        return Vec::new();
-    };
-    items
-        .iter()
-        .filter_map(|c| {
-            Some(Case {
-                name: c.get("name")?.as_str()?.to_string(),
-                input: c
-                    .get("input")
-                    .cloned()
-                    .unwrap_or(Value::Object(Default::default())),
-                expected: c
-                    .get("expect")
-                    .and_then(|e| e.get("status"))
-                    .and_then(Value::as_str)
-                    .map(str::to_string),
-            })
-        })
-        .collect()
-}
-
-/// Runs one case: its own test case of the link's MockConfigFile when there is one by that name.
-fn run_case(definition: &Value, mocks: &Option<Value>, case: &Case) -> (String, bool) {
-    let mocks = mocks
-        .as_ref()
-        .and_then(|config| {
-            let machine = config
-                .get("StateMachines")
-                .and_then(Value::as_object)
-                .and_then(|m| m.keys().next().cloned())?;
-            Mocks::from_config(config, &machine, &case.name).ok()
-        })
-        .unwrap_or_default();
-    let (outcome, _) =
-        asl::simulate::run(definition, case.input.clone(), &mocks, &Options::default());
-    let status = outcome.status.as_str().to_string();
-    let ok = match &case.expected {
-        Some(e) => e.eq_ignore_ascii_case(&status),
-        None => outcome.status == Status::Succeeded,
-    };
-    (status, ok)
-}
-
 #[component]
 pub fn Embed() -> impl IntoView {
     let state: AppState = crate::app();
     let hash = window().location().hash().unwrap_or_default();
     let decoded = studio::share::decode(&hash);
-    let (error, test_cases, mocks) = match &decoded {
-        Ok(env) => (None, env.test_cases.clone(), env.mocks.clone()),
-        Err(e) => (
-            Some(format!("This link could not be opened: {e}.")),
-            None,
-            None,
-        ),
-    };
+    let error = decoded
+        .as_ref()
+        .err()
+        .map(|e| format!("This link could not be opened: {e}."));
     if decoded.is_ok() {
+        // The definition, input, mocks and test cases (a malformed case list is a notice).
         state.open_link(&hash);
     }
     // Another link pasted into the address bar: show that one (the embed keeps no state of its own).
@@ -100,26 +46,8 @@ pub fn Embed() -> impl IntoView {
             hash
         )
     };
-    let cases = cases(&test_cases);
-    let results = RwSignal::new(Vec::<(String, String, bool)>::new());
-    let run_all = {
-        let cases = cases.clone();
-        move |_| {
-            let Some(def) = state.analysis.with_untracked(|a| a.definition.clone()) else {
-                return;
-            };
-            results.set(
-                cases
-                    .iter()
-                    .map(|c| {
-                        let (status, ok) = run_case(&def, &mocks, c);
-                        (c.name.clone(), status, ok)
-                    })
-                    .collect(),
-            );
-        }
-    };
-    let has_cases = !cases.is_empty();
+    let has_cases = move || state.test_cases.with(|c| !c.is_empty());
+    let ran = move || state.suite.with(|s| !s.results.is_empty());
     let output = move || {
         state.execution.with(|e| {
             e.as_ref()
@@ -135,7 +63,10 @@ pub fn Embed() -> impl IntoView {
                 <span class="subtitle">"read-only view"</span>
                 <div class="spacer"></div>
                 <button class="btn primary" aria-label="Run" on:click=move |_| state.run()>"▶ Run"</button>
-                {has_cases.then(|| view! { <button class="btn" aria-label="Run test cases" on:click=run_all.clone()>"Run test cases"</button> })}
+                <Show when=has_cases>
+                    <button class="btn" aria-label="Run test cases" prop:disabled=move || state.busy()
+                        on:click=move |_| state.run_all_tests()>"Run test cases"</button>
+                </Show>
                 <a class="btn" href=full target="_blank" rel="noopener">"Open in Statewright"</a>
             </header>
             {error.map(|e| view! { <div class="notice" role="alert"><span>{e}</span></div> })}
@@ -149,12 +80,37 @@ pub fn Embed() -> impl IntoView {
                 <aside class="embed-side">
                     <label class="field-label">"Execution output"</label>
                     <pre class="json output" aria-label="Execution output">{output}</pre>
-                    <Show when=move || results.with(|r| !r.is_empty())>
+                    <crate::jobs::Progress />
+                    <Show when=ran>
+                        <div class="suite-summary" role="status" aria-label="Test summary">{move || {
+                            let (pass, fail, error) = state.suite.with(|s| s.counts());
+                            let mut t = format!("{pass} passed, {fail} failed");
+                            if error > 0 {
+                                t.push_str(&format!(", {error} could not run"));
+                            }
+                            t
+                        }}</div>
                         <ul class="embed-cases" aria-label="Test results">
-                            <For each=move || results.get() key=|r| r.clone() children=|(name, status, ok)| view! {
-                                <li data-case=name.clone() data-pass=ok.to_string()>
-                                    {if ok { "✓ " } else { "✗ " }}{name.clone()}" — "{status}
-                                </li>
+                            <For each=move || state.test_cases.with(|c| c.iter().map(|c| c.name.clone()).collect::<Vec<_>>())
+                                key=|n| n.clone() children=move |name| {
+                                let result = {
+                                    let name = name.clone();
+                                    Memo::new(move |_| state.suite.with(|s| s.result(&name).cloned()))
+                                };
+                                let mark = move || result.with(case_mark);
+                                // A failed case says what it got in its differences.
+                                let actual = move || result.with(|r| match r {
+                                    Some(CaseResult::Done { actual, verdict, .. }) if verdict.passed => format!(" — {actual}"),
+                                    _ => String::new(),
+                                });
+                                view! {
+                                    <li class="case" data-case=name.clone() data-result=move || mark().0
+                                        data-pass=move || (mark().0 == "pass").to_string()>
+                                        <span class=move || format!("case-mark {}", mark().0) title=move || mark().2 aria-label=move || mark().2>{move || mark().1}</span>
+                                        " "{name.clone()}{actual}
+                                        {move || result_details(result.get())}
+                                    </li>
+                                }
                             } />
                         </ul>
                     </Show>

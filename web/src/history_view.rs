@@ -1,14 +1,15 @@
 //! The execution history table: AWS's event ids, types, virtual timestamps, states and details, filters by state
 //! and by event type, a click moves the time-travel position there and selects the state, and "Export history"
-//! copies and downloads GetExecutionHistory's JSON. Rows come from `studio::run_view::table`.
+//! copies and downloads GetExecutionHistory's JSON. Rows, filters and pages come from
+//! `studio::run_view::table`: one page of rows is drawn (it follows the time-travel position; "Previous page"
+//! and "Next page" turn it), while filters, jumps and the export work on the whole history.
 
 use crate::app;
 use crate::run_json::{copy_text, json_data_url};
 use leptos::prelude::*;
-use studio::run_view::table::{Filter, choices, export, rows};
-
-/// Most rows drawn at once (a history holds up to 25,000 events; filters narrow it).
-const MAX_ROWS: usize = 1000;
+use studio::run_view::table::{
+    Filter, Row, choices, export, page_to_show, rows_unsummarised, summarise,
+};
 
 /// `TaskStateEntered` with break opportunities between its words only.
 fn camel_words(kind: &str) -> impl IntoView + use<> {
@@ -31,10 +32,13 @@ pub fn HistoryTable() -> impl IntoView {
     let state = app();
     let by_state = RwSignal::new(String::new());
     let by_kind = RwSignal::new(String::new());
+    // Summaries are filled for the drawn page only (a history holds up to 25,000 events).
     let all_rows = Memo::new(move |_| {
-        state
-            .execution
-            .with(|e| e.as_ref().map(|e| rows(e.history())).unwrap_or_default())
+        state.execution.with(|e| {
+            e.as_ref()
+                .map(|e| rows_unsummarised(e.history()))
+                .unwrap_or_default()
+        })
     });
     let menus = Memo::new(move |_| all_rows.with(|r| choices(r)));
     let filtered = Memo::new(move |_| {
@@ -42,7 +46,15 @@ pub fn HistoryTable() -> impl IntoView {
             state: Some(by_state.get()).filter(|s| !s.is_empty()),
             kind: Some(by_kind.get()).filter(|s| !s.is_empty()),
         };
-        all_rows.with(|r| r.iter().filter(|r| f.keeps(r)).cloned().collect::<Vec<_>>())
+        all_rows.with(|r| {
+            if f == Filter::default() {
+                return r.clone();
+            }
+            r.iter()
+                .filter(|r| f.keeps(r))
+                .cloned()
+                .collect::<Vec<Row>>()
+        })
     });
     let export_click = move |ev: leptos::ev::MouseEvent| {
         let text = state
@@ -56,21 +68,39 @@ pub fn HistoryTable() -> impl IntoView {
             let _ = a.set_attribute("href", &json_data_url(&text));
         }
     };
+    // The page the person turned to, and the position it was chosen at (then the page follows again).
+    let chosen = RwSignal::new(None::<(usize, usize)>);
+    let page = Memo::new(move |_| {
+        let at = state.shown();
+        filtered.with(|r| page_to_show(r, at, chosen.get()))
+    });
+    let turn = move |delta: isize| {
+        let p = page.get_untracked();
+        let index = p.index.saturating_add_signed(delta).min(p.count - 1);
+        chosen.set(Some((index, state.shown())));
+    };
     let each_row = move || {
-        let mut v = filtered.get();
-        v.truncate(MAX_ROWS);
-        v
+        let p = page.get();
+        let mut shown = filtered.with(|r| r.get(p.start..p.end).unwrap_or_default().to_vec());
+        state.execution.with(|e| {
+            if let Some(e) = e {
+                for row in &mut shown {
+                    summarise(row, e.events());
+                }
+            }
+        });
+        shown
     };
     view! {
         <Show when=move || all_rows.with(|r| !r.is_empty())>
             <div class="history-tools row">
-                <select aria-label="Filter by state" on:change=move |ev| by_state.set(event_target_value(&ev))>
+                <select aria-label="Filter by state" on:change=move |ev| { chosen.set(None); by_state.set(event_target_value(&ev)) }>
                     <option value="">"All states"</option>
                     {move || menus.with(|(s, _)| s.iter().map(|n| view! {
                         <option value=n.clone() selected=by_state.with_untracked(|b| b == n)>{n.clone()}</option>
                     }).collect_view())}
                 </select>
-                <select aria-label="Filter by event type" on:change=move |ev| by_kind.set(event_target_value(&ev))>
+                <select aria-label="Filter by event type" on:change=move |ev| { chosen.set(None); by_kind.set(event_target_value(&ev)) }>
                     <option value="">"All event types"</option>
                     {move || menus.with(|(_, k)| k.iter().map(|n| view! {
                         <option value=n.clone() selected=by_kind.with_untracked(|b| b == n)>{n.clone()}</option>
@@ -110,10 +140,17 @@ pub fn HistoryTable() -> impl IntoView {
                     } />
                 </tbody>
             </table>
-            {move || {
-                let n = filtered.with(Vec::len);
-                (n > MAX_ROWS).then(|| view! { <p class="muted hint">{format!("Showing the first {MAX_ROWS} of {n} events; filter to see others.")}</p> })
-            }}
+            <Show when=move || page.with(|p| p.count > 1)>
+                <div class="row history-pages" role="navigation" aria-label="History pages">
+                    <button class="btn small" aria-label="Previous page" prop:disabled=move || page.with(|p| p.index == 0)
+                        on:click=move |_| turn(-1)>"‹ Previous"</button>
+                    <span class="muted" aria-live="polite" data-page=move || page.with(|p| p.index.to_string())>
+                        {move || page.with(|p| format!("{} · page {} of {}", p.label(), p.index + 1, p.count))}
+                    </span>
+                    <button class="btn small" aria-label="Next page" prop:disabled=move || page.with(|p| p.index + 1 >= p.count)
+                        on:click=move |_| turn(1)>"Next ›"</button>
+                </div>
+            </Show>
         </Show>
     }
 }

@@ -1,6 +1,7 @@
 //! Runs off the page's thread: the run panel's Run/Step/Continue and "Run all tests" go to the simulation
 //! worker; the answer becomes a `Replay` the page steps through. While a job is under way a progress
-//! line (elapsed time, case k of n) and a Stop button show; Stop terminates the worker.
+//! line (events so far and the state being run, as the worker reports them; case k of n; elapsed time)
+//! and a Stop button show; Stop terminates the worker.
 //!
 //! Stepping: every fresh Step/Continue starts a whole run in the worker (the simulator computes runs up
 //! front anyway), then reveals one event (or up to the next breakpoint) when it answers; further Steps
@@ -123,6 +124,7 @@ impl AppState {
             }
         });
         // The answer of an earlier run still on its way is ignored from now on.
+        self.run_progress.set(None);
         self.run_job.set(Some(RunJob {
             id,
             after,
@@ -222,7 +224,7 @@ impl AppState {
             definition: def.clone(),
             input: case.input.clone(),
             mocks: m.clone(),
-            options: Default::default(),
+            options: state.run_options.get_untracked(),
         });
         let next = move |result: CaseResult| {
             let still = state.suite.with_untracked(|s| s.running == Some(index));
@@ -243,6 +245,7 @@ impl AppState {
             (None, Ok(_)) => return,
         };
         let expect = case.expect.clone();
+        self.run_progress.set(None);
         worker::submit(req, move |answer: Result<RunResponse, String>| {
             let result = match answer.and_then(studio::replay::from_response) {
                 Ok(r) => {
@@ -431,16 +434,28 @@ pub fn Progress() -> impl IntoView {
             h.clear();
         }
     });
+    // Events so far and the state being run, from the worker's progress messages.
+    let events = move || {
+        state
+            .run_progress
+            .with(|p| p.as_ref().map(|p| format!(" {} ·", p.label())))
+            .unwrap_or_default()
+    };
     let text = move || {
         let now = tick.get().max(worker::now_ms());
         if let Some(j) = state.run_job.get() {
-            return format!("Running… {:.1} s", (now - j.started_ms).max(0.0) / 1000.0);
+            return format!(
+                "Running…{} {:.1} s",
+                events(),
+                (now - j.started_ms).max(0.0) / 1000.0
+            );
         }
         state.suite.with(|s| match s.running {
             Some(i) => format!(
-                "Testing case {} of {}… {:.1} s",
+                "Testing case {} of {}…{} {:.1} s",
                 (i + 1).min(s.results.len()),
                 s.results.len(),
+                events(),
                 (now - s.started_ms).max(0.0) / 1000.0
             ),
             None => String::new(),
@@ -448,7 +463,8 @@ pub fn Progress() -> impl IntoView {
     };
     view! {
         <Show when=move || state.busy()>
-            <div class="run-progress" role="progressbar" aria-label="Run progress" aria-busy="true">
+            <div class="run-progress" role="progressbar" aria-label="Run progress" aria-busy="true"
+                aria-valuetext=text data-events=move || state.run_progress.with(|p| p.as_ref().map(|p| p.events.to_string()))>
                 <span class="spinner" aria-hidden="true"></span>
                 <span class="progress-text">{text}</span>
                 <button class="btn danger" aria-label="Stop" on:click=move |_| state.stop()>"■ Stop"</button>

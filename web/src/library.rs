@@ -497,7 +497,8 @@ fn clear_fragment() {
 }
 
 /// Sets up the library: migrates the old single-document autosave, opens this tab's workflow (or the
-/// last one, or a new one from `sample`), autosaves every edit and watches other tabs.
+/// last one, or a new one from `sample` unless the page was opened with a share link, which then
+/// becomes the first entry), autosaves every edit and watches other tabs.
 pub fn init(state: AppState, sample: &str) -> Library {
     let libr = Library {
         current: RwSignal::new(None),
@@ -545,6 +546,9 @@ pub fn init(state: AppState, sample: &str) -> Library {
         .find_map(|id| read(&id))
     {
         Some(wf) => libr.load(state, wf, true),
+        // A first visit through a share link: the link becomes the first entry (the page opens it
+        // next), not the sample beside it.
+        None if studio::share::decode(&window().location().hash().unwrap_or_default()).is_ok() => {}
         None => {
             let mut wf = Workflow::new(
                 &lib::new_id(now(), salt(), &taken_ids()),

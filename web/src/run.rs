@@ -1,13 +1,90 @@
-//! The run panel: execution input, mocks, playback speed, Run / Step / Continue / Stop / Reset over
-//! `asl::simulate::Execution`, the "History position" time-travel slider, the final output, the cost estimate
-//! with a monthly projection, the selected state's details and the history table.
+//! The run panel: execution input, mocks, run settings (payload and event limits, AWS's defaults shown, with
+//! a reset), playback speed, Run / Step / Continue / Stop / Reset over `asl::simulate::Execution`, the
+//! "History position" time-travel slider, the final output, the cost estimate with a monthly projection, the
+//! selected state's details and the history table.
 
 use crate::app;
 use crate::details::StateDetailsPanel;
 use crate::history_view::HistoryTable;
 use crate::run_ctl::Playback;
 use leptos::prelude::*;
+use studio::replay::{
+    DEFAULT_MAX_EVENTS, DEFAULT_MAX_PAYLOAD_BYTES, MAX_EVENTS_SETTING, MAX_PAYLOAD_SETTING,
+    RunOptions, group_digits, parse_limit,
+};
 use studio::run_view::playback::{Speed, project, usd};
+
+/// One limit of the run settings: a number field (empty: AWS's default) and its error.
+#[component]
+fn LimitField(
+    label: &'static str,
+    default: usize,
+    max: usize,
+    get: fn(&RunOptions) -> Option<usize>,
+    set: fn(&mut RunOptions, Option<usize>),
+) -> impl IntoView {
+    let state = crate::app();
+    let error = RwSignal::new(None::<String>);
+    let value = move || {
+        state
+            .run_options
+            .with(|o| get(o).map(|n| n.to_string()).unwrap_or_default())
+    };
+    view! {
+        <label class="field limit">
+            <span>{label}</span>
+            <input type="text" inputmode="numeric" aria-label=label placeholder=group_digits(default)
+                aria-invalid=move || error.with(Option::is_some).then_some("true")
+                prop:value=value
+                on:change=move |ev| match parse_limit(&event_target_value(&ev), max) {
+                    Ok(n) => {
+                        error.set(None);
+                        state.run_options.update(|o| set(o, n));
+                    }
+                    Err(e) => error.set(Some(format!("{label}: {e}; the last valid value is kept."))),
+                } />
+        </label>
+        {move || error.get().map(|e| view! { <p class="error-text hint" role="alert">{e}</p> })}
+    }
+}
+
+/// "Run settings": the payload and event limits every run and test case is sent with.
+#[component]
+fn RunSettings() -> impl IntoView {
+    let state = crate::app();
+    let summary = move || {
+        state.run_options.with(|o| {
+            if o.is_default() {
+                "Run settings · AWS limits".to_string()
+            } else {
+                let (bytes, events) = o.effective();
+                format!(
+                    "Run settings · {} bytes, {} events",
+                    group_digits(bytes),
+                    group_digits(events)
+                )
+            }
+        })
+    };
+    view! {
+        <details class="run-settings">
+            <summary>{summary}</summary>
+            <LimitField label="Payload limit" default=DEFAULT_MAX_PAYLOAD_BYTES max=MAX_PAYLOAD_SETTING
+                get=|o| o.max_payload_bytes set=|o, n| o.max_payload_bytes = n />
+            <LimitField label="Event limit" default=DEFAULT_MAX_EVENTS max=MAX_EVENTS_SETTING
+                get=|o| o.max_events set=|o, n| o.max_events = n />
+            <div class="row">
+                <p class="muted hint">{format!(
+                    "AWS's defaults: {} bytes (256 KiB) per input, output or result and {} history events. \
+                     Raise them to try larger data here; AWS itself would fail such a run.",
+                    group_digits(DEFAULT_MAX_PAYLOAD_BYTES), group_digits(DEFAULT_MAX_EVENTS))}</p>
+                <button class="btn small" aria-label="Reset limits" title="Back to AWS's defaults"
+                    prop:disabled=move || state.run_options.with(RunOptions::is_default)
+                    on:click=move |_| state.run_options.set(RunOptions::default())>"Reset"</button>
+            </div>
+        </details>
+    }
+}
 
 #[component]
 pub fn RunPanel() -> impl IntoView {
@@ -83,6 +160,7 @@ pub fn RunPanel() -> impl IntoView {
                         on:input=move |ev| state.mocks.set(event_target_value(&ev))></textarea>
                     <p class="muted hint">"The first state machine and test case are used. Unmocked tasks get a default result and a warning."</p>
                 </details>
+                <RunSettings />
                 <label class="field speed">
                     <span>"Playback"</span>
                     <select aria-label="Playback speed" on:change=move |ev| pb.speed.set(Speed::parse(&event_target_value(&ev)))>

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use studio::coverage::Coverage;
-use studio::replay::{Replay, RunOptions, RunRequest};
+use studio::replay::{Replay, RunOptions, RunProgress, RunRequest};
 use studio::testcase::{MockRef, TestCase};
 use studio::{Document, Edit, FlowGraph, History, Layout, ScopePath, Viewport};
 
@@ -25,6 +25,10 @@ pub struct AppState {
     pub execution: RwSignal<Option<Replay>>,
     /// A run of the run panel under way in the worker (what to reveal when it answers).
     pub run_job: RwSignal<Option<RunJob>>,
+    /// The worker's last progress message for the run or test case under way.
+    pub run_progress: RwSignal<Option<RunProgress>>,
+    /// The run settings (payload and event limits) sent with every run and test case.
+    pub run_options: RwSignal<RunOptions>,
     /// The workflow's test cases (saved with it and carried by share links).
     pub test_cases: RwSignal<Vec<TestCase>>,
     /// Results of the last "Run all tests" and the suite's progress.
@@ -112,7 +116,9 @@ impl AppState {
             if !coverage_on.get() {
                 return None;
             }
-            let c = suite.with(|s| graph.with(|g| Coverage::of_runs(g, s.histories())));
+            let c = suite.with(|s| {
+                graph.with(|g| definition.with(|d| Coverage::of_runs(g, d.as_ref(), s.histories())))
+            });
             Some(c)
         });
         let position: RwSignal<Option<usize>> = RwSignal::new(None);
@@ -139,6 +145,8 @@ impl AppState {
                     .collect()
             })
         });
+        let run_progress = RwSignal::new(None);
+        crate::worker::on_progress(move |p| run_progress.set(Some(p)));
         AppState {
             doc,
             history: RwSignal::new(History::default()),
@@ -149,6 +157,8 @@ impl AppState {
             mocks: RwSignal::new(String::new()),
             execution,
             run_job: RwSignal::new(None),
+            run_progress,
+            run_options: RwSignal::new(RunOptions::default()),
             test_cases: RwSignal::new(Vec::new()),
             suite,
             coverage_on,
@@ -353,7 +363,7 @@ impl AppState {
             definition: def,
             input,
             mocks,
-            options: RunOptions::default(),
+            options: self.run_options.get_untracked(),
         })
     }
 

@@ -98,22 +98,21 @@ pub fn TestCasesPanel() -> impl IntoView {
     }
 }
 
-/// One case: its mark, name, actions, expectation editor and differences.
-#[component]
-fn CaseItem(index: usize, name: String, expect: String) -> impl IntoView {
-    let state = app();
-    let result = {
-        let name = name.clone();
-        Memo::new(move |_| state.suite.with(|s| s.result(&name).cloned()))
-    };
-    let mark = move || match result.get() {
+/// The mark of a case's result: `(data-result, symbol, title)`.
+pub fn case_mark(result: &Option<CaseResult>) -> (&'static str, &'static str, &'static str) {
+    match result {
         None => ("none", "•", "Not run"),
         Some(CaseResult::Running) => ("running", "…", "Running"),
         Some(CaseResult::Done { verdict, .. }) if verdict.passed => ("pass", "✓", "Passed"),
         Some(CaseResult::Done { .. }) => ("fail", "✗", "Failed"),
         Some(CaseResult::Error(_)) => ("error", "!", "Could not run"),
-    };
-    let details = move || match result.get() {
+    }
+}
+
+/// What a failed case shows under its name: the actual result and the differences (JSON Pointer,
+/// expected, actual), or why it could not run; nothing for a passed or pending case.
+pub fn result_details(result: Option<CaseResult>) -> Option<AnyView> {
+    match result {
         Some(CaseResult::Done {
             verdict, actual, ..
         }) if !verdict.passed => {
@@ -143,7 +142,19 @@ fn CaseItem(index: usize, name: String, expect: String) -> impl IntoView {
             Some(view! { <div class="case-diff error-text">{e}</div> }.into_any())
         }
         _ => None,
+    }
+}
+
+/// One case: its mark, name, actions, expectation editor and differences.
+#[component]
+fn CaseItem(index: usize, name: String, expect: String) -> impl IntoView {
+    let state = app();
+    let result = {
+        let name = name.clone();
+        Memo::new(move |_| state.suite.with(|s| s.result(&name).cloned()))
     };
+    let mark = move || result.with(case_mark);
+    let details = move || result_details(result.get());
     let draft = RwSignal::new(expect.clone());
     let label_delete = format!("Delete {name}");
     let label_load = format!("Load {name}");

@@ -1,16 +1,18 @@
 //! The page's side of the simulation Web Worker (`src/bin/sim_worker.rs`): starts it on demand, queues
-//! requests until it says "ready", hands each answer to the callback of its request id, and terminates
-//! it on Stop (the only way to end a run that is under way). A crashed worker fails its pending runs.
+//! requests until it says "ready", hands progress messages to the progress callback and each answer to
+//! the callback of its request id, and terminates it on Stop (the only way to end a run that is under
+//! way). A crashed worker fails its pending runs.
 
 use leptos::prelude::window;
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
-use studio::replay::{RunRequest, RunResponse};
+use studio::replay::{RunProgress, RunRequest, RunResponse, WorkerMessage};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{Blob, BlobPropertyBag, ErrorEvent, MessageEvent, Url, Worker};
 
 type Callback = Box<dyn FnOnce(Result<RunResponse, String>)>;
+type OnProgress = Box<dyn Fn(RunProgress)>;
 
 struct Handle {
     worker: Worker,
@@ -24,6 +26,12 @@ struct Handle {
 thread_local! {
     static WORKER: RefCell<Option<Handle>> = const { RefCell::new(None) };
     static NEXT_ID: Cell<u64> = const { Cell::new(1) };
+    static ON_PROGRESS: RefCell<Option<OnProgress>> = const { RefCell::new(None) };
+}
+
+/// Where progress messages of every run go (the app state sets it once).
+pub fn on_progress(f: impl Fn(RunProgress) + 'static) {
+    ON_PROGRESS.with_borrow_mut(|p| *p = Some(Box::new(f)));
 }
 
 /// The folder the page was loaded from (the worker's files sit next to index.html).
@@ -53,19 +61,28 @@ fn spawn() -> Result<Handle, String> {
     let worker = Worker::new(&url).map_err(|_| "cannot start the worker".to_string())?;
     let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(|msg: MessageEvent| {
         let text = msg.data().as_string().unwrap_or_default();
-        if text == "ready" {
-            WORKER.with_borrow_mut(|w| {
-                if let Some(h) = w.as_mut() {
-                    h.ready = true;
-                    for m in std::mem::take(&mut h.queue) {
-                        let _ = h.worker.post_message(&JsValue::from_str(&m));
+        let answer = match studio::replay::parse_message(&text) {
+            WorkerMessage::Ready => {
+                WORKER.with_borrow_mut(|w| {
+                    if let Some(h) = w.as_mut() {
+                        h.ready = true;
+                        for m in std::mem::take(&mut h.queue) {
+                            let _ = h.worker.post_message(&JsValue::from_str(&m));
+                        }
                     }
-                }
-            });
-            return;
-        }
-        let answer = serde_json::from_str::<RunResponse>(&text)
-            .map_err(|e| format!("the worker's answer is malformed: {e}"));
+                });
+                return;
+            }
+            WorkerMessage::Progress(p) => {
+                ON_PROGRESS.with_borrow(|f| {
+                    if let Some(f) = f {
+                        f(p);
+                    }
+                });
+                return;
+            }
+            WorkerMessage::Response(answer) => *answer,
+        };
         let id = match &answer {
             Ok(a) => a.id,
             Err(_) => 0,

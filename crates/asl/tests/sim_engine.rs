@@ -568,3 +568,35 @@ fn deeply_nested_inputs_are_refused() {
     let (out, _) = run(def, input, &Mocks::default());
     assert_eq!(out.error.as_deref(), Some("States.DataLimitExceeded"));
 }
+
+#[test]
+fn an_observed_run_reports_progress_and_is_the_same_run() {
+    let def = json!({"StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Next": "B"},
+        "B": {"Type": "Pass", "Next": "A"}}});
+    let opts = Options {
+        limits: Limits {
+            max_events: 1000,
+            ..Limits::default()
+        },
+        ..Options::default()
+    };
+    let mut seen: Vec<(usize, String)> = Vec::new();
+    let observed = simulate::run_observed(
+        &def,
+        json!({}),
+        &Mocks::default(),
+        &opts,
+        100,
+        &mut |n, state| seen.push((n, state.to_string())),
+    );
+    assert_eq!(observed, run_with(def, json!({}), &Mocks::default(), &opts));
+    // Before events 1, 101, ..., 901 (event 1 is ExecutionStarted: no state yet).
+    let counts: Vec<usize> = seen.iter().map(|(n, _)| *n).collect();
+    assert_eq!(counts, (0..10).map(|i| i * 100).collect::<Vec<_>>());
+    assert_eq!(seen[0].1, "");
+    assert!(
+        seen[1..].iter().all(|(_, s)| s == "A" || s == "B"),
+        "{seen:?}"
+    );
+}

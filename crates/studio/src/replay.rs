@@ -21,7 +21,44 @@ pub struct RunOptions {
     pub seed: Option<u64>,
 }
 
+/// AWS's payload limit (256 KiB), the default of the "Payload limit" setting.
+pub const DEFAULT_MAX_PAYLOAD_BYTES: usize = 256 * 1024;
+/// AWS's history limit (25,000 events), the default of the "Event limit" setting.
+pub const DEFAULT_MAX_EVENTS: usize = 25_000;
+/// Largest payload limit the page accepts (64 MiB: a payload is copied into several events).
+pub const MAX_PAYLOAD_SETTING: usize = 64 * 1024 * 1024;
+/// Largest event limit the page accepts (a history is held, sent and drawn by the page).
+pub const MAX_EVENTS_SETTING: usize = 1_000_000;
+
+/// A run-settings field: empty means AWS's default (`None`); else a whole number from 1 to `max`.
+pub fn parse_limit(text: &str, max: usize) -> Result<Option<usize>, String> {
+    let t = text.trim().replace(['_', ','], "");
+    if t.is_empty() {
+        return Ok(None);
+    }
+    match t.parse::<usize>() {
+        Ok(n) if (1..=max).contains(&n) => Ok(Some(n)),
+        _ => Err(format!("a whole number from 1 to {max}")),
+    }
+}
+
 impl RunOptions {
+    /// True when every limit is AWS's default.
+    pub fn is_default(&self) -> bool {
+        self.max_events.is_none_or(|n| n == DEFAULT_MAX_EVENTS)
+            && self
+                .max_payload_bytes
+                .is_none_or(|n| n == DEFAULT_MAX_PAYLOAD_BYTES)
+    }
+
+    /// The limits in effect: `(payload bytes, events)`.
+    pub fn effective(&self) -> (usize, usize) {
+        (
+            self.max_payload_bytes.unwrap_or(DEFAULT_MAX_PAYLOAD_BYTES),
+            self.max_events.unwrap_or(DEFAULT_MAX_EVENTS),
+        )
+    }
+
     pub fn to_options(&self) -> Options {
         let mut o = Options::default();
         if let Some(n) = self.max_events {
@@ -161,8 +198,84 @@ impl WireOutcome {
     }
 }
 
+/// Worker → page while a run is under way: how many events so far and the state last entered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunProgress {
+    pub id: u64,
+    pub events: usize,
+    #[serde(default)]
+    pub state: String,
+}
+
+impl RunProgress {
+    /// The progress line's text: `12,000 events · in Shape`.
+    pub fn label(&self) -> String {
+        let n = group_digits(self.events);
+        if self.state.is_empty() {
+            format!("{n} events")
+        } else {
+            format!("{n} events · in {}", self.state)
+        }
+    }
+}
+
+/// `12345` as `12,345`.
+pub fn group_digits(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Progress is posted before every this many events.
+pub const PROGRESS_EVERY: usize = 1000;
+
+/// A message from the worker, as the page reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WorkerMessage {
+    /// The worker's wasm module is loaded (requests sent before were dropped).
+    Ready,
+    Progress(RunProgress),
+    /// The answer to a request, or why it could not be read.
+    Response(Box<Result<RunResponse, String>>),
+}
+
+/// The progress message's JSON: `{"progress": {...}}`.
+pub fn progress_json(p: &RunProgress) -> String {
+    serde_json::to_string(&serde_json::json!({ "progress": p })).unwrap_or_default()
+}
+
+/// Reads a message the worker posted.
+pub fn parse_message(text: &str) -> WorkerMessage {
+    if text == "ready" {
+        return WorkerMessage::Ready;
+    }
+    if text.starts_with("{\"progress\"")
+        && let Ok(v) = serde_json::from_str::<Value>(text)
+        && let Some(p) = v
+            .get("progress")
+            .and_then(|p| serde_json::from_value::<RunProgress>(p.clone()).ok())
+    {
+        return WorkerMessage::Progress(p);
+    }
+    WorkerMessage::Response(Box::new(
+        serde_json::from_str::<RunResponse>(text)
+            .map_err(|e| format!("the worker's answer is malformed: {e}")),
+    ))
+}
+
 /// What the worker does with one request (pure; also usable on the page for tiny runs).
 pub fn execute(req: &RunRequest) -> RunResponse {
+    execute_observed(req, &mut |_| {})
+}
+
+/// [`execute`], handing `progress` a [`RunProgress`] before every [`PROGRESS_EVERY`] events.
+pub fn execute_observed(req: &RunRequest, progress: &mut dyn FnMut(RunProgress)) -> RunResponse {
     let mocks = match req.mocks.as_ref().map(MockRef::load).transpose() {
         Ok(m) => m.unwrap_or_default(),
         Err(e) => {
@@ -174,11 +287,22 @@ pub fn execute(req: &RunRequest) -> RunResponse {
             };
         }
     };
-    let (outcome, events) = asl::simulate::run(
+    let id = req.id;
+    let (outcome, events) = asl::simulate::run_observed(
         &req.definition,
         req.input.clone(),
         &mocks,
         &req.options.to_options(),
+        PROGRESS_EVERY,
+        &mut |events, state| {
+            if events > 0 {
+                progress(RunProgress {
+                    id,
+                    events,
+                    state: state.to_string(),
+                });
+            }
+        },
     );
     RunResponse {
         id: req.id,
@@ -188,10 +312,16 @@ pub fn execute(req: &RunRequest) -> RunResponse {
     }
 }
 
-/// Answer a request given as JSON text with the response as JSON text (the worker's whole job).
+/// Answer a request given as JSON text with the response as JSON text.
 pub fn execute_json(request: &str) -> String {
+    execute_json_observed(request, &mut |_| {})
+}
+
+/// The worker's whole job: answer a request given as JSON text with the response as JSON text, handing
+/// `post` each progress message's JSON text on the way.
+pub fn execute_json_observed(request: &str, post: &mut dyn FnMut(String)) -> String {
     let resp = match serde_json::from_str::<RunRequest>(request) {
-        Ok(req) => execute(&req),
+        Ok(req) => execute_observed(&req, &mut |p| post(progress_json(&p))),
         Err(e) => RunResponse {
             id: serde_json::from_str::<Value>(request)
                 .ok()
@@ -349,5 +479,116 @@ mod tests {
             error: None,
         };
         assert!(from_response(unknown).is_err());
+    }
+
+    #[test]
+    fn progress_is_posted_by_event_count_and_read_back() {
+        let req = request(
+            loop_def(),
+            RunOptions {
+                max_events: Some(3500),
+                ..Default::default()
+            },
+        );
+        let text = serde_json::to_string(&req).unwrap();
+        let mut posted = Vec::new();
+        let answer = execute_json_observed(&text, &mut |m| posted.push(m));
+        let progress: Vec<RunProgress> = posted
+            .iter()
+            .map(|m| match parse_message(m) {
+                WorkerMessage::Progress(p) => p,
+                other => panic!("not progress: {other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            progress.iter().map(|p| p.events).collect::<Vec<_>>(),
+            [1000, 2000, 3000]
+        );
+        assert!(
+            progress
+                .iter()
+                .all(|p| p.id == 7 && (p.state == "A" || p.state == "B"))
+        );
+        // The answer is the same as without progress.
+        assert_eq!(answer, execute_json(&text));
+        match parse_message(&answer) {
+            WorkerMessage::Response(r) => assert_eq!(r.unwrap().history.len(), 3501),
+            other => panic!("not a response: {other:?}"),
+        }
+        assert_eq!(parse_message("ready"), WorkerMessage::Ready);
+        for bad in ["{\"progress\": 3}", "garbage"] {
+            match parse_message(bad) {
+                WorkerMessage::Response(r) => assert!(r.is_err(), "{bad}"),
+                other => panic!("{bad}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn progress_labels() {
+        let p = |events, state: &str| RunProgress {
+            id: 1,
+            events,
+            state: state.into(),
+        };
+        assert_eq!(p(12_000, "Shape").label(), "12,000 events · in Shape");
+        assert_eq!(p(1000, "").label(), "1,000 events");
+        assert_eq!(group_digits(0), "0");
+        assert_eq!(group_digits(999), "999");
+        assert_eq!(group_digits(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn run_settings_fields() {
+        assert_eq!(parse_limit("", 10), Ok(None));
+        assert_eq!(
+            parse_limit(" 1,048,576 ", MAX_PAYLOAD_SETTING),
+            Ok(Some(1_048_576))
+        );
+        assert!(parse_limit("0", 10).is_err());
+        assert!(parse_limit("11", 10).is_err());
+        assert!(parse_limit("-1", 10).is_err());
+        assert!(parse_limit("1e6", 10).is_err());
+        let o = RunOptions::default();
+        assert!(o.is_default());
+        assert_eq!(o.effective(), (262_144, 25_000));
+        let big = RunOptions {
+            max_payload_bytes: Some(1 << 20),
+            max_events: Some(50_000),
+            seed: None,
+        };
+        assert!(!big.is_default());
+        assert_eq!(big.effective(), (1 << 20, 50_000));
+    }
+
+    /// The 10,000-item Map (572 KB of input, about 40,000 events) fails on AWS's defaults and
+    /// completes with the limits raised, as the page's Run settings send them.
+    #[test]
+    fn the_big_map_needs_raised_limits() {
+        let def = json!({"StartAt": "Fan", "States": {"Fan": {"Type": "Map", "ItemsPath": "$.items",
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "Shape", "States": {
+                "Shape": {"Type": "Pass", "Parameters": {"id.$": "$.id", "name.$": "$.name",
+                    "tags.$": "$.tags", "kind": "item"}, "End": true}}}, "End": true}}});
+        let items: Vec<Value> = (0..10_000)
+            .map(|i| json!({"id": i, "name": format!("item-{i}"), "tags": ["a", "b"], "v": i * 2}))
+            .collect();
+        let mut req = request(def, RunOptions::default());
+        req.input = json!({ "items": items });
+        let small = from_response(execute(&req)).unwrap();
+        assert_eq!(
+            small.final_outcome().error.as_deref(),
+            Some("States.DataLimitExceeded")
+        );
+        req.options = RunOptions {
+            max_payload_bytes: Some(1 << 20),
+            max_events: Some(50_000),
+            seed: None,
+        };
+        let mut posted = 0;
+        let resp = execute_observed(&req, &mut |_| posted += 1);
+        let big = from_response(resp).unwrap();
+        assert_eq!(big.final_outcome().status, Status::Succeeded);
+        assert!(big.events().len() > 40_000);
+        assert_eq!(posted, big.events().len() / PROGRESS_EVERY);
     }
 }

@@ -97,7 +97,10 @@ test('two tabs on one workflow: a conflict is shown, with Reload theirs and Keep
   await other.screenshot({ path: 'screenshots/library-conflict.png' });
   // Tab 2 edits while the choice is open: not saved over tab 1's version.
   await code(other).fill(text.replaceAll('"Done"', '"From tab two"'));
-  await page.waitForTimeout(300);
+  // Wait for tab 2 to have taken the edit in (its canvas draws it; the autosave ran in the same update),
+  // then check that storage still holds tab 1's version.
+  await expect(node(other, 'From tab two')).toHaveCount(1);
+  await expect(conflict).toBeVisible();
   expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('statewright.wf.'))
     .map((k) => JSON.parse(localStorage.getItem(k)!).definition).join())).toContain('From tab one');
   // Keep mine: tab 2's version is written; now tab 1 sees the conflict and reloads theirs.

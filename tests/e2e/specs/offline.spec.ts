@@ -73,8 +73,10 @@ test('a new version shows "Reload to update" and waits for the click', async ({ 
     await page.screenshot({ path: 'screenshots/offline-update-prompt.png' });
     // Nothing reloaded by itself: the edit is still on screen.
     await expect(node(page, 'Mid edit')).toHaveCount(1);
+    // Listen before the click: the reload may finish before a listener added afterwards would see it.
+    const reloaded = page.waitForEvent('load');
     await prompt.getByRole('button', { name: 'Reload to update' }).click();
-    await page.waitForEvent('load');
+    await reloaded;
     await expect(node(page, 'Mid edit')).toHaveCount(1);
   } finally {
     fs.writeFileSync(file, original);

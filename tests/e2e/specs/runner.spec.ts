@@ -249,3 +249,39 @@ test('Map: iteration progress and drill-down into one iteration', async ({ page 
   await expect(edge(page, 'Check', 'Bad')).toHaveAttribute('data-taken', 'true');
   await shots(page, 'runner-map', details(page).getByLabel('Iteration'));
 });
+
+test('Map and Parallel: State details shows the iterations\' inputs and results, marked as derived', async ({ page }) => {
+  await page.goto('/');
+  await code(page).fill(JSON.stringify({
+    StartAt: 'Fan', States: {
+      Fan: {
+        Type: 'Map', ItemsPath: '$.lines', ItemSelector: { 'sku.$': '$$.Map.Item.Value.sku', 'n.$': '$$.Map.Item.Index' },
+        ItemProcessor: { StartAt: 'Price', States: { Price: { Type: 'Pass', Parameters: { 'sku.$': '$.sku', 'at.$': '$.n' }, End: true } } },
+        ResultSelector: { 'priced.$': '$' }, ResultPath: '$.out', Next: 'Both',
+      },
+      Both: {
+        Type: 'Parallel', End: true, Branches: [
+          { StartAt: 'L', States: { L: { Type: 'Pass', Result: 'left', End: true } } },
+          { StartAt: 'R', States: { R: { Type: 'Pass', Result: 'right', End: true } } },
+        ],
+      },
+    },
+  }, null, 2));
+  await page.getByLabel('Execution input').fill('{"lines": [{"sku": "a"}, {"sku": "b"}]}');
+  await run(page);
+  await expect(page.getByLabel('Execution output')).toContainText('SUCCEEDED');
+  // Select the Map by its title.
+  await node(page, 'Fan').locator('text.container-title').click();
+  await expect(details(page)).toContainText('Fan');
+  const flow = details(page).getByRole('group', { name: 'Data flow' });
+  await expect(flow).toContainText('afterItemsPath');
+  await expect(flow).toContainText('iterationInputs');
+  await expect(flow).toContainText('afterResultSelector');
+  await expect(flow).toContainText('afterResultPath');
+  await expect(details(page).getByLabel('Derived stages')).toContainText('iterationInputs, result');
+  await shots(page, 'runner-map-stages', details(page));
+  await page.getByLabel('Filter by state').selectOption('Both');
+  await page.getByRole('table', { name: 'Execution history' }).locator('tbody tr').last().click();
+  await expect(details(page).getByRole('group', { name: 'Data flow' })).toContainText('branchInputs');
+  await expect(details(page).getByLabel('Derived stages')).toContainText('branchInputs, result');
+});

@@ -50,6 +50,12 @@ test('a link round-trips into a fresh browser: graph, input, mocks and test case
   // It was saved: a reload of the fresh browser still shows it, and its library has it.
   await other.reload();
   await expect(code(other)).toHaveValue(TWO_STATES);
+  // A first visit through a link makes the link's workflow the only entry (no sample beside it).
+  await openLibrary(other);
+  const entries = other.getByRole('list', { name: 'Workflows' }).getByRole('listitem');
+  await expect(entries).toHaveCount(1);
+  await expect(entries.first()).toContainText('Two states');
+  expect(await other.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('statewright.wf.')).length)).toBe(1);
   await fresh.close();
   // The first browser kept its own work as another entry.
   await openLibrary(page);
@@ -93,6 +99,8 @@ test('hostile and broken links leave the current work intact, with a message', a
 
 test('opening the same link twice reuses its entry', async ({ page }) => {
   await page.goto('/');
+  // The app is up with its first entry (the sample) before the link is opened.
+  await expect(code(page)).not.toHaveValue('');
   const link = '/' + fragment({ d: JSON.parse(TWO_STATES) });
   await page.goto(link);
   await expect(node(page, 'Second')).toHaveCount(1);
@@ -112,6 +120,7 @@ test('embed view: the graph read-only, Run and the link\'s test cases', async ({
   const cases = [
     { name: 'Positive', input: { total: 3 }, expect: { status: 'SUCCEEDED' } },
     { name: 'Zero', input: { total: 0 }, expect: { status: 'FAILED' } },
+    { name: 'Wrong', input: { total: 2 }, expect: { status: 'SUCCEEDED', output: { total: 3 } } },
   ];
   await page.goto('/?embed' + fragment({ d: def, i: '{"total": 5}', t: cases }));
   await expect(node(page, 'Check')).toHaveCount(1);
@@ -124,6 +133,14 @@ test('embed view: the graph read-only, Run and the link\'s test cases', async ({
   await expect(page.locator('[data-case="Positive"]')).toHaveAttribute('data-pass', 'true');
   await expect(page.locator('[data-case="Zero"]')).toHaveAttribute('data-pass', 'true');
   await expect(page.locator('[data-case="Zero"]')).toContainText('FAILED');
+  // The same test cases, check and diff as the Test cases panel: a wrong expectation shows its difference.
+  const wrong = page.locator('[data-case="Wrong"]');
+  await expect(wrong).toHaveAttribute('data-pass', 'false');
+  await expect(wrong).toHaveAttribute('data-result', 'fail');
+  const diff = wrong.getByRole('table', { name: 'Differences' });
+  await expect(diff.locator('tr[data-path="/output/total"]')).toContainText('3');
+  await expect(diff.locator('tr[data-path="/output/total"] td.actual')).toHaveText('2');
+  await expect(page.getByRole('status', { name: 'Test summary' })).toHaveText('2 passed, 1 failed');
   await page.screenshot({ path: 'screenshots/embed-light.png' });
   // Nothing was written to the library.
   expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('statewright.wf.')).length)).toBe(0);

@@ -173,3 +173,37 @@ test('a Pass loop runs to the event limit in the worker; steps still work', asyn
   await page.getByRole('button', { name: 'Step', exact: true }).click();
   await expect(node(page, 'B')).toHaveAttribute('data-status', 'running');
 });
+
+test('coverage tells apart two Choice rules with the same target (data-rule)', async ({ page }) => {
+  await page.goto('/');
+  await code(page).fill(JSON.stringify({
+    StartAt: 'Route',
+    States: {
+      Route: {
+        Type: 'Choice',
+        Choices: [
+          { Variable: '$.n', NumericEquals: 1, Next: 'Same' },
+          { Variable: '$.n', NumericGreaterThan: 100, Next: 'Same' },
+          { Variable: '$.n', NumericEquals: 2, Next: 'Other' },
+        ],
+        Default: 'Same',
+      },
+      Same: { Type: 'Succeed' },
+      Other: { Type: 'Succeed' },
+    },
+  }, null, 2));
+  const rule = (r: number) => page.locator(`[data-edge="Route->Same"][data-edge-kind="choice"][data-rule="${r}"]`);
+  await expect(rule(0)).toHaveCount(1);
+  await expect(rule(1)).toHaveCount(1);
+  await expect(page.locator('[data-edge="Route->Same"][data-edge-kind="default"]')).toHaveCount(1);
+  // One case takes the second rule (n > 100), none the first.
+  await runWith(page, '{"n": 500}');
+  await page.getByRole('button', { name: 'Save as test case' }).click();
+  await page.getByRole('button', { name: 'Run all tests' }).click();
+  await expect(page.getByRole('status', { name: 'Test summary' })).toHaveText('1 passed, 0 failed');
+  await page.getByRole('button', { name: 'Coverage' }).click();
+  await expect(rule(1)).toHaveAttribute('data-covered', 'true');
+  await expect(rule(0)).toHaveAttribute('data-covered', 'false');
+  await expect(page.locator('[data-edge="Route->Same"][data-edge-kind="default"]')).toHaveAttribute('data-covered', 'false');
+  await expect(page.locator('[data-edge="Route->Other"]')).toHaveAttribute('data-covered', 'false');
+});

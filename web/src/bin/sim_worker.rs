@@ -1,5 +1,6 @@
 //! The simulation Web Worker: receives a run request (JSON text), runs the simulator off the page's
-//! thread and posts the answer (JSON text: outcome and history). The page terminates it to stop a run.
+//! thread, posts progress (events so far, the state last entered) while it runs and then the answer
+//! (JSON text: outcome and history). The page terminates it to stop a run.
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -12,7 +13,9 @@ fn main() {
     let reply = scope.clone();
     let onmessage = Closure::<dyn Fn(MessageEvent)>::new(move |msg: MessageEvent| {
         let request = msg.data().as_string().unwrap_or_default();
-        let answer = studio::replay::execute_json(&request);
+        let answer = studio::replay::execute_json_observed(&request, &mut |progress| {
+            let _ = reply.post_message(&JsValue::from_str(&progress));
+        });
         let _ = reply.post_message(&JsValue::from_str(&answer));
     });
     scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));

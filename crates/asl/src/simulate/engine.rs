@@ -133,7 +133,15 @@ pub(crate) struct Engine<'a> {
     /// The JSON text of the last `*StateExited` event's output and that event's id: the next state's input
     /// is that very value, so its `*StateEntered` event shares the text.
     out_text: Option<(Arc<str>, u64)>,
+    /// Told the number of events and the state last entered every `observe_every` events (progress).
+    pub(crate) observer: Option<Observer<'a>>,
+    pub(crate) observe_every: usize,
+    /// The state last entered (for the observer).
+    current: Option<Arc<str>>,
 }
+
+/// What [`super::run_observed`] calls with the number of events so far and the state last entered.
+pub(crate) type Observer<'a> = &'a mut (dyn FnMut(usize, &str) + 'a);
 
 /// The execution part of the context object: its input is kept as the text of ExecutionStarted and read back
 /// only when a path asks for `$$.Execution`.
@@ -290,6 +298,9 @@ impl<'a> Engine<'a> {
             parsed: Parsed::default(),
             in_text: None,
             out_text: None,
+            observer: None,
+            observe_every: 0,
+            current: None,
         }
     }
 
@@ -328,6 +339,12 @@ impl<'a> Engine<'a> {
             ));
         }
         let id = self.events.len() as u64 + 1;
+        if self.observe_every > 0
+            && self.events.len().is_multiple_of(self.observe_every)
+            && let Some(observe) = self.observer.as_mut()
+        {
+            observe(self.events.len(), self.current.as_deref().unwrap_or(""));
+        }
         self.events.push(Event {
             id,
             // AWS: the first state's event after ExecutionStarted points back to 0.
@@ -525,6 +542,7 @@ impl<'a> Engine<'a> {
             None => payload::shared_text(&raw),
         };
         let shared_name: Arc<str> = Arc::from(name);
+        self.current = Some(shared_name.clone());
         let entered_id = self.push_event(
             state_event_kind(ty, "StateEntered"),
             Details::Entered {

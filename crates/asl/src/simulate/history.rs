@@ -45,6 +45,68 @@ pub(crate) enum Details {
 }
 
 impl Details {
+    /// The compact form of a details object of the shape the simulator writes for `*StateEntered`,
+    /// `*StateExited` and `MapIteration*` events (so a history rebuilt from JSON, e.g. the worker's, is
+    /// as cheap to clone and read as the simulator's own); any other object stays JSON.
+    fn compact(kind: &str, details: Value) -> Details {
+        let untruncated = |v: Option<&Value>| {
+            v.and_then(Value::as_object)
+                .is_some_and(|o| o.len() == 1 && o.get("truncated") == Some(&Value::Bool(false)))
+        };
+        if let Value::Object(m) = &details {
+            let name = m.get("name").and_then(Value::as_str);
+            if kind.ends_with("StateEntered")
+                && m.len() == 3
+                && untruncated(m.get("inputDetails"))
+                && let (Some(name), Some(input)) = (name, m.get("input").and_then(Value::as_str))
+            {
+                return Details::Entered {
+                    name: Arc::from(name),
+                    input: Arc::from(input),
+                };
+            }
+            if kind.ends_with("StateExited")
+                && untruncated(m.get("outputDetails"))
+                && let (Some(name), Some(output)) = (name, m.get("output").and_then(Value::as_str))
+            {
+                let assigned = match (m.get("assignedVariables"), m.len()) {
+                    (None, 3) => Some(None),
+                    (Some(Value::Object(vars)), 5)
+                        if untruncated(m.get("assignedVariablesDetails")) =>
+                    {
+                        vars.iter()
+                            .map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string())))
+                            .collect::<Option<Vec<_>>>()
+                            .map(|v| Some(v.into_boxed_slice()))
+                    }
+                    _ => None,
+                };
+                if let Some(assigned) = assigned {
+                    return Details::Exited {
+                        name: Arc::from(name),
+                        output: Arc::from(output),
+                        assigned,
+                    };
+                }
+            }
+            if kind.starts_with("MapIteration")
+                && m.len() == 2
+                && let (Some(name), Some(index)) = (
+                    name,
+                    m.get("index")
+                        .and_then(Value::as_u64)
+                        .and_then(|i| usize::try_from(i).ok()),
+                )
+            {
+                return Details::Iteration {
+                    name: Arc::from(name),
+                    index,
+                };
+            }
+        }
+        Details::Json(Box::new(details))
+    }
+
     fn to_json(&self) -> Value {
         match self {
             Details::None => Value::Null,
@@ -102,7 +164,7 @@ impl Event {
         let details = if details.is_null() {
             Details::None
         } else {
-            Details::Json(Box::new(details))
+            Details::compact(&kind, details)
         };
         Event {
             id,
@@ -279,4 +341,68 @@ pub fn state_statuses(events: &[Event]) -> std::collections::BTreeMap<String, St
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A history sent as JSON and rebuilt is the same history, in the compact form where the simulator
+    /// writes one (and JSON otherwise).
+    #[test]
+    fn rebuilt_events_are_compact_and_identical() {
+        let def = json!({"StartAt": "Set", "States": {
+            "Set": {"Type": "Pass", "Assign": {"a": 1, "b": "x"}, "Next": "Fan"},
+            "Fan": {"Type": "Map", "ItemsPath": "$.items", "Next": "Both", "ItemProcessor": {
+                "StartAt": "One", "States": {"One": {"Type": "Pass", "End": true}}}},
+            "Both": {"Type": "Parallel", "End": true, "Branches": [
+                {"StartAt": "L", "States": {"L": {"Type": "Pass", "End": true}}}]}}});
+        let (_, events) = crate::simulate::run(
+            &def,
+            json!({"items": [1, 2]}),
+            &Default::default(),
+            &Default::default(),
+        );
+        let mut compact = 0;
+        for e in &events {
+            let back = Event::from_parts(
+                e.id,
+                e.previous_event_id,
+                e.timestamp_ms,
+                e.kind.clone(),
+                e.details(),
+                e.note.clone(),
+            );
+            assert_eq!(&back, e);
+            assert_eq!(back.to_json(), e.to_json());
+            assert_eq!(
+                serde_json::to_string(&back.to_json()).ok(),
+                serde_json::to_string(&e.to_json()).ok()
+            );
+            if !matches!(back.details, Details::Json(_) | Details::None) {
+                compact += 1;
+                assert_eq!(back.details, e.details, "{}", e.kind);
+            }
+        }
+        // Every entered, exited and iteration event (Set's exit carries assigned variables).
+        let expected = events
+            .iter()
+            .filter(|e| {
+                e.kind.ends_with("StateEntered")
+                    || e.kind.ends_with("StateExited")
+                    || e.kind.starts_with("MapIteration")
+            })
+            .count();
+        assert_eq!(compact, expected);
+        // Other shapes stay JSON.
+        let odd = Event::from_parts(
+            1,
+            0,
+            0,
+            "PassStateEntered".into(),
+            json!({"name": "A", "input": "{}", "inputDetails": {"truncated": true}}),
+            None,
+        );
+        assert!(matches!(odd.details, Details::Json(_)));
+    }
 }

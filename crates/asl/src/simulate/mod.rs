@@ -147,6 +147,30 @@ pub fn run(
     mocks: &Mocks,
     options: &Options,
 ) -> (Outcome, Vec<Event>) {
+    run_inner(definition, input, mocks, options, None, 0)
+}
+
+/// [`run`], telling `observe` the number of events so far and the state last entered before every
+/// `every`-th event (0: never), e.g. to post progress from a worker. The run itself is unchanged.
+pub fn run_observed(
+    definition: &Value,
+    input: Value,
+    mocks: &Mocks,
+    options: &Options,
+    every: usize,
+    observe: &mut dyn FnMut(usize, &str),
+) -> (Outcome, Vec<Event>) {
+    run_inner(definition, input, mocks, options, Some(observe), every)
+}
+
+fn run_inner<'a>(
+    definition: &Value,
+    input: Value,
+    mocks: &'a Mocks,
+    options: &'a Options,
+    observer: Option<engine::Observer<'a>>,
+    every: usize,
+) -> (Outcome, Vec<Event>) {
     if payload::depth(&input) > payload::MAX_DEPTH {
         // Refuse before copying: cloning, printing or dropping such a value recursively needs a deep stack.
         payload::dismantle(input);
@@ -157,6 +181,8 @@ pub fn run(
     }
     let input_text = payload::shared_text(&input);
     let mut e = engine::Engine::new(options, mocks, input_text.clone());
+    e.observer = observer;
+    e.observe_every = every;
     e.jsonata_default = definition.get("QueryLanguage").and_then(Value::as_str) == Some("JSONata");
     e.deadline = definition
         .get("TimeoutSeconds")

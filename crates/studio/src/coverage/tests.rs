@@ -16,7 +16,7 @@ fn check(def: Value, inputs: &[Value], mocks: Option<Value>, covered: &[&str], u
         .iter()
         .map(|i| run(&def, i.clone(), &mocks, &Options::default()).1)
         .collect();
-    let c = Coverage::of_runs(&graph, histories.iter().map(Vec::as_slice));
+    let c = Coverage::of_runs(&graph, Some(&def), histories.iter().map(Vec::as_slice));
     let edge_name = |i: usize| {
         let e = &graph.edges[i];
         format!(
@@ -162,7 +162,7 @@ fn templates_cases_cover_their_workflows_mostly() {
                 run(&def, c.input.clone(), &m, &Options::default()).1
             })
             .collect();
-        let c = Coverage::of_runs(&graph, histories.iter().map(Vec::as_slice));
+        let c = Coverage::of_runs(&graph, Some(&def), histories.iter().map(Vec::as_slice));
         let s = c.summary();
         assert!(
             s.states > 0 && s.states <= s.states_total,
@@ -176,17 +176,14 @@ fn templates_cases_cover_their_workflows_mostly() {
             "{}",
             t.id
         );
-        // The lookup through the layout's description (ends, kind, label) finds the first such edge.
+        // The lookup through the layout's description (ends, kind, rule) finds each edge.
         for (i, e) in graph.edges.iter().enumerate() {
-            let first = graph.edges.iter().position(|x| {
-                x.from == e.from && x.to == e.to && x.kind == e.kind && x.label == e.label
-            });
-            if first == Some(i) {
-                assert_eq!(
-                    c.edge(&graph, e.from, e.to, e.kind, e.label.as_deref()),
-                    Some(c.edges[i])
-                );
-            }
+            assert_eq!(
+                c.edge(&graph, e.from, e.to, e.kind, e.rule),
+                Some(c.edges[i]),
+                "{}",
+                t.id
+            );
         }
     }
 }
@@ -206,7 +203,7 @@ fn order_saga_coverage_in_detail() {
             run(&def, c.input.clone(), &m, &Options::default()).1
         })
         .collect();
-    let c = Coverage::of_runs(&graph, runs.iter().map(Vec::as_slice));
+    let c = Coverage::of_runs(&graph, Some(&def), runs.iter().map(Vec::as_slice));
     // The saga's cases exercise at least one Catch edge.
     let catches = graph
         .edges
@@ -226,6 +223,7 @@ fn histories_naming_unknown_states_are_ignored() {
     let mut c = Coverage::new(&graph);
     c.add(
         &graph,
+        Some(&choice_def()),
         &[
             ev(1, "PassStateExited", "Nope"),
             ev(2, "PassStateEntered", "Ghost"),
@@ -242,5 +240,77 @@ fn histories_naming_unknown_states_are_ignored() {
             transitions: 1,
             transitions_total: 5
         }
+    );
+}
+
+/// The covered edges as `from->to kind rule`.
+fn covered_rules(def: &Value, inputs: &[Value], with_definition: bool) -> Vec<String> {
+    let graph = FlowGraph::from_definition(def);
+    let histories: Vec<Vec<Event>> = inputs
+        .iter()
+        .map(|i| run(def, i.clone(), &Default::default(), &Options::default()).1)
+        .collect();
+    let c = Coverage::of_runs(
+        &graph,
+        with_definition.then_some(def),
+        histories.iter().map(Vec::as_slice),
+    );
+    graph
+        .edges
+        .iter()
+        .zip(&c.edges)
+        .filter(|(_, c)| **c)
+        .map(|(e, _)| {
+            format!(
+                "{}->{} {} {}",
+                graph.nodes[e.from].name,
+                graph.nodes[e.to].name,
+                e.kind.as_str(),
+                e.rule
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn choice_rules_with_one_target_are_told_apart() {
+    // Rules 0 and 1 and the Default all go to "Same"; rule 2 to "Other". Rule 1 reads a variable.
+    let def = json!({"StartAt": "Set", "States": {
+        "Set": {"Type": "Pass", "Assign": {"limit": 100}, "Next": "Route"},
+        "Route": {"Type": "Choice", "Choices": [
+            {"Variable": "$.n", "NumericEquals": 1, "Next": "Same"},
+            {"Variable": "$.n", "NumericGreaterThanPath": "$limit", "Next": "Same"},
+            {"Variable": "$.n", "NumericEquals": 2, "Next": "Other"}],
+            "Default": "Same"},
+        "Same": {"Type": "Succeed"},
+        "Other": {"Type": "Succeed"}}});
+    let route = |n: i64| covered_rules(&def, &[json!({ "n": n })], true);
+    assert_eq!(route(1), ["Set->Route next 0", "Route->Same choice 0"]);
+    assert_eq!(route(500), ["Set->Route next 0", "Route->Same choice 1"]);
+    assert_eq!(route(7), ["Set->Route next 0", "Route->Same default 0"]);
+    assert_eq!(route(2), ["Set->Route next 0", "Route->Other choice 2"]);
+    // Without the definition the first edge to the target is counted (the history alone cannot tell).
+    assert_eq!(
+        covered_rules(&def, &[json!({"n": 7})], false),
+        ["Set->Route next 0", "Route->Same choice 0"]
+    );
+}
+
+#[test]
+fn choice_rules_inside_a_map_iteration_see_its_input() {
+    let def = json!({"StartAt": "Fan", "States": {"Fan": {"Type": "Map", "End": true,
+        "ItemProcessor": {"StartAt": "Which", "States": {
+            "Which": {"Type": "Choice", "Choices": [
+                {"Variable": "$", "NumericLessThan": 0, "Next": "Done"},
+                {"Variable": "$", "NumericGreaterThan": 10, "Next": "Done"}],
+                "Default": "Done"},
+            "Done": {"Type": "Succeed"}}}}}});
+    assert_eq!(
+        covered_rules(&def, &[json!([-1, 50])], true),
+        ["Which->Done choice 0", "Which->Done choice 1"]
+    );
+    assert_eq!(
+        covered_rules(&def, &[json!([5])], true),
+        ["Which->Done default 0"]
     );
 }

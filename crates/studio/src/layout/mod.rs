@@ -76,6 +76,10 @@ pub struct EdgePath {
     /// Index of the source and target node in `Layout::nodes`.
     pub from_index: usize,
     pub to_index: usize,
+    /// Which Choice rule or catcher (`Choices[i]`, `Catch[i]`) the edge is; 0 otherwise (the page's
+    /// `data-rule`, telling apart two rules with the same target). Not in the serialised layout.
+    #[serde(skip)]
+    pub rule: usize,
     /// True for edges that go back up (loops), routed around the scope.
     pub back: bool,
 }
@@ -279,6 +283,7 @@ pub fn layout(graph: &FlowGraph) -> Layout {
                 label_y: round1(r.label.1 + PAD),
                 from_index: e.from,
                 to_index: e.to,
+                rule: e.rule,
                 back: r.back,
             })
         })

@@ -5,6 +5,12 @@
 //! The stages come from the engine itself without re-running the execution: the visit's entered input and its
 //! task result (or error) are read from the history, then `asl::simulate::test_state::test_state` runs the
 //! state alone on that input with the result as a mock, at `inspectionLevel` DEBUG.
+//!
+//! Map and Parallel states: the history has no event carrying their result, so it is derived, and said so
+//! ([`StateDetails::derived`]): each iteration's (branch's) input is the input its first state was entered
+//! with (the item after ItemSelector, or the Parallel's input after Parameters/Arguments), its result the
+//! output of its last state; the results in index (branch) order are the state's result, which TestState then
+//! takes as its mock to report InputPath, ItemsPath, ResultSelector, ResultPath and OutputPath.
 
 use super::{Focus, GraphInfo, visible};
 use asl::simulate::history::StateStatus;
@@ -12,10 +18,12 @@ use asl::simulate::{Event, Options};
 use serde_json::{Map, Value, json};
 
 /// The data-flow stage names in the order a state applies them (JSONPath, then JSONata).
-pub const STAGES: [&str; 11] = [
+pub const STAGES: [&str; 13] = [
     "input",
     "afterInputPath",
     "afterItemsPath",
+    "iterationInputs",
+    "branchInputs",
     "afterParameters",
     "afterArguments",
     "result",
@@ -58,8 +66,11 @@ pub struct StateDetails {
     pub error: Option<String>,
     pub cause: Option<String>,
     pub retries: Vec<Retry>,
-    /// Why no stages are shown, when none are.
+    /// Why no stages are shown, when none are (or what is missing).
     pub note: Option<String>,
+    /// The stages derived from the history rather than reported by TestState (Map/Parallel:
+    /// `iterationInputs` or `branchInputs`, and `result`).
+    pub derived: Vec<String>,
 }
 
 /// A JSON-text field of an event parsed (text that is not JSON is kept as a string).
@@ -107,13 +118,10 @@ pub fn state_details(
 ) -> StateDetails {
     let shown = events.get(..position.min(events.len())).unwrap_or(&[]);
     let vis = visible(shown, focus);
-    let owned: Vec<Event> = vis.iter().map(|e| (*e).clone()).collect();
     let mut d = StateDetails {
         name: name.to_string(),
         kind: graph.kind(name).unwrap_or("?").to_string(),
-        status: asl::simulate::history::state_statuses(&owned)
-            .get(name)
-            .copied(),
+        status: super::statuses_of(shown, &vis, focus).get(name).copied(),
         ..StateDetails::default()
     };
     let entered_at = vis
@@ -197,8 +205,186 @@ pub fn state_details(
             ));
         }
     }
+    if matches!(d.kind.as_str(), "Map" | "Parallel") {
+        let from = shown
+            .iter()
+            .rposition(|e| e.kind.ends_with("StateEntered") && e.state_name() == Some(name))
+            .unwrap_or(shown.len());
+        let flow = children_flow(shown.get(from..).unwrap_or(&[]), graph, name, &d.kind);
+        inspect_container(definition, &mut d, flow, attempts);
+        return d;
+    }
     inspect(definition, &mut d, result, attempts);
     d
+}
+
+/// What the iterations (Map) or branches (Parallel) of one visit received and returned, by index.
+#[derive(Debug, Default)]
+struct ChildrenFlow {
+    inputs: Vec<Option<Value>>,
+    results: Vec<Option<Value>>,
+    /// The container's StateExited was seen (every iteration or branch has finished).
+    exited: bool,
+}
+
+/// Reads a Map's iterations or a Parallel's branches from the events of its visit (`events` starts with
+/// its `*StateEntered`): each one's first entered input and last exited output. The whole history is read,
+/// not the drill-down's view, so every iteration counts.
+fn children_flow(events: &[Event], graph: &GraphInfo, name: &str, kind: &str) -> ChildrenFlow {
+    fn put(v: &mut Vec<Option<Value>>, i: usize, value: Option<Value>, keep_first: bool) {
+        if v.len() <= i {
+            v.resize(i + 1, None);
+        }
+        if let Some(s) = v.get_mut(i)
+            && !(keep_first && s.is_some())
+        {
+            *s = value;
+        }
+    }
+    let mut flow = ChildrenFlow::default();
+    let mut depth = 0usize;
+    let mut iteration: Option<usize> = None;
+    // The iteration (Map) or branch (Parallel) a state directly inside this one belongs to.
+    let index_of = |child: &str, iteration: Option<usize>| match (kind, graph.parent(child)) {
+        ("Map", Some((p, _))) if p == name => iteration,
+        ("Parallel", Some((p, b))) if p == name => Some(b),
+        _ => None,
+    };
+    for e in events {
+        let k = e.kind.as_str();
+        if k.ends_with("StateEntered") {
+            depth += 1;
+            if depth == 2
+                && let Some(i) = index_of(e.state_name().unwrap_or(""), iteration)
+            {
+                put(
+                    &mut flow.inputs,
+                    i,
+                    parse_text(e.details().get("input")),
+                    true,
+                );
+            }
+        } else if k.ends_with("StateExited") {
+            if depth == 2
+                && let Some(i) = index_of(e.state_name().unwrap_or(""), iteration)
+            {
+                put(
+                    &mut flow.results,
+                    i,
+                    parse_text(e.details().get("output")),
+                    false,
+                );
+            }
+            depth = depth.saturating_sub(1);
+            if depth == 0 {
+                flow.exited = e.state_name() == Some(name);
+                break;
+            }
+        } else if depth == 1 && k.starts_with("MapIteration") {
+            if k == "MapIterationStarted" {
+                iteration = e
+                    .details()
+                    .get("index")
+                    .and_then(Value::as_u64)
+                    .and_then(|i| usize::try_from(i).ok());
+            }
+            // A started iteration has no result yet; a failed or aborted one has none.
+            if k != "MapIterationSucceeded"
+                && let Some(i) = iteration
+            {
+                put(&mut flow.results, i, None, false);
+            }
+        }
+    }
+    flow
+}
+
+/// Map/Parallel: the derived iteration (branch) inputs and results, then TestState with the results as
+/// the mock for the stages around them.
+fn inspect_container(
+    definition: &Value,
+    d: &mut StateDetails,
+    flow: ChildrenFlow,
+    attempts: usize,
+) {
+    let inputs_key = if d.kind == "Map" {
+        "iterationInputs"
+    } else {
+        "branchInputs"
+    };
+    let mut derived: Vec<(String, Value)> = Vec::new();
+    if !flow.inputs.is_empty() {
+        derived.push((
+            inputs_key.to_string(),
+            Value::Array(
+                flow.inputs
+                    .iter()
+                    .map(|v| v.clone().unwrap_or(Value::Null))
+                    .collect(),
+            ),
+        ));
+    }
+    let failed = d.error.is_some()
+        || matches!(d.status, Some(StateStatus::Failed | StateStatus::Caught))
+        || flow.exited && flow.results.iter().any(Option::is_none);
+    let complete = flow.exited
+        && !failed
+        && flow.results.len() == flow.inputs.len()
+        && flow.results.iter().all(Option::is_some);
+    let results = complete.then(|| {
+        Value::Array(
+            flow.results
+                .into_iter()
+                .map(|v| v.unwrap_or(Value::Null))
+                .collect(),
+        )
+    });
+    if let Some(r) = &results {
+        derived.push(("result".into(), r.clone()));
+    }
+    d.derived = derived.iter().map(|(k, _)| k.clone()).collect();
+    match results {
+        Some(r) => {
+            inspect_with(
+                definition,
+                d,
+                Some(json!({"result": r.to_string()})),
+                attempts,
+            );
+            if d.stages.is_empty() {
+                // TestState could not run: show what the history gives.
+                d.stages = derived;
+                return;
+            }
+            let mut stages = std::mem::take(&mut d.stages);
+            stages.retain(|(k, _)| !d.derived.contains(k));
+            stages.extend(derived);
+            stages.sort_by_key(|(k, _)| STAGES.iter().position(|s| s == k).unwrap_or(STAGES.len()));
+            d.stages = stages;
+        }
+        None => {
+            if let Some(input) = d.input.clone() {
+                derived.insert(0, ("input".into(), input));
+            }
+            d.stages = derived;
+            d.note = Some(if failed {
+                format!(
+                    "The {} failed: no result to follow through ResultSelector, ResultPath and OutputPath.",
+                    d.kind
+                )
+            } else {
+                format!(
+                    "The {} has not finished at this point of the run: its result and the stages after it come when every {} has.",
+                    d.kind,
+                    if d.kind == "Map" {
+                        "iteration"
+                    } else {
+                        "branch"
+                    }
+                )
+            });
+        }
+    }
 }
 
 fn take_error(e: &Event, d: &mut StateDetails) {
@@ -236,6 +422,25 @@ fn variables_in_scope(before: &[&Event], graph: &GraphInfo, name: &str) -> Map<S
 
 /// Fills `stages` by running the state alone through TestState with the visit's result (or error) as a mock.
 fn inspect(definition: &Value, d: &mut StateDetails, result: Option<Value>, attempts: usize) {
+    let mock = if d.kind == "Task" {
+        match (&result, &d.error) {
+            (Some(r), _) => Some(json!({"result": r.to_string(), "fieldValidationMode": "NONE"})),
+            (None, Some(e)) => Some(
+                json!({"errorOutput": {"error": e, "cause": d.cause.clone().unwrap_or_default()}}),
+            ),
+            (None, None) => {
+                d.note = Some("The task has not finished at this point of the run.".into());
+                return;
+            }
+        }
+    } else {
+        None
+    };
+    inspect_with(definition, d, mock, attempts);
+}
+
+/// Runs TestState on the state alone with this mock and fills `stages` from its inspection data.
+fn inspect_with(definition: &Value, d: &mut StateDetails, mock: Option<Value>, attempts: usize) {
     let Some(state) = find_state(definition, &d.name, 0) else {
         d.note = Some("The state is no longer in the definition.".into());
         return;
@@ -247,37 +452,15 @@ fn inspect(definition: &Value, d: &mut StateDetails, result: Option<Value>, atte
     if let (Some(q), Value::Object(m)) = (definition.get("QueryLanguage"), &mut state) {
         m.entry("QueryLanguage").or_insert(q.clone());
     }
-    let ty = state.get("Type").and_then(Value::as_str).unwrap_or("");
     let mut req = json!({
         "definition": state,
         "input": input.to_string(),
         "inspectionLevel": "DEBUG",
         "variables": Value::Object(d.variables.clone()).to_string(),
     });
-    match ty {
-        "Task" => {
-            let mock = match (&result, &d.error) {
-                (Some(r), _) => json!({"result": r.to_string(), "fieldValidationMode": "NONE"}),
-                (None, Some(e)) => {
-                    json!({"errorOutput": {"error": e, "cause": d.cause.clone().unwrap_or_default()}})
-                }
-                (None, None) => {
-                    d.note = Some("The task has not finished at this point of the run.".into());
-                    return;
-                }
-            };
-            req["mock"] = mock;
-            req["stateConfiguration"] = json!({"retrierRetryCount": attempts.saturating_sub(1)});
-        }
-        "Map" | "Parallel" => {
-            d.note = Some(
-                "Data-flow stages are shown for Task, Pass, Choice, Wait, Succeed and Fail states; \
-                 select a state inside to see its stages."
-                    .into(),
-            );
-            return;
-        }
-        _ => {}
+    if let Some(m) = mock {
+        req["mock"] = m;
+        req["stateConfiguration"] = json!({"retrierRetryCount": attempts.saturating_sub(1)});
     }
     let resp = asl::simulate::test_state::test_state(&req, &Options::default());
     if let Some(err) = resp.get("Error") {

@@ -136,6 +136,12 @@ impl GraphInfo {
         GraphInfo { nodes, edges }
     }
 
+    /// The Parallel/Map state directly enclosing a state, and the branch it is in (0 for a Map).
+    pub fn parent(&self, name: &str) -> Option<(&str, usize)> {
+        let n = self.nodes.get(name)?;
+        Some((n.parent.as_deref()?, n.branch))
+    }
+
     /// The `Type` of a state.
     pub fn kind(&self, name: &str) -> Option<&str> {
         self.nodes.get(name).map(|n| n.kind.as_str())
@@ -246,12 +252,26 @@ pub fn owners(events: &[Event]) -> Vec<Option<String>> {
     out
 }
 
+/// `state_statuses` of the visible events: the shown slice itself when nothing is drilled into (no copy of
+/// a 25,000-event history), else a copy of the visible events.
+pub(crate) fn statuses_of(
+    shown: &[Event],
+    vis: &[&Event],
+    focus: &Focus,
+) -> BTreeMap<String, StateStatus> {
+    if focus.is_empty() {
+        state_statuses(shown)
+    } else {
+        let owned: Vec<Event> = vis.iter().map(|e| (*e).clone()).collect();
+        state_statuses(&owned)
+    }
+}
+
 /// The view of the first `position` events of `events` with a drill-down `focus`.
 pub fn snapshot(events: &[Event], position: usize, graph: &GraphInfo, focus: &Focus) -> Snapshot {
     let shown = events.get(..position.min(events.len())).unwrap_or(&[]);
     let vis = visible(shown, focus);
-    let owned: Vec<Event> = vis.iter().map(|e| (*e).clone()).collect();
-    let statuses = state_statuses(&owned);
+    let statuses = statuses_of(shown, &vis, focus);
     let mut taken = BTreeSet::new();
     let mut last_exited: Option<&str> = None;
     for e in &vis {

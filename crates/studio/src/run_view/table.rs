@@ -1,6 +1,8 @@
 //! The history table: one row per revealed event (AWS's id, type, virtual timestamp, the state it belongs to,
-//! a one-line summary of its details), filters by state and by event type, and the export as the JSON that
-//! GetExecutionHistory returns (`{"events": [...]}`).
+//! a one-line summary of its details), filters by state and by event type, pages of [`PAGE_ROWS`] rows (a
+//! history holds up to 25,000 events; only one page is drawn, and it follows the time-travel position unless
+//! the person turned to another page), and the export as the JSON that GetExecutionHistory returns
+//! (`{"events": [...]}`). Filters and export work on the whole history, not on the page.
 
 use super::owners;
 use asl::simulate::Event;
@@ -80,6 +82,16 @@ fn truncate(s: &str, max: usize) -> String {
 
 /// The rows for `events`.
 pub fn rows(events: &[Event]) -> Vec<Row> {
+    let mut rows = rows_unsummarised(events);
+    for (row, e) in rows.iter_mut().zip(events) {
+        row.summary = summary(e);
+    }
+    rows
+}
+
+/// The rows for `events` with empty summaries: what filters and pages need, cheap enough for a whole
+/// 25,000-event history; [`summarise`] fills the rows that are drawn.
+pub fn rows_unsummarised(events: &[Event]) -> Vec<Row> {
     events
         .iter()
         .zip(owners(events))
@@ -90,9 +102,16 @@ pub fn rows(events: &[Event]) -> Vec<Row> {
             kind: e.kind.clone(),
             state: owner.unwrap_or_default(),
             timestamp: format_timestamp(e.timestamp_ms),
-            summary: summary(e),
+            summary: String::new(),
         })
         .collect()
+}
+
+/// Fills a row's summary from the events it was made from (`row.position` is its event's index + 1).
+pub fn summarise(row: &mut Row, events: &[Event]) {
+    if let Some(e) = row.position.checked_sub(1).and_then(|i| events.get(i)) {
+        row.summary = summary(e);
+    }
 }
 
 /// The distinct states and event types in `rows`, for the filter menus (first-seen order).
@@ -115,4 +134,63 @@ pub fn choices(rows: &[Row]) -> (Vec<String>, Vec<String>) {
 pub fn export(events: &[Event]) -> String {
     let v = json!({"events": events.iter().map(Event::to_json).collect::<Vec<_>>()});
     serde_json::to_string_pretty(&v).unwrap_or_default()
+}
+
+/// Rows drawn at once: one page of the (filtered) history.
+pub const PAGE_ROWS: usize = 100;
+
+/// One page of `total` rows: rows `start..end`, page `index` of `count` (at least one page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub index: usize,
+    pub count: usize,
+    pub start: usize,
+    pub end: usize,
+    pub total: usize,
+}
+
+impl Page {
+    /// Page `index` (clamped to the last page).
+    pub fn new(total: usize, index: usize) -> Page {
+        let count = total.div_ceil(PAGE_ROWS).max(1);
+        let index = index.min(count - 1);
+        let start = (index * PAGE_ROWS).min(total);
+        Page {
+            index,
+            count,
+            start,
+            end: (start + PAGE_ROWS).min(total),
+            total,
+        }
+    }
+
+    /// `Events 101–200 of 25,001` (or `No events`).
+    pub fn label(&self) -> String {
+        if self.total == 0 {
+            return "No events".into();
+        }
+        format!(
+            "Events {}–{} of {}",
+            crate::replay::group_digits(self.start + 1),
+            crate::replay::group_digits(self.end),
+            crate::replay::group_digits(self.total)
+        )
+    }
+}
+
+/// The page holding the event shown last at history `position` (the last row at or before it), so the
+/// table follows Step, Continue and the time-travel slider; page 0 when no row is that early.
+pub fn page_of_position(rows: &[Row], position: usize) -> usize {
+    let at = rows.partition_point(|r| r.position <= position);
+    at.saturating_sub(1) / PAGE_ROWS
+}
+
+/// Which page to draw: the person's choice while the position is where it was when they chose it,
+/// else the page that follows the position.
+pub fn page_to_show(rows: &[Row], position: usize, chosen: Option<(usize, usize)>) -> Page {
+    let index = match chosen {
+        Some((page, at)) if at == position => page,
+        _ => page_of_position(rows, position),
+    };
+    Page::new(rows.len(), index)
 }

@@ -4,7 +4,10 @@
 use super::details::state_details;
 use super::json_tree::{lines, render};
 use super::playback::{Speed, project, usd};
-use super::table::{Filter, choices, export, rows};
+use super::table::{
+    Filter, PAGE_ROWS, Page, choices, export, page_of_position, page_to_show, rows,
+    rows_unsummarised, summarise,
+};
 use super::*;
 use asl::simulate::{Mocks, Options, run};
 use serde_json::json;
@@ -348,6 +351,13 @@ fn history_rows_filters_and_export() {
             (11, "2025-01-01T00:00:06.000Z", "Boom: kaboom"),
         ]
     );
+    // Rows made without summaries and summarised when drawn are the same rows.
+    let mut brief = rows_unsummarised(&r.events);
+    assert!(brief.iter().all(|r| r.summary.is_empty()));
+    for row in &mut brief {
+        summarise(row, &r.events);
+    }
+    assert_eq!(brief, rows);
     let (states, kinds) = choices(&rows);
     assert_eq!(states, ["Call", "Handle", "Done"]);
     assert!(kinds.contains(&"TaskScheduled".to_string()));
@@ -473,4 +483,149 @@ fn playback_delays_and_cost() {
     ] {
         assert_eq!(usd(x), s);
     }
+}
+
+#[test]
+fn history_pages_follow_the_position() {
+    let def = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"},
+        "B": {"Type": "Pass", "Next": "A"}}}"#;
+    let r = simulate(def, json!({}), &Mocks::default());
+    let all = rows(&r.events);
+    assert_eq!(all.len(), 25_001);
+    let last = Page::new(all.len(), usize::MAX);
+    assert_eq!(
+        (last.index, last.count, last.start, last.end),
+        (250, 251, 25_000, 25_001)
+    );
+    assert_eq!(last.label(), "Events 25,001–25,001 of 25,001");
+    assert_eq!(Page::new(0, 3).label(), "No events");
+    assert_eq!(Page::new(0, 3).count, 1);
+    // Every page holds at most PAGE_ROWS rows and the pages cover all rows once.
+    let covered: usize = (0..last.count)
+        .map(|i| {
+            let p = Page::new(all.len(), i);
+            assert!(p.end - p.start <= PAGE_ROWS);
+            p.end - p.start
+        })
+        .sum();
+    assert_eq!(covered, all.len());
+    // The page follows the position (position p shows event p as the last one).
+    assert_eq!(page_of_position(&all, 0), 0);
+    assert_eq!(page_of_position(&all, 100), 0);
+    assert_eq!(page_of_position(&all, 101), 1);
+    assert_eq!(page_of_position(&all, 25_001), 250);
+    // A chosen page holds until the position moves.
+    assert_eq!(page_to_show(&all, 500, Some((7, 500))).index, 7);
+    assert_eq!(page_to_show(&all, 501, Some((7, 500))).index, 5);
+    // Filtered rows: the page of the last kept row at or before the position.
+    let f = Filter {
+        state: None,
+        kind: Some("PassStateEntered".into()),
+    };
+    let kept: Vec<_> = all.iter().filter(|r| f.keeps(r)).cloned().collect();
+    assert_eq!(kept.len(), 12_500);
+    // Entered events sit at positions 2, 4, 6, ...: position 403 shows the 201st as the last one.
+    assert_eq!(page_of_position(&kept, 403), 2);
+    assert_eq!(page_of_position(&kept, 401), 1);
+}
+
+fn stage<'a>(d: &'a details::StateDetails, key: &str) -> Option<&'a Value> {
+    d.stages.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+}
+
+#[test]
+fn map_and_parallel_data_flow_stages() {
+    let def = r#"{"StartAt": "Fan", "States": {
+      "Fan": {"Type": "Map", "InputPath": "$.order", "ItemsPath": "$.lines",
+        "ItemSelector": {"sku.$": "$$.Map.Item.Value.sku", "n.$": "$$.Map.Item.Index"},
+        "ItemProcessor": {"StartAt": "Price", "States": {
+          "Price": {"Type": "Pass", "Parameters": {"sku.$": "$.sku", "cents.$": "States.MathAdd($.n, 100)"}, "End": true}}},
+        "ResultSelector": {"priced.$": "$"}, "ResultPath": "$.out", "OutputPath": "$.out", "Next": "Both"},
+      "Both": {"Type": "Parallel", "Parameters": {"first.$": "$.priced[0]"}, "Next": "Done", "Branches": [
+        {"StartAt": "L", "States": {"L": {"Type": "Pass", "Result": "left", "End": true}}},
+        {"StartAt": "R1", "States": {"R1": {"Type": "Pass", "Next": "R2"}, "R2": {"Type": "Pass", "Result": "right", "End": true}}}]},
+      "Done": {"Type": "Succeed"}}}"#;
+    let input = json!({"order": {"lines": [{"sku": "a"}, {"sku": "b"}]}});
+    let r = simulate(def, input.clone(), &Mocks::default());
+    let all = r.events.len();
+    let d = state_details(&r.def, &r.events, all, &r.graph, &Focus::new(), "Fan");
+    let keys: Vec<&str> = d.stages.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(
+        keys,
+        [
+            "input",
+            "afterInputPath",
+            "afterItemsPath",
+            "iterationInputs",
+            "result",
+            "afterResultSelector",
+            "afterResultPath",
+            "output"
+        ]
+    );
+    assert_eq!(d.derived, ["iterationInputs", "result"]);
+    assert_eq!(stage(&d, "input"), Some(&input));
+    assert_eq!(
+        stage(&d, "afterItemsPath"),
+        Some(&json!([{"sku": "a"}, {"sku": "b"}]))
+    );
+    assert_eq!(
+        stage(&d, "iterationInputs"),
+        Some(&json!([{"sku": "a", "n": 0}, {"sku": "b", "n": 1}]))
+    );
+    let results = json!([{"sku": "a", "cents": 100}, {"sku": "b", "cents": 101}]);
+    assert_eq!(stage(&d, "result"), Some(&results));
+    assert_eq!(
+        stage(&d, "afterResultSelector"),
+        Some(&json!({"priced": results}))
+    );
+    assert_eq!(stage(&d, "output"), Some(&json!({"priced": results})));
+    assert_eq!(d.output, Some(json!({"priced": results})));
+    assert_eq!(d.note, None);
+    // Drilled into one iteration, the Map's stages still count every iteration.
+    let one = Focus::from([("Fan".to_string(), 1)]);
+    let focused = state_details(&r.def, &r.events, all, &r.graph, &one, "Fan");
+    assert_eq!(stage(&focused, "result"), Some(&results));
+
+    let p = state_details(&r.def, &r.events, all, &r.graph, &Focus::new(), "Both");
+    assert_eq!(
+        stage(&p, "branchInputs"),
+        Some(&json!([{"first": results[0]}, {"first": results[0]}]))
+    );
+    assert_eq!(stage(&p, "result"), Some(&json!(["left", "right"])));
+    assert_eq!(stage(&p, "output"), Some(&json!(["left", "right"])));
+    assert_eq!(p.derived, ["branchInputs", "result"]);
+
+    // Halfway through the Map: the inputs so far, no result, a note saying why.
+    let mid = 1 + r
+        .events
+        .iter()
+        .position(|e| e.kind == "MapIterationStarted" && e.details()["index"] == 1)
+        .unwrap();
+    let half = state_details(&r.def, &r.events, mid, &r.graph, &Focus::new(), "Fan");
+    assert_eq!(
+        stage(&half, "iterationInputs"),
+        Some(&json!([{"sku": "a", "n": 0}]))
+    );
+    assert_eq!(stage(&half, "result"), None);
+    assert!(
+        half.note.as_deref().unwrap().contains("not finished"),
+        "{half:?}"
+    );
+}
+
+#[test]
+fn a_failed_map_shows_its_inputs_and_why_there_is_no_result() {
+    let r = simulate(MAP, json!({"items": [1, 2, 3]}), &Mocks::default());
+    let d = state_details(
+        &r.def,
+        &r.events,
+        r.events.len(),
+        &r.graph,
+        &Focus::new(),
+        "Each",
+    );
+    assert_eq!(stage(&d, "iterationInputs"), Some(&json!([1, 2])));
+    assert_eq!(stage(&d, "result"), None);
+    assert!(d.note.as_deref().unwrap().contains("failed"), "{d:?}");
 }
