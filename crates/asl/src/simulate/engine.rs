@@ -8,6 +8,7 @@ use super::choice::{self, Lookup};
 use super::history::{Details, Event};
 use super::mocks::{MockResult, Mocks};
 use super::parsed::{Parsed, field};
+use super::text::Text;
 use super::time::{format_timestamp, parse_timestamp};
 use super::{Options, payload};
 use crate::intrinsics::{self, SplitMix64};
@@ -129,10 +130,10 @@ pub(crate) struct Engine<'a> {
     /// Paths and intrinsic calls parsed once per run.
     pub(crate) parsed: Parsed,
     /// The JSON text of the input of the state about to run, when known (see `out_text`).
-    in_text: Option<Arc<str>>,
+    in_text: Option<Text>,
     /// The JSON text of the last `*StateExited` event's output and that event's id: the next state's input
     /// is that very value, so its `*StateEntered` event shares the text.
-    out_text: Option<(Arc<str>, u64)>,
+    out_text: Option<(Text, u64)>,
 }
 
 /// The execution part of the context object: its input is kept as the text of ExecutionStarted and read back
@@ -341,7 +342,7 @@ impl<'a> Engine<'a> {
     }
 
     /// The text of the value the last event (a `*StateExited`) carried, if it is still the last event.
-    pub(crate) fn take_out_text(&mut self) -> Option<Arc<str>> {
+    pub(crate) fn take_out_text(&mut self) -> Option<Text> {
         match self.out_text.take() {
             Some((t, id)) if id == self.events.len() as u64 => Some(t),
             _ => None,
@@ -379,13 +380,15 @@ impl<'a> Engine<'a> {
     }
 
     /// [`Self::check_size`] that also returns the value's JSON text (for the exit event).
-    pub(crate) fn check_text(&mut self, s: &StateCtx, v: &Value) -> Result<Arc<str>, Failure> {
+    pub(crate) fn check_text(&mut self, s: &StateCtx, v: &Value) -> Result<Text, Failure> {
         // One pass: the text, or the depth failure.
         let Some(text) = payload::text_within(v, payload::MAX_DEPTH) else {
-            return self.check_depth(s, v).map(|()| payload::shared_text(v));
+            return self
+                .check_depth(s, v)
+                .map(|()| payload::shared_text(v).into());
         };
         self.check_bytes(s, text.len())?;
-        Ok(Arc::from(text))
+        Ok(Text::checked(text))
     }
 
     fn check_depth(&self, s: &StateCtx, v: &Value) -> Result<(), Failure> {
@@ -450,7 +453,7 @@ impl<'a> Engine<'a> {
         &mut self,
         machine: &Value,
         input: Value,
-        input_text: Option<Arc<str>>,
+        input_text: Option<Text>,
         vars: &mut Vars<'_>,
         depth: usize,
     ) -> Result<Value, Failure> {
@@ -522,14 +525,14 @@ impl<'a> Engine<'a> {
         let ty = field(state, "Type").and_then(Value::as_str).unwrap_or("");
         let input_text = match self.in_text.take() {
             Some(t) => t,
-            None => payload::shared_text(&raw),
+            None => Text::of(&raw),
         };
         let shared_name: Arc<str> = Arc::from(name);
         let entered_id = self.push_event(
             state_event_kind(ty, "StateEntered"),
             Details::Entered {
                 name: shared_name.clone(),
-                input: input_text,
+                input: input_text.clone(),
             },
             None,
         )?;
@@ -563,7 +566,15 @@ impl<'a> Engine<'a> {
                 } else {
                     effective.into_owned()
                 };
-                self.finish(name, state, Cow::Owned(raw), result, vars, &sctx)
+                self.finish(
+                    name,
+                    state,
+                    Cow::Owned(raw),
+                    Some(&input_text),
+                    result,
+                    vars,
+                    &sctx,
+                )
             }
             "Succeed" => {
                 let effective = self.input_path(state, &raw, vars, &sctx)?;
@@ -634,6 +645,7 @@ impl<'a> Engine<'a> {
                                 name,
                                 state,
                                 Cow::Borrowed(&raw),
+                                Some(&input_text),
                                 selected,
                                 vars,
                                 &sctx,
@@ -668,7 +680,7 @@ impl<'a> Engine<'a> {
         &mut self,
         ty: &str,
         name: &str,
-        text: Arc<str>,
+        text: Text,
         assigned: Option<&Map<String, Value>>,
     ) -> Result<u64, Failure> {
         let assigned = assigned.map(|a| {
@@ -690,11 +702,15 @@ impl<'a> Engine<'a> {
     }
 
     /// Assign, ResultPath, OutputPath, the exit event and the transition, after a state produced `result`.
+    /// `raw_text` is the text of `raw` (the state's input) when known: a ResultPath merge then derives the
+    /// output's text from it instead of writing it.
+    #[allow(clippy::too_many_arguments)]
     fn finish(
         &mut self,
         name: &str,
         state: &Value,
         raw: Cow<'_, Value>,
+        raw_text: Option<&Text>,
         result: Value,
         vars: &mut Vars<'_>,
         sctx: &StateCtx,
@@ -702,10 +718,33 @@ impl<'a> Engine<'a> {
         let result_path = field(state, "ResultPath");
         // Without ResultPath and OutputPath the result is the output: one text serves both checks.
         let same = result_path.is_none() && field(state, "OutputPath").is_none();
+        // A ResultPath merge into an input whose text is known: the output's text is derived from it.
+        let merge = match (result_path, raw_text) {
+            (Some(Value::String(p)), Some(base))
+                if field(state, "OutputPath").is_none() && base.depth_checked() =>
+            {
+                self.parsed.path(p).ok().map(|path| (base, path))
+            }
+            _ => None,
+        };
+        let mut derived = None;
         let result_text = if same {
             Some(self.check_text(sctx, &result)?)
         } else {
-            self.check_size(sctx, &result)?;
+            // The result's text, when it is within the nesting limit at the merge's place.
+            let merged_text = merge.as_ref().and_then(|(_, path)| {
+                let room = payload::MAX_DEPTH.checked_sub(path.segments.len())?;
+                payload::text_within(&result, room)
+            });
+            match merged_text {
+                Some(t) => {
+                    self.check_bytes(sctx, t.len())?;
+                    if let Some((base, path)) = &merge {
+                        derived = Text::merged(base, &raw, path, Arc::from(t));
+                    }
+                }
+                None => self.check_size(sctx, &result)?,
+            }
             None
         };
         let assigned = match field(state, "Assign") {
@@ -714,9 +753,13 @@ impl<'a> Engine<'a> {
         };
         let with_result = self.result_path(result_path, raw, result, sctx)?;
         let out = self.output_path(state, with_result, vars, sctx)?;
-        let text = match result_text {
-            Some(t) => t,
-            None => self.check_text(sctx, &out)?,
+        let text = match (result_text, derived) {
+            (Some(t), _) => t,
+            (None, Some(t)) => {
+                self.check_bytes(sctx, t.len())?;
+                t
+            }
+            (None, None) => self.check_text(sctx, &out)?,
         };
         let ty = field(state, "Type").and_then(Value::as_str).unwrap_or("");
         self.emit_exited(ty, name, text, assigned.as_ref())?;
@@ -1043,7 +1086,7 @@ impl<'a> Engine<'a> {
         self.emit_exited(
             "Choice",
             name,
-            payload::shared_text(&out),
+            payload::shared_text(&out).into(),
             assigned.as_ref(),
         )?;
         if let Some(a) = assigned {
@@ -1125,7 +1168,12 @@ impl<'a> Engine<'a> {
         };
         let effective = owned_effective!(effective, raw);
         let out = self.output_path(state, effective, vars, sctx)?;
-        self.emit_exited("Wait", name, payload::shared_text(&out), assigned.as_ref())?;
+        self.emit_exited(
+            "Wait",
+            name,
+            payload::shared_text(&out).into(),
+            assigned.as_ref(),
+        )?;
         if let Some(a) = assigned {
             vars.extend(a);
         }
@@ -1225,7 +1273,12 @@ impl<'a> Engine<'a> {
             };
             let out = self.result_path(field(c, "ResultPath"), Cow::Owned(raw), err_out, sctx)?;
             let ty = field(state, "Type").and_then(Value::as_str).unwrap_or("");
-            self.emit_exited(ty, name, payload::shared_text(&out), assigned.as_ref())?;
+            self.emit_exited(
+                ty,
+                name,
+                payload::shared_text(&out).into(),
+                assigned.as_ref(),
+            )?;
             if let Some(a) = assigned {
                 vars.extend(a);
             }

@@ -1,6 +1,7 @@
 //! Execution history events with AWS's GetExecutionHistory shape: `timestamp`, `type`, `id`,
 //! `previousEventId` and one `<kind>EventDetails` object.
 
+use super::text::Text;
 use super::time::format_timestamp;
 use serde_json::{Map, Value, json};
 use std::sync::Arc;
@@ -27,13 +28,13 @@ pub(crate) enum Details {
     /// `{"name", "input", "inputDetails"}` of a `*StateEntered` event.
     Entered {
         name: Arc<str>,
-        input: Arc<str>,
+        input: Text,
     },
     /// `{"name", "output", "outputDetails"}` of a `*StateExited` event, plus the assigned variables (name and
     /// JSON text) when the state has Assign.
     Exited {
         name: Arc<str>,
-        output: Arc<str>,
+        output: Text,
         assigned: Option<Box<[(String, String)]>>,
     },
     /// `{"name", "index"}` of `MapIteration*` events.
@@ -41,6 +42,8 @@ pub(crate) enum Details {
         name: Arc<str>,
         index: usize,
     },
+    /// `{"output", "outputDetails"}` of `ExecutionSucceeded`.
+    Output(Text),
     Json(Box<Value>),
 }
 
@@ -49,14 +52,14 @@ impl Details {
         match self {
             Details::None => Value::Null,
             Details::Entered { name, input } => {
-                json!({"name": &**name, "input": &**input, "inputDetails": {"truncated": false}})
+                json!({"name": &**name, "input": &*input.get(), "inputDetails": {"truncated": false}})
             }
             Details::Exited {
                 name,
                 output,
                 assigned,
             } => {
-                let mut d = json!({"name": &**name, "output": &**output, "outputDetails": {"truncated": false}});
+                let mut d = json!({"name": &**name, "output": &*output.get(), "outputDetails": {"truncated": false}});
                 if let (Some(a), Value::Object(m)) = (assigned, &mut d) {
                     let vars: Map<String, Value> = a
                         .iter()
@@ -71,6 +74,9 @@ impl Details {
                 d
             }
             Details::Iteration { name, index } => json!({"name": &**name, "index": index}),
+            Details::Output(output) => {
+                json!({"output": &*output.get(), "outputDetails": {"truncated": false}})
+            }
             Details::Json(v) => (**v).clone(),
         }
     }

@@ -12,6 +12,7 @@ mod parsed;
 mod payload;
 pub mod schema;
 pub mod test_state;
+mod text;
 pub mod time;
 
 pub use choice::string_matches;
@@ -186,18 +187,21 @@ pub fn run(
         }),
         Ok(_) => {
             let mut vars = engine::Vars::root(Map::new());
-            e.run_machine(definition, input, Some(input_text), &mut vars, 0)
+            // Within payload::MAX_DEPTH: deeper inputs were refused above.
+            let text = text::Text::checked(input_text);
+            e.run_machine(definition, input, Some(text), &mut vars, 0)
         }
     };
     let (status, output, error, cause) = match result {
         Ok(out) => {
             let text = match e.take_out_text() {
                 Some(t) => t,
-                None => payload::shared_text(&out),
+                None => payload::shared_text(&out).into(),
             };
-            let _ = e.emit(
-                "ExecutionSucceeded",
-                json!({"output": &*text, "outputDetails": {"truncated": false}}),
+            let _ = e.push_event(
+                "ExecutionSucceeded".into(),
+                history::Details::Output(text),
+                None,
             );
             (Status::Succeeded, Some(out), None, None)
         }

@@ -5,7 +5,7 @@ use crate::intrinsics::{self, Intrinsic, IntrinsicError};
 use crate::jsonpath::{self, JsonPath, PathError};
 use serde_json::Value;
 use std::collections::HashMap;
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// FxHash (from the jsonata crate): the keys are short texts from the user's own definition.
 type FxMap<V> = HashMap<Box<str>, V, jsonata::FxBuild>;
@@ -13,30 +13,30 @@ type FxMap<V> = HashMap<Box<str>, V, jsonata::FxBuild>;
 /// Parsed paths and intrinsic calls by their text. Failures are not cached (they end the run).
 #[derive(Default)]
 pub(crate) struct Parsed {
-    paths: FxMap<Rc<JsonPath>>,
-    calls: FxMap<Rc<Intrinsic>>,
+    paths: FxMap<Arc<JsonPath>>,
+    calls: FxMap<Arc<Intrinsic>>,
 }
 
 /// Texts kept at most (a bound on memory for generated definitions; past it, texts are parsed each time).
 const MAX_ENTRIES: usize = 4096;
 
 impl Parsed {
-    pub(crate) fn path(&mut self, text: &str) -> Result<Rc<JsonPath>, PathError> {
+    pub(crate) fn path(&mut self, text: &str) -> Result<Arc<JsonPath>, PathError> {
         if let Some(p) = self.paths.get(text) {
             return Ok(p.clone());
         }
-        let p = Rc::new(jsonpath::parse(text)?);
+        let p = Arc::new(jsonpath::parse(text)?);
         if self.paths.len() < MAX_ENTRIES {
             self.paths.insert(text.into(), p.clone());
         }
         Ok(p)
     }
 
-    pub(crate) fn call(&mut self, text: &str) -> Result<Rc<Intrinsic>, IntrinsicError> {
+    pub(crate) fn call(&mut self, text: &str) -> Result<Arc<Intrinsic>, IntrinsicError> {
         if let Some(c) = self.calls.get(text) {
             return Ok(c.clone());
         }
-        let c = Rc::new(intrinsics::parse(text)?);
+        let c = Arc::new(intrinsics::parse(text)?);
         if self.calls.len() < MAX_ENTRIES {
             self.calls.insert(text.into(), c.clone());
         }
