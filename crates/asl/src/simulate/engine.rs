@@ -19,13 +19,13 @@ use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// The effective input as an owned value: the raw input itself (moved, not copied) when InputPath selected
-/// all of it.
+/// The effective input as an owned value: the raw input itself (moved, not copied, when the state owns it)
+/// when InputPath selected all of it.
 macro_rules! owned_effective {
     ($effective:ident, $raw:ident) => {
         if matches!($effective, Cow::Borrowed(_)) {
             drop($effective);
-            $raw
+            $raw.into_owned()
         } else {
             $effective.into_owned()
         }
@@ -448,11 +448,12 @@ impl<'a> Engine<'a> {
     }
 
     /// Run a whole (sub-)machine: `StartAt` to an end state.
-    /// `input_text` is the input's JSON text when the caller has it already.
+    /// `input_text` is the input's JSON text when the caller has it already. A borrowed input (a Map's item)
+    /// is copied only if a state needs its own copy.
     pub fn run_machine(
         &mut self,
         machine: &Value,
-        input: Value,
+        input: Cow<'_, Value>,
         input_text: Option<Text>,
         vars: &mut Vars<'_>,
         depth: usize,
@@ -496,7 +497,7 @@ impl<'a> Engine<'a> {
             match flow {
                 Flow::Next(n, out) => {
                     current = n;
-                    input = out;
+                    input = Cow::Owned(out);
                 }
                 Flow::End(out) => {
                     // Kept for the caller (ExecutionSucceeded shows the same text).
@@ -518,7 +519,7 @@ impl<'a> Engine<'a> {
         &mut self,
         name: &str,
         state: &Value,
-        raw: Value,
+        raw: Cow<'_, Value>,
         vars: &mut Vars<'_>,
         depth: usize,
     ) -> Result<Flow, Failure> {
@@ -554,7 +555,7 @@ impl<'a> Engine<'a> {
                 "JSONPath"
             });
         if query_language == "JSONata" {
-            return self.run_state_jsonata(name, state, raw, vars, &mut sctx, depth);
+            return self.run_state_jsonata(name, state, raw.into_owned(), vars, &mut sctx, depth);
         }
         match ty {
             "Pass" => {
@@ -567,9 +568,8 @@ impl<'a> Engine<'a> {
                     effective.into_owned()
                 };
                 self.finish(
-                    name,
                     state,
-                    Cow::Owned(raw),
+                    raw,
                     Some(&input_text),
                     result,
                     vars,
@@ -581,7 +581,7 @@ impl<'a> Engine<'a> {
                 let effective = owned_effective!(effective, raw);
                 let out = self.output_path(state, effective, vars, &sctx)?;
                 let text = self.check_text(&sctx, &out)?;
-                self.emit_exited(ty, name, text, None)?;
+                self.emit_exited(ty, &sctx.name, text, None)?;
                 Ok(Flow::End(out))
             }
             "Fail" => {
@@ -615,8 +615,8 @@ impl<'a> Engine<'a> {
                     kind: FailureKind::Normal,
                 })
             }
-            "Choice" => self.choice(name, state, raw, vars, &sctx),
-            "Wait" => self.wait(name, state, raw, vars, &sctx),
+            "Choice" => self.choice(name, state, raw, &input_text, vars, &sctx),
+            "Wait" => self.wait(state, raw, vars, &sctx),
             "Task" | "Parallel" | "Map" => {
                 let effective = self.input_path(state, &raw, vars, &sctx)?;
                 let mut counters = vec![
@@ -642,9 +642,8 @@ impl<'a> Engine<'a> {
                                 None => result,
                             };
                             return match self.finish(
-                                name,
                                 state,
-                                Cow::Borrowed(&raw),
+                                Cow::Borrowed(&*raw),
                                 Some(&input_text),
                                 selected,
                                 vars,
@@ -652,7 +651,7 @@ impl<'a> Engine<'a> {
                             ) {
                                 // e.g. States.ResultPathMatchFailure: the state's catchers apply
                                 Err(f) if f.kind == FailureKind::Normal => {
-                                    self.catch(name, state, raw, f, vars, &sctx)
+                                    self.catch(state, raw.into_owned(), f, vars, &sctx)
                                 }
                                 other => other,
                             };
@@ -668,7 +667,7 @@ impl<'a> Engine<'a> {
                         self.transitions += 1;
                         continue;
                     }
-                    return self.catch(name, state, raw, failure, vars, &sctx);
+                    return self.catch(state, raw.into_owned(), failure, vars, &sctx);
                 }
             }
             other => Err(self.runtime(&sctx, format!("Unknown state type '{other}'."))),
@@ -679,7 +678,7 @@ impl<'a> Engine<'a> {
     pub(crate) fn emit_exited(
         &mut self,
         ty: &str,
-        name: &str,
+        name: &Arc<str>,
         text: Text,
         assigned: Option<&Map<String, Value>>,
     ) -> Result<u64, Failure> {
@@ -691,7 +690,7 @@ impl<'a> Engine<'a> {
         let id = self.push_event(
             state_event_kind(ty, "StateExited"),
             Details::Exited {
-                name: Arc::from(name),
+                name: name.clone(),
                 output: text.clone(),
                 assigned,
             },
@@ -707,7 +706,6 @@ impl<'a> Engine<'a> {
     #[allow(clippy::too_many_arguments)]
     fn finish(
         &mut self,
-        name: &str,
         state: &Value,
         raw: Cow<'_, Value>,
         raw_text: Option<&Text>,
@@ -762,7 +760,7 @@ impl<'a> Engine<'a> {
             (None, None) => self.check_text(sctx, &out)?,
         };
         let ty = field(state, "Type").and_then(Value::as_str).unwrap_or("");
-        self.emit_exited(ty, name, text, assigned.as_ref())?;
+        self.emit_exited(ty, &sctx.name, text, assigned.as_ref())?;
         if let Some(a) = assigned {
             vars.extend(a);
         }
@@ -813,6 +811,24 @@ impl<'a> Engine<'a> {
             Some(Value::String(p)) => self.select_path(p, &v, vars, sctx),
             Some(_) => Err(self.runtime(sctx, "OutputPath must be a string or null.")),
         }
+    }
+
+    /// [`Self::select_path`], borrowing the selected value when the path is plain names and indexes into the
+    /// input.
+    fn select_ref<'v>(
+        &mut self,
+        p: &str,
+        v: &'v Value,
+        vars: &Vars<'_>,
+        sctx: &StateCtx,
+    ) -> Result<Cow<'v, Value>, Failure> {
+        if let Ok(path) = self.parsed.path(p)
+            && matches!(path.root, Root::Input)
+            && let Some(Some(found)) = walk(&path, v)
+        {
+            return Ok(Cow::Borrowed(found));
+        }
+        self.select_path(p, v, vars, sctx).map(Cow::Owned)
     }
 
     /// InputPath/OutputPath/ItemsPath: a path whose absence is a States.Runtime error.
@@ -1035,7 +1051,8 @@ impl<'a> Engine<'a> {
         &mut self,
         name: &str,
         state: &Value,
-        raw: Value,
+        raw: Cow<'_, Value>,
+        raw_text: &Text,
         vars: &mut Vars<'_>,
         sctx: &StateCtx,
     ) -> Result<Flow, Failure> {
@@ -1081,12 +1098,19 @@ impl<'a> Engine<'a> {
             Some(a) => Some(self.assign(a, &effective, vars, sctx)?),
             None => None,
         };
+        // Without InputPath and OutputPath the output is the input: its text is known.
+        let same = field(state, "InputPath").is_none() && field(state, "OutputPath").is_none();
         let effective = owned_effective!(effective, raw);
         let out = self.output_path(state, effective, vars, sctx)?;
+        let text = if same {
+            raw_text.clone()
+        } else {
+            payload::shared_text(&out).into()
+        };
         self.emit_exited(
             "Choice",
-            name,
-            payload::shared_text(&out).into(),
+            &sctx.name,
+            text,
             assigned.as_ref(),
         )?;
         if let Some(a) = assigned {
@@ -1097,9 +1121,8 @@ impl<'a> Engine<'a> {
 
     fn wait(
         &mut self,
-        name: &str,
         state: &Value,
-        raw: Value,
+        raw: Cow<'_, Value>,
         vars: &mut Vars<'_>,
         sctx: &StateCtx,
     ) -> Result<Flow, Failure> {
@@ -1170,7 +1193,7 @@ impl<'a> Engine<'a> {
         let out = self.output_path(state, effective, vars, sctx)?;
         self.emit_exited(
             "Wait",
-            name,
+            &sctx.name,
             payload::shared_text(&out).into(),
             assigned.as_ref(),
         )?;
@@ -1244,7 +1267,6 @@ impl<'a> Engine<'a> {
 
     pub(crate) fn catch(
         &mut self,
-        name: &str,
         state: &Value,
         raw: Value,
         f: Failure,
@@ -1275,7 +1297,7 @@ impl<'a> Engine<'a> {
             let ty = field(state, "Type").and_then(Value::as_str).unwrap_or("");
             self.emit_exited(
                 ty,
-                name,
+                &sctx.name,
                 payload::shared_text(&out).into(),
                 assigned.as_ref(),
             )?;
@@ -1530,7 +1552,7 @@ impl<'a> Engine<'a> {
         for b in &branches {
             self.now = start;
             let mut scope = vars.child();
-            match self.run_machine(b, input.clone(), None, &mut scope, depth + 1) {
+            match self.run_machine(b, Cow::Borrowed(&input), None, &mut scope, depth + 1) {
                 Ok(v) => results.push(v),
                 Err(f) => {
                     self.now = self.now.max(end);
@@ -1632,15 +1654,16 @@ impl<'a> Engine<'a> {
             ));
         }
         // The items.
-        let mut items: Vec<Value> = if let Some(reader) = field(state, "ItemReader") {
-            self.read_items(name, reader, effective, vars, sctx)?
+        // The items, borrowed from the effective input when ItemsPath simply selects them.
+        let mut items: Cow<'_, [Value]> = if let Some(reader) = field(state, "ItemReader") {
+            Cow::Owned(self.read_items(name, reader, effective, vars, sctx)?)
         } else {
             let p = field(state, "ItemsPath")
                 .and_then(Value::as_str)
                 .unwrap_or("$");
-            let v = self.select_path(p, effective, vars, sctx)?;
-            match v {
-                Value::Array(a) => a,
+            match self.select_ref(p, effective, vars, sctx)? {
+                Cow::Borrowed(Value::Array(a)) => Cow::Borrowed(a.as_slice()),
+                Cow::Owned(Value::Array(a)) => Cow::Owned(a),
                 other => {
                     return Err(self.runtime(
                         sctx,
@@ -1653,15 +1676,22 @@ impl<'a> Engine<'a> {
         let selector = field(state, "ItemSelector").or_else(|| field(state, "Parameters"));
         if let Some(sel) = selector {
             let mut out = Vec::with_capacity(items.len());
-            for (i, item) in items.into_iter().enumerate() {
+            for (i, item) in items.into_owned().into_iter().enumerate() {
                 let mut ictx = sctx.clone();
                 ictx.map_item = Some((i, Arc::new(item)));
                 out.push(self.template(sel, effective, vars, &ictx, "ItemSelector")?);
             }
-            items = out;
+            items = Cow::Owned(out);
         }
         if let Some(batcher) = field(state, "ItemBatcher") {
-            items = self.batch(batcher, items, effective, vars, sctx, false)?;
+            items = Cow::Owned(self.batch(
+                batcher,
+                items.into_owned(),
+                effective,
+                vars,
+                sctx,
+                false,
+            )?);
         }
         let settings = MapSettings {
             max_conc,
@@ -1677,7 +1707,7 @@ impl<'a> Engine<'a> {
         &mut self,
         name: &str,
         state: &Value,
-        items: Vec<Value>,
+        items: Cow<'_, [Value]>,
         settings: &MapSettings,
         effective: &Value,
         vars: &Vars<'_>,
@@ -1730,7 +1760,11 @@ impl<'a> Engine<'a> {
         let mut failures = 0usize;
         let mut last_failure: Option<Failure> = None;
         let total = items.len();
-        for (i, item) in items.into_iter().enumerate() {
+        let items: Box<dyn Iterator<Item = Cow<'_, Value>>> = match items {
+            Cow::Borrowed(a) => Box::new(a.iter().map(Cow::Borrowed)),
+            Cow::Owned(a) => Box::new(a.into_iter().map(Cow::Owned)),
+        };
+        for (i, item) in items.enumerate() {
             let slot = i % slots;
             self.now = slot_free.get(slot).copied().unwrap_or(start);
             if !distributed {

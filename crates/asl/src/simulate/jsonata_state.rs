@@ -237,7 +237,6 @@ impl<'a> Engine<'a> {
     /// Exit the state: Output and Assign were evaluated; emit the exit and apply the variables.
     fn jsonata_exit(
         &mut self,
-        name: &str,
         state: &Value,
         out: Value,
         assigned: Option<Map<String, Value>>,
@@ -249,7 +248,7 @@ impl<'a> Engine<'a> {
             self.check_assign_size(sctx, a)?;
         }
         let ty = field(state, "Type").and_then(Value::as_str).unwrap_or("");
-        self.emit_exited(ty, name, text, assigned.as_ref())?;
+        self.emit_exited(ty, &sctx.name, text, assigned.as_ref())?;
         if let Some(a) = assigned {
             vars.extend(a);
         }
@@ -281,10 +280,10 @@ impl<'a> Engine<'a> {
                 let out = self.jsonata_output(field(state, "Output"), &plain, vars, sctx, &raw)?;
                 if ty == "Succeed" {
                     let text = self.check_text(sctx, &out)?;
-                    self.emit_exited(ty, name, text, None)?;
+                    self.emit_exited(ty, &sctx.name, text, None)?;
                     return Ok(Flow::End(out));
                 }
-                self.jsonata_exit(name, state, out, assigned, vars, sctx)
+                self.jsonata_exit(state, out, assigned, vars, sctx)
             }
             "Fail" => {
                 let pick = |field: &str, e: &mut Self| -> Result<Option<String>, Failure> {
@@ -341,10 +340,10 @@ impl<'a> Engine<'a> {
                     };
                     let failure = match attempt {
                         Ok(result) => {
-                            return match self.jsonata_finish(name, state, &raw, result, vars, sctx)
+                            return match self.jsonata_finish(state, &raw, result, vars, sctx)
                             {
                                 Err(f) if f.kind == FailureKind::Normal => {
-                                    self.jsonata_catch(name, state, raw, f, vars, sctx)
+                                    self.jsonata_catch(state, raw, f, vars, sctx)
                                 }
                                 other => other,
                             };
@@ -360,7 +359,7 @@ impl<'a> Engine<'a> {
                         self.transitions += 1;
                         continue;
                     }
-                    return self.jsonata_catch(name, state, raw, failure, vars, sctx);
+                    return self.jsonata_catch(state, raw, failure, vars, sctx);
                 }
             }
             other => Err(self.runtime(sctx, format!("Unknown state type '{other}'."))),
@@ -371,7 +370,6 @@ impl<'a> Engine<'a> {
     /// the state), the exit event and the new variables.
     pub(crate) fn jsonata_finish(
         &mut self,
-        name: &str,
         state: &Value,
         raw: &Value,
         result: Value,
@@ -386,7 +384,7 @@ impl<'a> Engine<'a> {
         };
         let assigned = self.jsonata_assign(field(state, "Assign"), &with, vars, sctx)?;
         let out = self.jsonata_output(field(state, "Output"), &with, vars, sctx, &result)?;
-        self.jsonata_exit(name, state, out, assigned, vars, sctx)
+        self.jsonata_exit(state, out, assigned, vars, sctx)
     }
 
     /// The Task's Arguments and time limits, then the mocked call.
@@ -556,7 +554,7 @@ impl<'a> Engine<'a> {
         if let Some(a) = &assigned {
             self.check_assign_size(sctx, a)?;
         }
-        self.emit_exited("Choice", name, text, assigned.as_ref())?;
+        self.emit_exited("Choice", &sctx.name, text, assigned.as_ref())?;
         if let Some(a) = assigned {
             vars.extend(a);
         }
@@ -670,13 +668,13 @@ impl<'a> Engine<'a> {
             tolerated_count,
             tolerated_pct,
         };
+        let items = std::borrow::Cow::Owned(items);
         self.map_iterate(name, state, items, &settings, raw, vars, sctx, depth)
     }
 
     /// Catch for a JSONata state: `$states.errorOutput`, the catcher's Assign and Output.
     pub(crate) fn jsonata_catch(
         &mut self,
-        name: &str,
         state: &Value,
         raw: Value,
         f: Failure,
@@ -711,7 +709,7 @@ impl<'a> Engine<'a> {
             if let Some(a) = &assigned {
                 self.check_assign_size(sctx, a)?;
             }
-            self.emit_exited(ty, name, text, assigned.as_ref())?;
+            self.emit_exited(ty, &sctx.name, text, assigned.as_ref())?;
             if let Some(a) = assigned {
                 vars.extend(a);
             }

@@ -189,7 +189,7 @@ pub fn run(
             let mut vars = engine::Vars::root(Map::new());
             // Within payload::MAX_DEPTH: deeper inputs were refused above.
             let text = text::Text::checked(input_text);
-            e.run_machine(definition, input, Some(text), &mut vars, 0)
+            e.run_machine(definition, std::borrow::Cow::Owned(input), Some(text), &mut vars, 0)
         }
     };
     let (status, output, error, cause) = match result {
