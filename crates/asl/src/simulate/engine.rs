@@ -567,14 +567,7 @@ impl<'a> Engine<'a> {
                 } else {
                     effective.into_owned()
                 };
-                self.finish(
-                    state,
-                    raw,
-                    Some(&input_text),
-                    result,
-                    vars,
-                    &sctx,
-                )
+                self.finish(state, raw, Some(&input_text), result, vars, &sctx)
             }
             "Succeed" => {
                 let effective = self.input_path(state, &raw, vars, &sctx)?;
@@ -1107,12 +1100,7 @@ impl<'a> Engine<'a> {
         } else {
             payload::shared_text(&out).into()
         };
-        self.emit_exited(
-            "Choice",
-            &sctx.name,
-            text,
-            assigned.as_ref(),
-        )?;
+        self.emit_exited("Choice", &sctx.name, text, assigned.as_ref())?;
         if let Some(a) = assigned {
             vars.extend(a);
         }

@@ -340,8 +340,7 @@ impl<'a> Engine<'a> {
                     };
                     let failure = match attempt {
                         Ok(result) => {
-                            return match self.jsonata_finish(state, &raw, result, vars, sctx)
-                            {
+                            return match self.jsonata_finish(state, &raw, result, vars, sctx) {
                                 Err(f) if f.kind == FailureKind::Normal => {
                                     self.jsonata_catch(state, raw, f, vars, sctx)
                                 }

@@ -141,9 +141,62 @@ impl Outcome {
     }
 }
 
-/// Run a definition to the end: the outcome and the full history.
+/// Run a definition to the end: the outcome and the full history. (To run one definition many times,
+/// compile it into a [`Plan`] once.)
 pub fn run(
     definition: &Value,
+    input: Value,
+    mocks: &Mocks,
+    options: &Options,
+) -> (Outcome, Vec<Event>) {
+    run_with(definition, None, input, mocks, options)
+}
+
+/// A definition prepared for many runs: every JSONPath and intrinsic call text in it is parsed once, here,
+/// instead of in each run. [`Plan::run`] gives exactly what [`run`] gives for the same definition.
+pub struct Plan {
+    definition: Value,
+    parsed: std::sync::Arc<parsed::Table>,
+}
+
+impl std::fmt::Debug for Plan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Plan")
+            .field("definition", &self.definition)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Plan {
+    /// Prepare a definition (it is copied). Never fails: a text that does not parse is reported by the run
+    /// that evaluates it, as [`run`] does.
+    pub fn compile(definition: &Value) -> Plan {
+        Plan {
+            parsed: std::sync::Arc::new(parsed::Table::of_definition(definition)),
+            definition: definition.clone(),
+        }
+    }
+
+    /// The definition this plan runs.
+    pub fn definition(&self) -> &Value {
+        &self.definition
+    }
+
+    /// Run the definition to the end: the outcome and the full history.
+    pub fn run(&self, input: Value, mocks: &Mocks, options: &Options) -> (Outcome, Vec<Event>) {
+        run_with(
+            &self.definition,
+            Some(self.parsed.clone()),
+            input,
+            mocks,
+            options,
+        )
+    }
+}
+
+fn run_with(
+    definition: &Value,
+    table: Option<std::sync::Arc<parsed::Table>>,
     input: Value,
     mocks: &Mocks,
     options: &Options,
@@ -158,6 +211,7 @@ pub fn run(
     }
     let input_text = payload::shared_text(&input);
     let mut e = engine::Engine::new(options, mocks, input_text.clone());
+    e.parsed = parsed::Parsed::with_table(table);
     e.jsonata_default = definition.get("QueryLanguage").and_then(Value::as_str) == Some("JSONata");
     e.deadline = definition
         .get("TimeoutSeconds")
@@ -189,7 +243,13 @@ pub fn run(
             let mut vars = engine::Vars::root(Map::new());
             // Within payload::MAX_DEPTH: deeper inputs were refused above.
             let text = text::Text::checked(input_text);
-            e.run_machine(definition, std::borrow::Cow::Owned(input), Some(text), &mut vars, 0)
+            e.run_machine(
+                definition,
+                std::borrow::Cow::Owned(input),
+                Some(text),
+                &mut vars,
+                0,
+            )
         }
     };
     let (status, output, error, cause) = match result {

@@ -1,5 +1,6 @@
-//! Parse-once caches for a run: every JSONPath and intrinsic call text in a definition is parsed the first
-//! time it is evaluated and reused afterwards (a loop evaluates the same few texts thousands of times).
+//! Parse-once caches: every JSONPath and intrinsic call text in a definition is parsed the first time a run
+//! evaluates it and reused afterwards (a loop evaluates the same few texts thousands of times), or up front
+//! for every run of a [`super::Plan`].
 
 use crate::intrinsics::{self, Intrinsic, IntrinsicError};
 use crate::jsonpath::{self, JsonPath, PathError};
@@ -13,32 +14,100 @@ type FxMap<V> = HashMap<Box<str>, V, jsonata::FxBuild>;
 /// Parsed paths and intrinsic calls by their text. Failures are not cached (they end the run).
 #[derive(Default)]
 pub(crate) struct Parsed {
+    /// A plan's texts, parsed before the run (looked up first).
+    shared: Option<Arc<Table>>,
+    own: Table,
+}
+
+/// Parsed texts by text.
+#[derive(Default)]
+pub(crate) struct Table {
     paths: FxMap<Arc<JsonPath>>,
     calls: FxMap<Arc<Intrinsic>>,
+}
+
+impl Table {
+    /// Every path and intrinsic call text of a definition that parses: `.$` template values, `*Path` fields
+    /// and Choice's `Variable`, in every state and nested machine. Texts that do not parse are left for the
+    /// run to report where it evaluates them.
+    pub(crate) fn of_definition(definition: &Value) -> Table {
+        let mut t = Table::default();
+        let mut stack = vec![definition];
+        while let Some(v) = stack.pop() {
+            match v {
+                Value::Object(o) => {
+                    for (k, x) in o {
+                        match x {
+                            Value::String(text) if k.ends_with(".$") => t.add(text.trim()),
+                            Value::String(text) if k.ends_with("Path") || k == "Variable" => {
+                                t.add(text);
+                                t.add(text.trim());
+                            }
+                            Value::Object(_) | Value::Array(_) => stack.push(x),
+                            _ => {}
+                        }
+                    }
+                }
+                Value::Array(a) => stack.extend(a),
+                _ => {}
+            }
+        }
+        t
+    }
+
+    fn add(&mut self, text: &str) {
+        if intrinsics::looks_like_call(text) {
+            if !self.calls.contains_key(text)
+                && let Ok(c) = intrinsics::parse(text)
+            {
+                self.calls.insert(text.into(), Arc::new(c));
+            }
+        } else if !self.paths.contains_key(text)
+            && let Ok(p) = jsonpath::parse(text)
+        {
+            self.paths.insert(text.into(), Arc::new(p));
+        }
+    }
 }
 
 /// Texts kept at most (a bound on memory for generated definitions; past it, texts are parsed each time).
 const MAX_ENTRIES: usize = 4096;
 
 impl Parsed {
+    /// A cache that first looks in a plan's table.
+    pub(crate) fn with_table(shared: Option<Arc<Table>>) -> Parsed {
+        Parsed {
+            shared,
+            own: Table::default(),
+        }
+    }
+
     pub(crate) fn path(&mut self, text: &str) -> Result<Arc<JsonPath>, PathError> {
-        if let Some(p) = self.paths.get(text) {
+        if let Some(p) = self.shared.as_ref().and_then(|t| t.paths.get(text)) {
+            return Ok(p.clone());
+        }
+        let own = &mut self.own.paths;
+        if let Some(p) = own.get(text) {
             return Ok(p.clone());
         }
         let p = Arc::new(jsonpath::parse(text)?);
-        if self.paths.len() < MAX_ENTRIES {
-            self.paths.insert(text.into(), p.clone());
+        if own.len() < MAX_ENTRIES {
+            own.insert(text.into(), p.clone());
         }
         Ok(p)
     }
 
     pub(crate) fn call(&mut self, text: &str) -> Result<Arc<Intrinsic>, IntrinsicError> {
-        if let Some(c) = self.calls.get(text) {
+        if let Some(c) = self.shared.as_ref().and_then(|t| t.calls.get(text)) {
+            return Ok(c.clone());
+        }
+        let own = &mut self.own.calls;
+        if let Some(c) = own.get(text) {
             return Ok(c.clone());
         }
         let c = Arc::new(intrinsics::parse(text)?);
-        if self.calls.len() < MAX_ENTRIES {
-            self.calls.insert(text.into(), c.clone());
+        if own.len() < MAX_ENTRIES {
+            own.insert(text.into(), c.clone());
         }
         Ok(c)
     }
