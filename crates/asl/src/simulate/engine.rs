@@ -950,7 +950,7 @@ impl<'a> Engine<'a> {
         }
         match tpl {
             Value::Object(m) => {
-                let mut out = Map::new();
+                let mut out = Map::with_capacity(m.len());
                 for (k, v) in m {
                     if let Some(key) = k.strip_suffix(".$") {
                         let Value::String(expr) = v else {

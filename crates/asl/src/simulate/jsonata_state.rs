@@ -150,7 +150,7 @@ impl<'a> Engine<'a> {
                 None => Ok(tpl.clone()),
             },
             Value::Object(m) => {
-                let mut out = Map::new();
+                let mut out = Map::with_capacity(m.len());
                 for (k, v) in m {
                     let path = format!("{field}/{k}");
                     out.insert(

@@ -21,7 +21,7 @@ pub fn shared_text(v: &Value) -> Arc<str> {
 /// The compact JSON text serde_json writes, byte for byte, written in one pass that also enforces a nesting
 /// limit: `None` when a value has more than `max_depth` enclosing arrays/objects (see [`depth`]).
 pub fn text_within(v: &Value, max_depth: usize) -> Option<String> {
-    let mut out = Vec::with_capacity(64);
+    let mut out = Vec::with_capacity(128);
     if !write_value(&mut out, v, 0, max_depth) {
         return None;
     }
