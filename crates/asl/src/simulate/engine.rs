@@ -5,7 +5,7 @@
 //! time its slot frees up); every event goes to one ordered list, so the whole run is deterministic.
 
 use super::choice::{self, Lookup};
-use super::history::{Details, Event};
+use super::history::{Details, Event, Kind, state_kind};
 use super::mocks::{MockResult, Mocks};
 use super::parsed::{Parsed, field};
 use super::text::Text;
@@ -294,13 +294,13 @@ impl<'a> Engine<'a> {
         }
     }
 
-    pub fn emit(&mut self, kind: &str, details: Value) -> Result<u64, Failure> {
+    pub fn emit(&mut self, kind: &'static str, details: Value) -> Result<u64, Failure> {
         self.emit_noted(kind, details, None)
     }
 
     pub(crate) fn emit_noted(
         &mut self,
-        kind: &str,
+        kind: &'static str,
         details: Value,
         note: Option<String>,
     ) -> Result<u64, Failure> {
@@ -309,13 +309,13 @@ impl<'a> Engine<'a> {
         } else {
             Details::Json(Box::new(details))
         };
-        self.push_event(kind.to_string(), details, note)
+        self.push_event(kind.into(), details, note)
     }
 
     /// Append an event unless the history is full.
     pub(crate) fn push_event(
         &mut self,
-        kind: String,
+        kind: Kind,
         details: Details,
         note: Option<String>,
     ) -> Result<u64, Failure> {
@@ -530,7 +530,7 @@ impl<'a> Engine<'a> {
         };
         let shared_name: Arc<str> = Arc::from(name);
         let entered_id = self.push_event(
-            state_event_kind(ty, "StateEntered"),
+            state_kind(ty, true),
             Details::Entered {
                 name: shared_name.clone(),
                 input: input_text.clone(),
@@ -681,7 +681,7 @@ impl<'a> Engine<'a> {
                 .collect::<Box<[_]>>()
         });
         let id = self.push_event(
-            state_event_kind(ty, "StateExited"),
+            state_kind(ty, false),
             Details::Exited {
                 name: name.clone(),
                 output: text.clone(),
@@ -2053,14 +2053,6 @@ fn state_named<'v>(states: &'v Map<String, Value>, name: &str) -> Option<&'v Val
     } else {
         states.get(name)
     }
-}
-
-/// `PassStateEntered`, `TaskStateExited`, ...: the event type of a state's entry or exit.
-fn state_event_kind(ty: &str, what: &str) -> String {
-    let mut k = String::with_capacity(ty.len() + what.len());
-    k.push_str(ty);
-    k.push_str(what);
-    k
 }
 
 /// AWS's error-name matching for Retry and Catch.

@@ -18,7 +18,7 @@ pub mod time;
 pub use choice::string_matches;
 pub use cost::Cost;
 pub use engine::{Failure, FailureKind, error_matches};
-pub use history::Event;
+pub use history::{Event, Kind};
 pub use mocks::{MockResponse, MockResult, Mocks};
 
 use serde_json::{Map, Value, json};

@@ -87,7 +87,7 @@ pub fn rows(events: &[Event]) -> Vec<Row> {
         .map(|(i, (e, owner))| Row {
             id: e.id,
             position: i + 1,
-            kind: e.kind.clone(),
+            kind: e.kind.to_string(),
             state: owner.unwrap_or_default(),
             timestamp: format_timestamp(e.timestamp_ms),
             summary: summary(e),
