@@ -107,8 +107,9 @@ pub(crate) struct MapSettings {
     pub tolerated_pct: Option<f64>,
 }
 
-pub(crate) enum Flow {
-    Next(String, Value),
+pub(crate) enum Flow<'d> {
+    /// The next state's name (borrowed from the definition) and its input.
+    Next(&'d str, Value),
     End(Value),
 }
 
@@ -469,19 +470,18 @@ impl<'a> Engine<'a> {
             .ok_or_else(|| Failure::fatal("States.Runtime", "The state machine has no States."))?;
         let mut current = field(machine, "StartAt")
             .and_then(Value::as_str)
-            .ok_or_else(|| Failure::fatal("States.Runtime", "The state machine has no StartAt."))?
-            .to_string();
+            .ok_or_else(|| Failure::fatal("States.Runtime", "The state machine has no StartAt."))?;
         let mut input = input;
         let mut input_text = input_text;
         loop {
-            let state = state_named(states, &current).ok_or_else(|| {
+            let state = state_named(states, current).ok_or_else(|| {
                 Failure::fatal(
                     "States.Runtime",
                     format!("The state '{current}' does not exist."),
                 )
             })?;
             self.in_text = input_text.take();
-            let flow = self.run_state(&current, state, input, vars, depth)?;
+            let flow = self.run_state(current, state, input, vars, depth)?;
             // The state's last event is its exit with the flow's value: reuse that text.
             input_text = self.take_out_text();
             if let Some(d) = self.deadline
@@ -508,21 +508,21 @@ impl<'a> Engine<'a> {
         }
     }
 
-    pub(crate) fn next_of(state: &Value, output: Value) -> Flow {
+    pub(crate) fn next_of(state: &Value, output: Value) -> Flow<'_> {
         match field(state, "Next").and_then(Value::as_str) {
-            Some(n) => Flow::Next(n.to_string(), output),
+            Some(n) => Flow::Next(n, output),
             None => Flow::End(output),
         }
     }
 
-    pub(crate) fn run_state(
+    pub(crate) fn run_state<'d>(
         &mut self,
         name: &str,
-        state: &Value,
+        state: &'d Value,
         raw: Cow<'_, Value>,
         vars: &mut Vars<'_>,
         depth: usize,
-    ) -> Result<Flow, Failure> {
+    ) -> Result<Flow<'d>, Failure> {
         let ty = field(state, "Type").and_then(Value::as_str).unwrap_or("");
         let input_text = match self.in_text.take() {
             Some(t) => t,
@@ -697,15 +697,15 @@ impl<'a> Engine<'a> {
     /// `raw_text` is the text of `raw` (the state's input) when known: a ResultPath merge then derives the
     /// output's text from it instead of writing it.
     #[allow(clippy::too_many_arguments)]
-    fn finish(
+    fn finish<'d>(
         &mut self,
-        state: &Value,
+        state: &'d Value,
         raw: Cow<'_, Value>,
         raw_text: Option<&Text>,
         result: Value,
         vars: &mut Vars<'_>,
         sctx: &StateCtx,
-    ) -> Result<Flow, Failure> {
+    ) -> Result<Flow<'d>, Failure> {
         let result_path = field(state, "ResultPath");
         // Without ResultPath and OutputPath the result is the output: one text serves both checks.
         let same = result_path.is_none() && field(state, "OutputPath").is_none();
@@ -1040,18 +1040,18 @@ impl<'a> Engine<'a> {
         }
     }
 
-    fn choice(
+    fn choice<'d>(
         &mut self,
         name: &str,
-        state: &Value,
+        state: &'d Value,
         raw: Cow<'_, Value>,
         raw_text: &Text,
         vars: &mut Vars<'_>,
         sctx: &StateCtx,
-    ) -> Result<Flow, Failure> {
+    ) -> Result<Flow<'d>, Failure> {
         let effective = self.input_path(state, &raw, vars, sctx)?;
         let ctx = self.context(sctx);
-        let mut chosen: Option<(String, Option<&Value>)> = None;
+        let mut chosen: Option<(&str, Option<&Value>)> = None;
         if let Some(rules) = field(state, "Choices").and_then(Value::as_array) {
             for rule in rules {
                 let mut look = ChoiceLookup {
@@ -1063,10 +1063,7 @@ impl<'a> Engine<'a> {
                 let hit =
                     choice::evaluate(rule, &mut look, 0).map_err(|m| self.runtime(sctx, m))?;
                 if hit {
-                    let next = field(rule, "Next")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_string();
+                    let next = field(rule, "Next").and_then(Value::as_str).unwrap_or("");
                     chosen = Some((next, field(rule, "Assign")));
                     break;
                 }
@@ -1075,7 +1072,7 @@ impl<'a> Engine<'a> {
         let (next, assign) = match chosen {
             Some(c) => c,
             None => match field(state, "Default").and_then(Value::as_str) {
-                Some(d) => (d.to_string(), field(state, "Assign")),
+                Some(d) => (d, field(state, "Assign")),
                 None => {
                     return Err(Failure::new(
                         "States.NoChoiceMatched",
@@ -1107,13 +1104,13 @@ impl<'a> Engine<'a> {
         Ok(Flow::Next(next, out))
     }
 
-    fn wait(
+    fn wait<'d>(
         &mut self,
-        state: &Value,
+        state: &'d Value,
         raw: Cow<'_, Value>,
         vars: &mut Vars<'_>,
         sctx: &StateCtx,
-    ) -> Result<Flow, Failure> {
+    ) -> Result<Flow<'d>, Failure> {
         let effective = self.input_path(state, &raw, vars, sctx)?;
         let ctx = self.context(sctx);
         let until_ms: i64 = if let Some(s) = field(state, "Seconds") {
@@ -1253,14 +1250,14 @@ impl<'a> Engine<'a> {
         None
     }
 
-    pub(crate) fn catch(
+    pub(crate) fn catch<'d>(
         &mut self,
-        state: &Value,
+        state: &'d Value,
         raw: Value,
         f: Failure,
         vars: &mut Vars<'_>,
         sctx: &StateCtx,
-    ) -> Result<Flow, Failure> {
+    ) -> Result<Flow<'d>, Failure> {
         let err = f.error.clone().unwrap_or_default();
         let Some(catchers) = field(state, "Catch").and_then(Value::as_array) else {
             return Err(f);
@@ -1292,10 +1289,7 @@ impl<'a> Engine<'a> {
             if let Some(a) = assigned {
                 vars.extend(a);
             }
-            let next = field(c, "Next")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string();
+            let next = field(c, "Next").and_then(Value::as_str).unwrap_or("");
             return Ok(Flow::Next(next, out));
         }
         Err(f)

@@ -235,14 +235,14 @@ impl<'a> Engine<'a> {
     }
 
     /// Exit the state: Output and Assign were evaluated; emit the exit and apply the variables.
-    fn jsonata_exit(
+    fn jsonata_exit<'d>(
         &mut self,
-        state: &Value,
+        state: &'d Value,
         out: Value,
         assigned: Option<Map<String, Value>>,
         vars: &mut Vars<'_>,
         sctx: &StateCtx,
-    ) -> Result<Flow, Failure> {
+    ) -> Result<Flow<'d>, Failure> {
         let text = self.check_text(sctx, &out)?;
         if let Some(a) = &assigned {
             self.check_assign_size(sctx, a)?;
@@ -256,15 +256,15 @@ impl<'a> Engine<'a> {
     }
 
     /// Run one JSONata state.
-    pub(crate) fn run_state_jsonata(
+    pub(crate) fn run_state_jsonata<'d>(
         &mut self,
         name: &str,
-        state: &Value,
+        state: &'d Value,
         raw: Value,
         vars: &mut Vars<'_>,
         sctx: &mut StateCtx,
         depth: usize,
-    ) -> Result<Flow, Failure> {
+    ) -> Result<Flow<'d>, Failure> {
         let ty = field(state, "Type").and_then(Value::as_str).unwrap_or("");
         let plain = States {
             input: &raw,
@@ -367,14 +367,14 @@ impl<'a> Engine<'a> {
 
     /// After a Task/Map/Parallel produced `result`: Assign and Output (both against the variables from before
     /// the state), the exit event and the new variables.
-    pub(crate) fn jsonata_finish(
+    pub(crate) fn jsonata_finish<'d>(
         &mut self,
-        state: &Value,
+        state: &'d Value,
         raw: &Value,
         result: Value,
         vars: &mut Vars<'_>,
         sctx: &StateCtx,
-    ) -> Result<Flow, Failure> {
+    ) -> Result<Flow<'d>, Failure> {
         self.check_size(sctx, &result)?;
         let with = States {
             input: raw,
@@ -483,20 +483,20 @@ impl<'a> Engine<'a> {
         Ok(())
     }
 
-    fn jsonata_choice(
+    fn jsonata_choice<'d>(
         &mut self,
         name: &str,
-        state: &Value,
+        state: &'d Value,
         raw: &Value,
         vars: &mut Vars<'_>,
         sctx: &StateCtx,
-    ) -> Result<Flow, Failure> {
+    ) -> Result<Flow<'d>, Failure> {
         let plain = States {
             input: raw,
             result: None,
             error_output: None,
         };
-        let mut chosen: Option<(String, &Value)> = None;
+        let mut chosen: Option<(&str, &Value)> = None;
         if let Some(rules) = field(state, "Choices").and_then(Value::as_array) {
             for rule in rules {
                 let cond = match field(rule, "Condition") {
@@ -523,10 +523,7 @@ impl<'a> Engine<'a> {
                     _ => false,
                 };
                 if cond {
-                    let next = field(rule, "Next")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_string();
+                    let next = field(rule, "Next").and_then(Value::as_str).unwrap_or("");
                     chosen = Some((next, rule));
                     break;
                 }
@@ -535,7 +532,7 @@ impl<'a> Engine<'a> {
         let (next, holder) = match chosen {
             Some(c) => c,
             None => match field(state, "Default").and_then(Value::as_str) {
-                Some(d) => (d.to_string(), state),
+                Some(d) => (d, state),
                 None => {
                     return Err(Failure::new(
                         "States.NoChoiceMatched",
@@ -672,14 +669,14 @@ impl<'a> Engine<'a> {
     }
 
     /// Catch for a JSONata state: `$states.errorOutput`, the catcher's Assign and Output.
-    pub(crate) fn jsonata_catch(
+    pub(crate) fn jsonata_catch<'d>(
         &mut self,
-        state: &Value,
+        state: &'d Value,
         raw: Value,
         f: Failure,
         vars: &mut Vars<'_>,
         sctx: &StateCtx,
-    ) -> Result<Flow, Failure> {
+    ) -> Result<Flow<'d>, Failure> {
         let err = f.error.clone().unwrap_or_default();
         let Some(catchers) = field(state, "Catch").and_then(Value::as_array) else {
             return Err(f);
@@ -712,10 +709,7 @@ impl<'a> Engine<'a> {
             if let Some(a) = assigned {
                 vars.extend(a);
             }
-            let next = field(c, "Next")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string();
+            let next = field(c, "Next").and_then(Value::as_str).unwrap_or("");
             return Ok(Flow::Next(next, json!(out)));
         }
         Err(f)

@@ -388,10 +388,10 @@ fn run(req: &Value, options: &Options) -> Result<Value, Value> {
 /// InputPath → Parameters → result (mock or Pass's Result) → ResultSelector → ResultPath → OutputPath, recording
 /// each stage for `inspectionData`.
 #[allow(clippy::too_many_arguments)]
-fn pipeline(
+fn pipeline<'d>(
     e: &mut Engine,
     name: &str,
-    state: &Value,
+    state: &'d Value,
     raw: &Value,
     vars: &mut Vars<'_>,
     sctx: &StateCtx,
@@ -399,7 +399,7 @@ fn pipeline(
     mocks: &Mocks,
     ty: &str,
     failure_count: Option<u64>,
-) -> Result<Flow, Failure> {
+) -> Result<Flow<'d>, Failure> {
     let t = |v: &Value| json!(payload::text(v));
     let effective = e.input_path(state, raw, vars, sctx)?;
     let pass_result = if ty == "Pass" {
@@ -487,7 +487,7 @@ fn pipeline(
     data.insert("afterResultPath".into(), t(&with_result));
     let out = e.output_path(state, with_result, vars, sctx)?;
     Ok(match state.get("Next").and_then(Value::as_str) {
-        Some(n) => Flow::Next(n.to_string(), out),
+        Some(n) => Flow::Next(n, out),
         None => Flow::End(out),
     })
 }
@@ -551,17 +551,17 @@ fn check_context(ctx: &Map<String, Value>) -> Result<(), String> {
 /// A JSONata state: Arguments → result (the mock, or the state run itself) → Assign and Output, recording
 /// `afterArguments` and `result` for `inspectionData`.
 #[allow(clippy::too_many_arguments)]
-fn jsonata_pipeline(
+fn jsonata_pipeline<'d>(
     e: &mut Engine,
     name: &str,
-    state: &Value,
+    state: &'d Value,
     raw: &Value,
     vars: &mut Vars<'_>,
     sctx: &StateCtx,
     data: &mut Map<String, Value>,
     mocks: &Mocks,
     failure_count: Option<u64>,
-) -> Result<Flow, Failure> {
+) -> Result<Flow<'d>, Failure> {
     let t = |v: &Value| json!(payload::text(v));
     let ty = state.get("Type").and_then(Value::as_str).unwrap_or("");
     if !matches!(ty, "Task" | "Map" | "Parallel") {
