@@ -83,34 +83,31 @@ impl Parsed {
     }
 
     pub(crate) fn path(&mut self, text: &str) -> Result<Arc<JsonPath>, PathError> {
-        if let Some(p) = self.shared.as_ref().and_then(|t| t.paths.get(text)) {
-            return Ok(p.clone());
-        }
-        let own = &mut self.own.paths;
-        if let Some(p) = own.get(text) {
-            return Ok(p.clone());
-        }
-        let p = Arc::new(jsonpath::parse(text)?);
-        if own.len() < MAX_ENTRIES {
-            own.insert(text.into(), p.clone());
-        }
-        Ok(p)
+        let shared = self.shared.as_deref().map(|t| &t.paths);
+        cached(shared, &mut self.own.paths, text, jsonpath::parse)
     }
 
     pub(crate) fn call(&mut self, text: &str) -> Result<Arc<Intrinsic>, IntrinsicError> {
-        if let Some(c) = self.shared.as_ref().and_then(|t| t.calls.get(text)) {
-            return Ok(c.clone());
-        }
-        let own = &mut self.own.calls;
-        if let Some(c) = own.get(text) {
-            return Ok(c.clone());
-        }
-        let c = Arc::new(intrinsics::parse(text)?);
-        if own.len() < MAX_ENTRIES {
-            own.insert(text.into(), c.clone());
-        }
-        Ok(c)
+        let shared = self.shared.as_deref().map(|t| &t.calls);
+        cached(shared, &mut self.own.calls, text, intrinsics::parse)
     }
+}
+
+/// A text's parse from the plan's table, else from this run's own (parsed and kept on first use).
+fn cached<T, E>(
+    shared: Option<&FxMap<Arc<T>>>,
+    own: &mut FxMap<Arc<T>>,
+    text: &str,
+    parse: impl FnOnce(&str) -> Result<T, E>,
+) -> Result<Arc<T>, E> {
+    if let Some(x) = shared.and_then(|m| m.get(text)).or_else(|| own.get(text)) {
+        return Ok(x.clone());
+    }
+    let x = Arc::new(parse(text)?);
+    if own.len() < MAX_ENTRIES {
+        own.insert(text.into(), x.clone());
+    }
+    Ok(x)
 }
 
 /// A field of a definition object (a state, a rule, a retrier): a linear scan, which beats hashing the key for
