@@ -1,8 +1,9 @@
 //! Benchmark wrapper: exposes the shared workloads (validate, simulate, JSONata) to Node through
 //! wasm-bindgen, so bench/wasm/run.mjs can time the same code the studio ships as wasm.
-//! Definitions and inputs are parsed once at construction, as the native criterion benches do.
+//! Definitions and inputs are parsed once at construction, and a workload's definition compiled into a
+//! `Plan`, as the native criterion benches do (outside the timing, like the peer's `StateMachine`).
 
-use asl::simulate::{Limits, Mocks, Options, run};
+use asl::simulate::{Limits, Mocks, Options, Plan};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
@@ -38,10 +39,10 @@ impl Definition {
     }
 }
 
-/// A definition and its input, parsed once.
+/// A definition (compiled) and its input, parsed once.
 #[wasm_bindgen]
 pub struct Workload {
-    definition: Value,
+    plan: Plan,
     input: Value,
     /// Copies of the input for the next `run` (the run takes its input by value), made by `prepare` outside
     /// the timing, as the native criterion bench does with `iter_batched`.
@@ -52,8 +53,9 @@ pub struct Workload {
 impl Workload {
     #[wasm_bindgen(constructor)]
     pub fn new(definition: &str, input: &str) -> Result<Workload, JsError> {
+        let definition: Value = serde_json::from_str(definition)?;
         Ok(Workload {
-            definition: serde_json::from_str(definition)?,
+            plan: Plan::compile(&definition),
             input: serde_json::from_str(input)?,
             prepared: Vec::new(),
         })
@@ -70,7 +72,7 @@ impl Workload {
         let options = bench_options();
         let mut status = String::new();
         for input in std::mem::take(&mut self.prepared) {
-            let (outcome, _events) = run(&self.definition, input, &Mocks::default(), &options);
+            let (outcome, _events) = self.plan.run(input, &Mocks::default(), &options);
             status = match outcome.error {
                 Some(e) if outcome.status != asl::simulate::Status::Succeeded => {
                     format!(

@@ -1,9 +1,14 @@
 //! Criterion benchmarks on the shared workloads (the same files the npm peers are timed on by
 //! bench/peers/run.mjs): validate-2000 (`asl::analyze`), run-loop, run-map and run-chain-x100
-//! (`asl::simulate::run`). The workloads are read at bench time from `STATEWRIGHT_BENCH_WORKLOADS` or
+//! (`asl::simulate::Plan::run`). The workloads are read at bench time from `STATEWRIGHT_BENCH_WORKLOADS` or
 //! `../shared/bench/workloads` relative to the repository root; without them the benches are skipped.
+//!
+//! The definition is compiled into a `Plan` (its paths and intrinsic calls parsed) outside the timing, as the
+//! peer builds its `StateMachine` outside its timing; each timed run then produces the full outcome and
+//! history (the history's payload texts that a ResultPath merge derived are written when the history is
+//! read, which the timing does not do; the peer keeps no history at all).
 
-use asl::simulate::{Limits, Mocks, Options, run};
+use asl::simulate::{Limits, Mocks, Options, Plan};
 use criterion::{BatchSize, Criterion, criterion_group};
 use serde_json::Value;
 use std::path::PathBuf;
@@ -65,13 +70,14 @@ fn benches(c: &mut Criterion) {
         ) else {
             continue;
         };
+        let plan = Plan::compile(&definition);
         // The input is cloned outside the timing: `run` takes it by value.
         g.bench_function(id, |b| {
             b.iter_batched(
                 || vec![input.clone(); repeat],
                 |inputs| {
                     for input in inputs {
-                        let (outcome, _events) = run(&definition, input, &mocks, &options);
+                        let (outcome, _events) = plan.run(input, &mocks, &options);
                         assert_eq!(
                             outcome.status,
                             asl::simulate::Status::Succeeded,
@@ -113,7 +119,7 @@ fn peak_memory() {
         },
         ..Options::default()
     };
-    let (outcome, events) = run(&definition, input, &Mocks::default(), &options);
+    let (outcome, events) = Plan::compile(&definition).run(input, &Mocks::default(), &options);
     let after = peak_rss_kib().unwrap_or(0);
     println!(
         "peak-memory: map {} with {} events; peak RSS {after} KiB (before the run {before} KiB)",
@@ -143,9 +149,10 @@ fn once(name: &str) {
         },
         ..Options::default()
     };
+    let plan = Plan::compile(&definition);
     let mut events = 0;
     for _ in 0..repeat {
-        let (outcome, history) = run(&definition, input.clone(), &Mocks::default(), &options);
+        let (outcome, history) = plan.run(input.clone(), &Mocks::default(), &options);
         assert_eq!(outcome.status, asl::simulate::Status::Succeeded);
         events += history.len();
     }

@@ -120,7 +120,12 @@ fn check_execution(case: &Value, mocks: &Mocks) -> Result<(), String> {
     if let Some(ms) = recorded_ms(case) {
         opts.start_time_ms = ms;
     }
-    let (out, _) = simulate::run(def, input, mocks, &opts);
+    let (out, events) = simulate::run(def, input.clone(), mocks, &opts);
+    // A compiled plan runs exactly the same.
+    let (planned, planned_events) = simulate::Plan::compile(def).run(input, mocks, &opts);
+    if planned != out || planned_events != events {
+        return Err("Plan::run gave another outcome or history than run".into());
+    }
     let exp = case.get("expected").ok_or("no expected")?;
     let status = exp.get("status").and_then(Value::as_str).unwrap_or("");
     if out.status.as_str() != status {

@@ -140,7 +140,7 @@ impl From<&Event> for WireEvent {
             id: e.id,
             p: e.previous_event_id,
             t: e.timestamp_ms,
-            k: e.kind.clone(),
+            k: e.kind.to_string(),
             dk: e.details_key(),
             d: e.details(),
             n: e.note.clone(),

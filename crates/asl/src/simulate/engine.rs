@@ -5,9 +5,10 @@
 //! time its slot frees up); every event goes to one ordered list, so the whole run is deterministic.
 
 use super::choice::{self, Lookup};
-use super::history::{Details, Event};
+use super::history::{Details, Event, Kind, state_kind};
 use super::mocks::{MockResult, Mocks};
 use super::parsed::{Parsed, field};
+use super::text::Text;
 use super::time::{format_timestamp, parse_timestamp};
 use super::{Options, payload};
 use crate::intrinsics::{self, SplitMix64};
@@ -18,13 +19,13 @@ use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// The effective input as an owned value: the raw input itself (moved, not copied) when InputPath selected
-/// all of it.
+/// The effective input as an owned value: the raw input itself (moved, not copied, when the state owns it)
+/// when InputPath selected all of it.
 macro_rules! owned_effective {
     ($effective:ident, $raw:ident) => {
         if matches!($effective, Cow::Borrowed(_)) {
             drop($effective);
-            $raw
+            $raw.into_owned()
         } else {
             $effective.into_owned()
         }
@@ -106,8 +107,9 @@ pub(crate) struct MapSettings {
     pub tolerated_pct: Option<f64>,
 }
 
-pub(crate) enum Flow {
-    Next(String, Value),
+pub(crate) enum Flow<'d> {
+    /// The next state's name (borrowed from the definition) and its input.
+    Next(&'d str, Value),
     End(Value),
 }
 
@@ -129,10 +131,10 @@ pub(crate) struct Engine<'a> {
     /// Paths and intrinsic calls parsed once per run.
     pub(crate) parsed: Parsed,
     /// The JSON text of the input of the state about to run, when known (see `out_text`).
-    in_text: Option<Arc<str>>,
+    in_text: Option<Text>,
     /// The JSON text of the last `*StateExited` event's output and that event's id: the next state's input
     /// is that very value, so its `*StateEntered` event shares the text.
-    out_text: Option<(Arc<str>, u64)>,
+    out_text: Option<(Text, u64)>,
     /// Told the number of events and the state last entered every `observe_every` events (progress).
     pub(crate) observer: Option<Observer<'a>>,
     pub(crate) observe_every: usize,
@@ -304,13 +306,13 @@ impl<'a> Engine<'a> {
         }
     }
 
-    pub fn emit(&mut self, kind: &str, details: Value) -> Result<u64, Failure> {
+    pub fn emit(&mut self, kind: &'static str, details: Value) -> Result<u64, Failure> {
         self.emit_noted(kind, details, None)
     }
 
     pub(crate) fn emit_noted(
         &mut self,
-        kind: &str,
+        kind: &'static str,
         details: Value,
         note: Option<String>,
     ) -> Result<u64, Failure> {
@@ -319,13 +321,13 @@ impl<'a> Engine<'a> {
         } else {
             Details::Json(Box::new(details))
         };
-        self.push_event(kind.to_string(), details, note)
+        self.push_event(kind.into(), details, note)
     }
 
     /// Append an event unless the history is full.
     pub(crate) fn push_event(
         &mut self,
-        kind: String,
+        kind: Kind,
         details: Details,
         note: Option<String>,
     ) -> Result<u64, Failure> {
@@ -358,7 +360,7 @@ impl<'a> Engine<'a> {
     }
 
     /// The text of the value the last event (a `*StateExited`) carried, if it is still the last event.
-    pub(crate) fn take_out_text(&mut self) -> Option<Arc<str>> {
+    pub(crate) fn take_out_text(&mut self) -> Option<Text> {
         match self.out_text.take() {
             Some((t, id)) if id == self.events.len() as u64 => Some(t),
             _ => None,
@@ -396,13 +398,15 @@ impl<'a> Engine<'a> {
     }
 
     /// [`Self::check_size`] that also returns the value's JSON text (for the exit event).
-    pub(crate) fn check_text(&mut self, s: &StateCtx, v: &Value) -> Result<Arc<str>, Failure> {
+    pub(crate) fn check_text(&mut self, s: &StateCtx, v: &Value) -> Result<Text, Failure> {
         // One pass: the text, or the depth failure.
         let Some(text) = payload::text_within(v, payload::MAX_DEPTH) else {
-            return self.check_depth(s, v).map(|()| payload::shared_text(v));
+            return self
+                .check_depth(s, v)
+                .map(|()| payload::shared_text(v).into());
         };
         self.check_bytes(s, text.len())?;
-        Ok(Arc::from(text))
+        Ok(Text::checked(text))
     }
 
     fn check_depth(&self, s: &StateCtx, v: &Value) -> Result<(), Failure> {
@@ -462,12 +466,13 @@ impl<'a> Engine<'a> {
     }
 
     /// Run a whole (sub-)machine: `StartAt` to an end state.
-    /// `input_text` is the input's JSON text when the caller has it already.
+    /// `input_text` is the input's JSON text when the caller has it already. A borrowed input (a Map's item)
+    /// is copied only if a state needs its own copy.
     pub fn run_machine(
         &mut self,
         machine: &Value,
-        input: Value,
-        input_text: Option<Arc<str>>,
+        input: Cow<'_, Value>,
+        input_text: Option<Text>,
         vars: &mut Vars<'_>,
         depth: usize,
     ) -> Result<Value, Failure> {
@@ -482,19 +487,18 @@ impl<'a> Engine<'a> {
             .ok_or_else(|| Failure::fatal("States.Runtime", "The state machine has no States."))?;
         let mut current = field(machine, "StartAt")
             .and_then(Value::as_str)
-            .ok_or_else(|| Failure::fatal("States.Runtime", "The state machine has no StartAt."))?
-            .to_string();
+            .ok_or_else(|| Failure::fatal("States.Runtime", "The state machine has no StartAt."))?;
         let mut input = input;
         let mut input_text = input_text;
         loop {
-            let state = state_named(states, &current).ok_or_else(|| {
+            let state = state_named(states, current).ok_or_else(|| {
                 Failure::fatal(
                     "States.Runtime",
                     format!("The state '{current}' does not exist."),
                 )
             })?;
             self.in_text = input_text.take();
-            let flow = self.run_state(&current, state, input, vars, depth)?;
+            let flow = self.run_state(current, state, input, vars, depth)?;
             // The state's last event is its exit with the flow's value: reuse that text.
             input_text = self.take_out_text();
             if let Some(d) = self.deadline
@@ -510,7 +514,7 @@ impl<'a> Engine<'a> {
             match flow {
                 Flow::Next(n, out) => {
                     current = n;
-                    input = out;
+                    input = Cow::Owned(out);
                 }
                 Flow::End(out) => {
                     // Kept for the caller (ExecutionSucceeded shows the same text).
@@ -521,33 +525,33 @@ impl<'a> Engine<'a> {
         }
     }
 
-    pub(crate) fn next_of(state: &Value, output: Value) -> Flow {
+    pub(crate) fn next_of(state: &Value, output: Value) -> Flow<'_> {
         match field(state, "Next").and_then(Value::as_str) {
-            Some(n) => Flow::Next(n.to_string(), output),
+            Some(n) => Flow::Next(n, output),
             None => Flow::End(output),
         }
     }
 
-    pub(crate) fn run_state(
+    pub(crate) fn run_state<'d>(
         &mut self,
         name: &str,
-        state: &Value,
-        raw: Value,
+        state: &'d Value,
+        raw: Cow<'_, Value>,
         vars: &mut Vars<'_>,
         depth: usize,
-    ) -> Result<Flow, Failure> {
+    ) -> Result<Flow<'d>, Failure> {
         let ty = field(state, "Type").and_then(Value::as_str).unwrap_or("");
         let input_text = match self.in_text.take() {
             Some(t) => t,
-            None => payload::shared_text(&raw),
+            None => Text::of(&raw),
         };
         let shared_name: Arc<str> = Arc::from(name);
         self.current = Some(shared_name.clone());
         let entered_id = self.push_event(
-            state_event_kind(ty, "StateEntered"),
+            state_kind(ty, true),
             Details::Entered {
                 name: shared_name.clone(),
-                input: input_text,
+                input: input_text.clone(),
             },
             None,
         )?;
@@ -569,7 +573,7 @@ impl<'a> Engine<'a> {
                 "JSONPath"
             });
         if query_language == "JSONata" {
-            return self.run_state_jsonata(name, state, raw, vars, &mut sctx, depth);
+            return self.run_state_jsonata(name, state, raw.into_owned(), vars, &mut sctx, depth);
         }
         match ty {
             "Pass" => {
@@ -581,14 +585,14 @@ impl<'a> Engine<'a> {
                 } else {
                     effective.into_owned()
                 };
-                self.finish(name, state, Cow::Owned(raw), result, vars, &sctx)
+                self.finish(state, raw, Some(&input_text), result, vars, &sctx)
             }
             "Succeed" => {
                 let effective = self.input_path(state, &raw, vars, &sctx)?;
                 let effective = owned_effective!(effective, raw);
                 let out = self.output_path(state, effective, vars, &sctx)?;
                 let text = self.check_text(&sctx, &out)?;
-                self.emit_exited(ty, name, text, None)?;
+                self.emit_exited(ty, &sctx.name, text, None)?;
                 Ok(Flow::End(out))
             }
             "Fail" => {
@@ -622,8 +626,8 @@ impl<'a> Engine<'a> {
                     kind: FailureKind::Normal,
                 })
             }
-            "Choice" => self.choice(name, state, raw, vars, &sctx),
-            "Wait" => self.wait(name, state, raw, vars, &sctx),
+            "Choice" => self.choice(name, state, raw, &input_text, vars, &sctx),
+            "Wait" => self.wait(state, raw, vars, &sctx),
             "Task" | "Parallel" | "Map" => {
                 let effective = self.input_path(state, &raw, vars, &sctx)?;
                 let mut counters = vec![
@@ -649,16 +653,16 @@ impl<'a> Engine<'a> {
                                 None => result,
                             };
                             return match self.finish(
-                                name,
                                 state,
-                                Cow::Borrowed(&raw),
+                                Cow::Borrowed(&*raw),
+                                Some(&input_text),
                                 selected,
                                 vars,
                                 &sctx,
                             ) {
                                 // e.g. States.ResultPathMatchFailure: the state's catchers apply
                                 Err(f) if f.kind == FailureKind::Normal => {
-                                    self.catch(name, state, raw, f, vars, &sctx)
+                                    self.catch(state, raw.into_owned(), f, vars, &sctx)
                                 }
                                 other => other,
                             };
@@ -674,7 +678,7 @@ impl<'a> Engine<'a> {
                         self.transitions += 1;
                         continue;
                     }
-                    return self.catch(name, state, raw, failure, vars, &sctx);
+                    return self.catch(state, raw.into_owned(), failure, vars, &sctx);
                 }
             }
             other => Err(self.runtime(&sctx, format!("Unknown state type '{other}'."))),
@@ -685,8 +689,8 @@ impl<'a> Engine<'a> {
     pub(crate) fn emit_exited(
         &mut self,
         ty: &str,
-        name: &str,
-        text: Arc<str>,
+        name: &Arc<str>,
+        text: Text,
         assigned: Option<&Map<String, Value>>,
     ) -> Result<u64, Failure> {
         let assigned = assigned.map(|a| {
@@ -695,9 +699,9 @@ impl<'a> Engine<'a> {
                 .collect::<Box<[_]>>()
         });
         let id = self.push_event(
-            state_event_kind(ty, "StateExited"),
+            state_kind(ty, false),
             Details::Exited {
-                name: Arc::from(name),
+                name: name.clone(),
                 output: text.clone(),
                 assigned,
             },
@@ -708,22 +712,48 @@ impl<'a> Engine<'a> {
     }
 
     /// Assign, ResultPath, OutputPath, the exit event and the transition, after a state produced `result`.
-    fn finish(
+    /// `raw_text` is the text of `raw` (the state's input) when known: a ResultPath merge then derives the
+    /// output's text from it instead of writing it.
+    #[allow(clippy::too_many_arguments)]
+    fn finish<'d>(
         &mut self,
-        name: &str,
-        state: &Value,
+        state: &'d Value,
         raw: Cow<'_, Value>,
+        raw_text: Option<&Text>,
         result: Value,
         vars: &mut Vars<'_>,
         sctx: &StateCtx,
-    ) -> Result<Flow, Failure> {
+    ) -> Result<Flow<'d>, Failure> {
         let result_path = field(state, "ResultPath");
         // Without ResultPath and OutputPath the result is the output: one text serves both checks.
         let same = result_path.is_none() && field(state, "OutputPath").is_none();
+        // A ResultPath merge into an input whose text is known: the output's text is derived from it.
+        let merge = match (result_path, raw_text) {
+            (Some(Value::String(p)), Some(base))
+                if field(state, "OutputPath").is_none() && base.depth_checked() =>
+            {
+                self.parsed.path(p).ok().map(|path| (base, path))
+            }
+            _ => None,
+        };
+        let mut derived = None;
         let result_text = if same {
             Some(self.check_text(sctx, &result)?)
         } else {
-            self.check_size(sctx, &result)?;
+            // The result's text, when it is within the nesting limit at the merge's place.
+            let merged_text = merge.as_ref().and_then(|(_, path)| {
+                let room = payload::MAX_DEPTH.checked_sub(path.segments.len())?;
+                payload::text_within(&result, room)
+            });
+            match merged_text {
+                Some(t) => {
+                    self.check_bytes(sctx, t.len())?;
+                    if let Some((base, path)) = &merge {
+                        derived = Text::merged(base, &raw, path, Arc::from(t));
+                    }
+                }
+                None => self.check_size(sctx, &result)?,
+            }
             None
         };
         let assigned = match field(state, "Assign") {
@@ -732,12 +762,16 @@ impl<'a> Engine<'a> {
         };
         let with_result = self.result_path(result_path, raw, result, sctx)?;
         let out = self.output_path(state, with_result, vars, sctx)?;
-        let text = match result_text {
-            Some(t) => t,
-            None => self.check_text(sctx, &out)?,
+        let text = match (result_text, derived) {
+            (Some(t), _) => t,
+            (None, Some(t)) => {
+                self.check_bytes(sctx, t.len())?;
+                t
+            }
+            (None, None) => self.check_text(sctx, &out)?,
         };
         let ty = field(state, "Type").and_then(Value::as_str).unwrap_or("");
-        self.emit_exited(ty, name, text, assigned.as_ref())?;
+        self.emit_exited(ty, &sctx.name, text, assigned.as_ref())?;
         if let Some(a) = assigned {
             vars.extend(a);
         }
@@ -788,6 +822,24 @@ impl<'a> Engine<'a> {
             Some(Value::String(p)) => self.select_path(p, &v, vars, sctx),
             Some(_) => Err(self.runtime(sctx, "OutputPath must be a string or null.")),
         }
+    }
+
+    /// [`Self::select_path`], borrowing the selected value when the path is plain names and indexes into the
+    /// input.
+    fn select_ref<'v>(
+        &mut self,
+        p: &str,
+        v: &'v Value,
+        vars: &Vars<'_>,
+        sctx: &StateCtx,
+    ) -> Result<Cow<'v, Value>, Failure> {
+        if let Ok(path) = self.parsed.path(p)
+            && matches!(path.root, Root::Input)
+            && let Some(Some(found)) = walk(&path, v)
+        {
+            return Ok(Cow::Borrowed(found));
+        }
+        self.select_path(p, v, vars, sctx).map(Cow::Owned)
     }
 
     /// InputPath/OutputPath/ItemsPath: a path whose absence is a States.Runtime error.
@@ -916,7 +968,7 @@ impl<'a> Engine<'a> {
         }
         match tpl {
             Value::Object(m) => {
-                let mut out = Map::new();
+                let mut out = Map::with_capacity(m.len());
                 for (k, v) in m {
                     if let Some(key) = k.strip_suffix(".$") {
                         let Value::String(expr) = v else {
@@ -1006,17 +1058,18 @@ impl<'a> Engine<'a> {
         }
     }
 
-    fn choice(
+    fn choice<'d>(
         &mut self,
         name: &str,
-        state: &Value,
-        raw: Value,
+        state: &'d Value,
+        raw: Cow<'_, Value>,
+        raw_text: &Text,
         vars: &mut Vars<'_>,
         sctx: &StateCtx,
-    ) -> Result<Flow, Failure> {
+    ) -> Result<Flow<'d>, Failure> {
         let effective = self.input_path(state, &raw, vars, sctx)?;
         let ctx = self.context(sctx);
-        let mut chosen: Option<(String, Option<&Value>)> = None;
+        let mut chosen: Option<(&str, Option<&Value>)> = None;
         if let Some(rules) = field(state, "Choices").and_then(Value::as_array) {
             for rule in rules {
                 let mut look = ChoiceLookup {
@@ -1028,10 +1081,7 @@ impl<'a> Engine<'a> {
                 let hit =
                     choice::evaluate(rule, &mut look, 0).map_err(|m| self.runtime(sctx, m))?;
                 if hit {
-                    let next = field(rule, "Next")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_string();
+                    let next = field(rule, "Next").and_then(Value::as_str).unwrap_or("");
                     chosen = Some((next, field(rule, "Assign")));
                     break;
                 }
@@ -1040,7 +1090,7 @@ impl<'a> Engine<'a> {
         let (next, assign) = match chosen {
             Some(c) => c,
             None => match field(state, "Default").and_then(Value::as_str) {
-                Some(d) => (d.to_string(), field(state, "Assign")),
+                Some(d) => (d, field(state, "Assign")),
                 None => {
                     return Err(Failure::new(
                         "States.NoChoiceMatched",
@@ -1056,28 +1106,29 @@ impl<'a> Engine<'a> {
             Some(a) => Some(self.assign(a, &effective, vars, sctx)?),
             None => None,
         };
+        // Without InputPath and OutputPath the output is the input: its text is known.
+        let same = field(state, "InputPath").is_none() && field(state, "OutputPath").is_none();
         let effective = owned_effective!(effective, raw);
         let out = self.output_path(state, effective, vars, sctx)?;
-        self.emit_exited(
-            "Choice",
-            name,
-            payload::shared_text(&out),
-            assigned.as_ref(),
-        )?;
+        let text = if same {
+            raw_text.clone()
+        } else {
+            payload::shared_text(&out).into()
+        };
+        self.emit_exited("Choice", &sctx.name, text, assigned.as_ref())?;
         if let Some(a) = assigned {
             vars.extend(a);
         }
         Ok(Flow::Next(next, out))
     }
 
-    fn wait(
+    fn wait<'d>(
         &mut self,
-        name: &str,
-        state: &Value,
-        raw: Value,
+        state: &'d Value,
+        raw: Cow<'_, Value>,
         vars: &mut Vars<'_>,
         sctx: &StateCtx,
-    ) -> Result<Flow, Failure> {
+    ) -> Result<Flow<'d>, Failure> {
         let effective = self.input_path(state, &raw, vars, sctx)?;
         let ctx = self.context(sctx);
         let until_ms: i64 = if let Some(s) = field(state, "Seconds") {
@@ -1143,7 +1194,12 @@ impl<'a> Engine<'a> {
         };
         let effective = owned_effective!(effective, raw);
         let out = self.output_path(state, effective, vars, sctx)?;
-        self.emit_exited("Wait", name, payload::shared_text(&out), assigned.as_ref())?;
+        self.emit_exited(
+            "Wait",
+            &sctx.name,
+            payload::shared_text(&out).into(),
+            assigned.as_ref(),
+        )?;
         if let Some(a) = assigned {
             vars.extend(a);
         }
@@ -1212,15 +1268,14 @@ impl<'a> Engine<'a> {
         None
     }
 
-    pub(crate) fn catch(
+    pub(crate) fn catch<'d>(
         &mut self,
-        name: &str,
-        state: &Value,
+        state: &'d Value,
         raw: Value,
         f: Failure,
         vars: &mut Vars<'_>,
         sctx: &StateCtx,
-    ) -> Result<Flow, Failure> {
+    ) -> Result<Flow<'d>, Failure> {
         let err = f.error.clone().unwrap_or_default();
         let Some(catchers) = field(state, "Catch").and_then(Value::as_array) else {
             return Err(f);
@@ -1243,14 +1298,16 @@ impl<'a> Engine<'a> {
             };
             let out = self.result_path(field(c, "ResultPath"), Cow::Owned(raw), err_out, sctx)?;
             let ty = field(state, "Type").and_then(Value::as_str).unwrap_or("");
-            self.emit_exited(ty, name, payload::shared_text(&out), assigned.as_ref())?;
+            self.emit_exited(
+                ty,
+                &sctx.name,
+                payload::shared_text(&out).into(),
+                assigned.as_ref(),
+            )?;
             if let Some(a) = assigned {
                 vars.extend(a);
             }
-            let next = field(c, "Next")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string();
+            let next = field(c, "Next").and_then(Value::as_str).unwrap_or("");
             return Ok(Flow::Next(next, out));
         }
         Err(f)
@@ -1495,7 +1552,7 @@ impl<'a> Engine<'a> {
         for b in &branches {
             self.now = start;
             let mut scope = vars.child();
-            match self.run_machine(b, input.clone(), None, &mut scope, depth + 1) {
+            match self.run_machine(b, Cow::Borrowed(&input), None, &mut scope, depth + 1) {
                 Ok(v) => results.push(v),
                 Err(f) => {
                     self.now = self.now.max(end);
@@ -1597,15 +1654,16 @@ impl<'a> Engine<'a> {
             ));
         }
         // The items.
-        let mut items: Vec<Value> = if let Some(reader) = field(state, "ItemReader") {
-            self.read_items(name, reader, effective, vars, sctx)?
+        // The items, borrowed from the effective input when ItemsPath simply selects them.
+        let mut items: Cow<'_, [Value]> = if let Some(reader) = field(state, "ItemReader") {
+            Cow::Owned(self.read_items(name, reader, effective, vars, sctx)?)
         } else {
             let p = field(state, "ItemsPath")
                 .and_then(Value::as_str)
                 .unwrap_or("$");
-            let v = self.select_path(p, effective, vars, sctx)?;
-            match v {
-                Value::Array(a) => a,
+            match self.select_ref(p, effective, vars, sctx)? {
+                Cow::Borrowed(Value::Array(a)) => Cow::Borrowed(a.as_slice()),
+                Cow::Owned(Value::Array(a)) => Cow::Owned(a),
                 other => {
                     return Err(self.runtime(
                         sctx,
@@ -1618,15 +1676,22 @@ impl<'a> Engine<'a> {
         let selector = field(state, "ItemSelector").or_else(|| field(state, "Parameters"));
         if let Some(sel) = selector {
             let mut out = Vec::with_capacity(items.len());
-            for (i, item) in items.into_iter().enumerate() {
+            for (i, item) in items.into_owned().into_iter().enumerate() {
                 let mut ictx = sctx.clone();
                 ictx.map_item = Some((i, Arc::new(item)));
                 out.push(self.template(sel, effective, vars, &ictx, "ItemSelector")?);
             }
-            items = out;
+            items = Cow::Owned(out);
         }
         if let Some(batcher) = field(state, "ItemBatcher") {
-            items = self.batch(batcher, items, effective, vars, sctx, false)?;
+            items = Cow::Owned(self.batch(
+                batcher,
+                items.into_owned(),
+                effective,
+                vars,
+                sctx,
+                false,
+            )?);
         }
         let settings = MapSettings {
             max_conc,
@@ -1642,7 +1707,7 @@ impl<'a> Engine<'a> {
         &mut self,
         name: &str,
         state: &Value,
-        items: Vec<Value>,
+        items: Cow<'_, [Value]>,
         settings: &MapSettings,
         effective: &Value,
         vars: &Vars<'_>,
@@ -1695,7 +1760,11 @@ impl<'a> Engine<'a> {
         let mut failures = 0usize;
         let mut last_failure: Option<Failure> = None;
         let total = items.len();
-        for (i, item) in items.into_iter().enumerate() {
+        let items: Box<dyn Iterator<Item = Cow<'_, Value>>> = match items {
+            Cow::Borrowed(a) => Box::new(a.iter().map(Cow::Borrowed)),
+            Cow::Owned(a) => Box::new(a.into_iter().map(Cow::Owned)),
+        };
+        for (i, item) in items.enumerate() {
             let slot = i % slots;
             self.now = slot_free.get(slot).copied().unwrap_or(start);
             if !distributed {
@@ -1996,14 +2065,6 @@ fn state_named<'v>(states: &'v Map<String, Value>, name: &str) -> Option<&'v Val
     } else {
         states.get(name)
     }
-}
-
-/// `PassStateEntered`, `TaskStateExited`, ...: the event type of a state's entry or exit.
-fn state_event_kind(ty: &str, what: &str) -> String {
-    let mut k = String::with_capacity(ty.len() + what.len());
-    k.push_str(ty);
-    k.push_str(what);
-    k
 }
 
 /// AWS's error-name matching for Retry and Catch.

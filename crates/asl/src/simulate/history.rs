@@ -1,9 +1,97 @@
 //! Execution history events with AWS's GetExecutionHistory shape: `timestamp`, `type`, `id`,
 //! `previousEventId` and one `<kind>EventDetails` object.
 
+use super::text::Text;
 use super::time::format_timestamp;
 use serde_json::{Map, Value, json};
+use std::borrow::Cow;
 use std::sync::Arc;
+
+/// An event's type, e.g. `TaskStateEntered`: the simulator's own events name a static text (no allocation
+/// per event), events rebuilt from JSON own theirs. Reads as a `&str`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Kind(Cow<'static, str>);
+
+impl Kind {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Kind {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&'static str> for Kind {
+    fn from(s: &'static str) -> Kind {
+        Kind(Cow::Borrowed(s))
+    }
+}
+
+impl From<String> for Kind {
+    fn from(s: String) -> Kind {
+        Kind(Cow::Owned(s))
+    }
+}
+
+impl From<Kind> for String {
+    fn from(k: Kind) -> String {
+        k.0.into_owned()
+    }
+}
+
+impl PartialEq<str> for Kind {
+    fn eq(&self, other: &str) -> bool {
+        *self.0 == *other
+    }
+}
+
+impl PartialEq<&str> for Kind {
+    fn eq(&self, other: &&str) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<String> for Kind {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
+/// `<Type>StateEntered` / `<Type>StateExited` (`entered` false) for a state type.
+pub(crate) fn state_kind(ty: &str, entered: bool) -> Kind {
+    let known: Option<(&'static str, &'static str)> = match ty {
+        "Pass" => Some(("PassStateEntered", "PassStateExited")),
+        "Task" => Some(("TaskStateEntered", "TaskStateExited")),
+        "Choice" => Some(("ChoiceStateEntered", "ChoiceStateExited")),
+        "Wait" => Some(("WaitStateEntered", "WaitStateExited")),
+        "Succeed" => Some(("SucceedStateEntered", "SucceedStateExited")),
+        "Fail" => Some(("FailStateEntered", "FailStateExited")),
+        "Parallel" => Some(("ParallelStateEntered", "ParallelStateExited")),
+        "Map" => Some(("MapStateEntered", "MapStateExited")),
+        _ => None,
+    };
+    match known {
+        Some((e, x)) => Kind::from(if entered { e } else { x }),
+        None => Kind::from(format!(
+            "{ty}{}",
+            if entered {
+                "StateEntered"
+            } else {
+                "StateExited"
+            }
+        )),
+    }
+}
 
 /// One history event.
 #[derive(Debug, Clone)]
@@ -13,7 +101,7 @@ pub struct Event {
     /// Virtual-clock time in epoch milliseconds.
     pub timestamp_ms: i64,
     /// AWS's event type, e.g. `TaskStateEntered`.
-    pub kind: String,
+    pub kind: Kind,
     /// Statewright's own note (e.g. an unmocked task); serialised as `statewrightNote`.
     pub note: Option<String>,
     /// The `<kind>EventDetails` object, kept compact (payload texts shared) and built as JSON on demand.
@@ -27,13 +115,13 @@ pub(crate) enum Details {
     /// `{"name", "input", "inputDetails"}` of a `*StateEntered` event.
     Entered {
         name: Arc<str>,
-        input: Arc<str>,
+        input: Text,
     },
     /// `{"name", "output", "outputDetails"}` of a `*StateExited` event, plus the assigned variables (name and
     /// JSON text) when the state has Assign.
     Exited {
         name: Arc<str>,
-        output: Arc<str>,
+        output: Text,
         assigned: Option<Box<[(String, String)]>>,
     },
     /// `{"name", "index"}` of `MapIteration*` events.
@@ -41,6 +129,8 @@ pub(crate) enum Details {
         name: Arc<str>,
         index: usize,
     },
+    /// `{"output", "outputDetails"}` of `ExecutionSucceeded`.
+    Output(Text),
     Json(Box<Value>),
 }
 
@@ -62,7 +152,7 @@ impl Details {
             {
                 return Details::Entered {
                     name: Arc::from(name),
-                    input: Arc::from(input),
+                    input: Text::from(Arc::<str>::from(input)),
                 };
             }
             if kind.ends_with("StateExited")
@@ -84,7 +174,7 @@ impl Details {
                 if let Some(assigned) = assigned {
                     return Details::Exited {
                         name: Arc::from(name),
-                        output: Arc::from(output),
+                        output: Text::from(Arc::<str>::from(output)),
                         assigned,
                     };
                 }
@@ -111,14 +201,14 @@ impl Details {
         match self {
             Details::None => Value::Null,
             Details::Entered { name, input } => {
-                json!({"name": &**name, "input": &**input, "inputDetails": {"truncated": false}})
+                json!({"name": &**name, "input": &*input.get(), "inputDetails": {"truncated": false}})
             }
             Details::Exited {
                 name,
                 output,
                 assigned,
             } => {
-                let mut d = json!({"name": &**name, "output": &**output, "outputDetails": {"truncated": false}});
+                let mut d = json!({"name": &**name, "output": &*output.get(), "outputDetails": {"truncated": false}});
                 if let (Some(a), Value::Object(m)) = (assigned, &mut d) {
                     let vars: Map<String, Value> = a
                         .iter()
@@ -133,6 +223,9 @@ impl Details {
                 d
             }
             Details::Iteration { name, index } => json!({"name": &**name, "index": index}),
+            Details::Output(output) => {
+                json!({"output": &*output.get(), "outputDetails": {"truncated": false}})
+            }
             Details::Json(v) => (**v).clone(),
         }
     }
@@ -170,7 +263,7 @@ impl Event {
             id,
             previous_event_id,
             timestamp_ms,
-            kind,
+            kind: Kind::from(kind),
             note,
             details,
         }
@@ -210,7 +303,7 @@ impl Event {
             "timestamp".into(),
             json!(format_timestamp(self.timestamp_ms)),
         );
-        m.insert("type".into(), json!(self.kind));
+        m.insert("type".into(), json!(self.kind.as_str()));
         m.insert("id".into(), json!(self.id));
         m.insert("previousEventId".into(), json!(self.previous_event_id));
         let key = self.details_key();
@@ -369,7 +462,7 @@ mod tests {
                 e.id,
                 e.previous_event_id,
                 e.timestamp_ms,
-                e.kind.clone(),
+                e.kind.to_string(),
                 e.details(),
                 e.note.clone(),
             );

@@ -150,7 +150,7 @@ impl<'a> Engine<'a> {
                 None => Ok(tpl.clone()),
             },
             Value::Object(m) => {
-                let mut out = Map::new();
+                let mut out = Map::with_capacity(m.len());
                 for (k, v) in m {
                     let path = format!("{field}/{k}");
                     out.insert(
@@ -235,21 +235,20 @@ impl<'a> Engine<'a> {
     }
 
     /// Exit the state: Output and Assign were evaluated; emit the exit and apply the variables.
-    fn jsonata_exit(
+    fn jsonata_exit<'d>(
         &mut self,
-        name: &str,
-        state: &Value,
+        state: &'d Value,
         out: Value,
         assigned: Option<Map<String, Value>>,
         vars: &mut Vars<'_>,
         sctx: &StateCtx,
-    ) -> Result<Flow, Failure> {
+    ) -> Result<Flow<'d>, Failure> {
         let text = self.check_text(sctx, &out)?;
         if let Some(a) = &assigned {
             self.check_assign_size(sctx, a)?;
         }
         let ty = field(state, "Type").and_then(Value::as_str).unwrap_or("");
-        self.emit_exited(ty, name, text, assigned.as_ref())?;
+        self.emit_exited(ty, &sctx.name, text, assigned.as_ref())?;
         if let Some(a) = assigned {
             vars.extend(a);
         }
@@ -257,15 +256,15 @@ impl<'a> Engine<'a> {
     }
 
     /// Run one JSONata state.
-    pub(crate) fn run_state_jsonata(
+    pub(crate) fn run_state_jsonata<'d>(
         &mut self,
         name: &str,
-        state: &Value,
+        state: &'d Value,
         raw: Value,
         vars: &mut Vars<'_>,
         sctx: &mut StateCtx,
         depth: usize,
-    ) -> Result<Flow, Failure> {
+    ) -> Result<Flow<'d>, Failure> {
         let ty = field(state, "Type").and_then(Value::as_str).unwrap_or("");
         let plain = States {
             input: &raw,
@@ -281,10 +280,10 @@ impl<'a> Engine<'a> {
                 let out = self.jsonata_output(field(state, "Output"), &plain, vars, sctx, &raw)?;
                 if ty == "Succeed" {
                     let text = self.check_text(sctx, &out)?;
-                    self.emit_exited(ty, name, text, None)?;
+                    self.emit_exited(ty, &sctx.name, text, None)?;
                     return Ok(Flow::End(out));
                 }
-                self.jsonata_exit(name, state, out, assigned, vars, sctx)
+                self.jsonata_exit(state, out, assigned, vars, sctx)
             }
             "Fail" => {
                 let pick = |field: &str, e: &mut Self| -> Result<Option<String>, Failure> {
@@ -341,10 +340,9 @@ impl<'a> Engine<'a> {
                     };
                     let failure = match attempt {
                         Ok(result) => {
-                            return match self.jsonata_finish(name, state, &raw, result, vars, sctx)
-                            {
+                            return match self.jsonata_finish(state, &raw, result, vars, sctx) {
                                 Err(f) if f.kind == FailureKind::Normal => {
-                                    self.jsonata_catch(name, state, raw, f, vars, sctx)
+                                    self.jsonata_catch(state, raw, f, vars, sctx)
                                 }
                                 other => other,
                             };
@@ -360,7 +358,7 @@ impl<'a> Engine<'a> {
                         self.transitions += 1;
                         continue;
                     }
-                    return self.jsonata_catch(name, state, raw, failure, vars, sctx);
+                    return self.jsonata_catch(state, raw, failure, vars, sctx);
                 }
             }
             other => Err(self.runtime(sctx, format!("Unknown state type '{other}'."))),
@@ -369,15 +367,14 @@ impl<'a> Engine<'a> {
 
     /// After a Task/Map/Parallel produced `result`: Assign and Output (both against the variables from before
     /// the state), the exit event and the new variables.
-    pub(crate) fn jsonata_finish(
+    pub(crate) fn jsonata_finish<'d>(
         &mut self,
-        name: &str,
-        state: &Value,
+        state: &'d Value,
         raw: &Value,
         result: Value,
         vars: &mut Vars<'_>,
         sctx: &StateCtx,
-    ) -> Result<Flow, Failure> {
+    ) -> Result<Flow<'d>, Failure> {
         self.check_size(sctx, &result)?;
         let with = States {
             input: raw,
@@ -386,7 +383,7 @@ impl<'a> Engine<'a> {
         };
         let assigned = self.jsonata_assign(field(state, "Assign"), &with, vars, sctx)?;
         let out = self.jsonata_output(field(state, "Output"), &with, vars, sctx, &result)?;
-        self.jsonata_exit(name, state, out, assigned, vars, sctx)
+        self.jsonata_exit(state, out, assigned, vars, sctx)
     }
 
     /// The Task's Arguments and time limits, then the mocked call.
@@ -486,20 +483,20 @@ impl<'a> Engine<'a> {
         Ok(())
     }
 
-    fn jsonata_choice(
+    fn jsonata_choice<'d>(
         &mut self,
         name: &str,
-        state: &Value,
+        state: &'d Value,
         raw: &Value,
         vars: &mut Vars<'_>,
         sctx: &StateCtx,
-    ) -> Result<Flow, Failure> {
+    ) -> Result<Flow<'d>, Failure> {
         let plain = States {
             input: raw,
             result: None,
             error_output: None,
         };
-        let mut chosen: Option<(String, &Value)> = None;
+        let mut chosen: Option<(&str, &Value)> = None;
         if let Some(rules) = field(state, "Choices").and_then(Value::as_array) {
             for rule in rules {
                 let cond = match field(rule, "Condition") {
@@ -526,10 +523,7 @@ impl<'a> Engine<'a> {
                     _ => false,
                 };
                 if cond {
-                    let next = field(rule, "Next")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_string();
+                    let next = field(rule, "Next").and_then(Value::as_str).unwrap_or("");
                     chosen = Some((next, rule));
                     break;
                 }
@@ -538,7 +532,7 @@ impl<'a> Engine<'a> {
         let (next, holder) = match chosen {
             Some(c) => c,
             None => match field(state, "Default").and_then(Value::as_str) {
-                Some(d) => (d.to_string(), state),
+                Some(d) => (d, state),
                 None => {
                     return Err(Failure::new(
                         "States.NoChoiceMatched",
@@ -556,7 +550,7 @@ impl<'a> Engine<'a> {
         if let Some(a) = &assigned {
             self.check_assign_size(sctx, a)?;
         }
-        self.emit_exited("Choice", name, text, assigned.as_ref())?;
+        self.emit_exited("Choice", &sctx.name, text, assigned.as_ref())?;
         if let Some(a) = assigned {
             vars.extend(a);
         }
@@ -670,19 +664,19 @@ impl<'a> Engine<'a> {
             tolerated_count,
             tolerated_pct,
         };
+        let items = std::borrow::Cow::Owned(items);
         self.map_iterate(name, state, items, &settings, raw, vars, sctx, depth)
     }
 
     /// Catch for a JSONata state: `$states.errorOutput`, the catcher's Assign and Output.
-    pub(crate) fn jsonata_catch(
+    pub(crate) fn jsonata_catch<'d>(
         &mut self,
-        name: &str,
-        state: &Value,
+        state: &'d Value,
         raw: Value,
         f: Failure,
         vars: &mut Vars<'_>,
         sctx: &StateCtx,
-    ) -> Result<Flow, Failure> {
+    ) -> Result<Flow<'d>, Failure> {
         let err = f.error.clone().unwrap_or_default();
         let Some(catchers) = field(state, "Catch").and_then(Value::as_array) else {
             return Err(f);
@@ -711,14 +705,11 @@ impl<'a> Engine<'a> {
             if let Some(a) = &assigned {
                 self.check_assign_size(sctx, a)?;
             }
-            self.emit_exited(ty, name, text, assigned.as_ref())?;
+            self.emit_exited(ty, &sctx.name, text, assigned.as_ref())?;
             if let Some(a) = assigned {
                 vars.extend(a);
             }
-            let next = field(c, "Next")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string();
+            let next = field(c, "Next").and_then(Value::as_str).unwrap_or("");
             return Ok(Flow::Next(next, json!(out)));
         }
         Err(f)

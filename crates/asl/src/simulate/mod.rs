@@ -12,12 +12,13 @@ mod parsed;
 mod payload;
 pub mod schema;
 pub mod test_state;
+mod text;
 pub mod time;
 
 pub use choice::string_matches;
 pub use cost::Cost;
 pub use engine::{Failure, FailureKind, error_matches};
-pub use history::Event;
+pub use history::{Event, Kind};
 pub use mocks::{MockResponse, MockResult, Mocks};
 
 use serde_json::{Map, Value, json};
@@ -140,14 +141,15 @@ impl Outcome {
     }
 }
 
-/// Run a definition to the end: the outcome and the full history.
+/// Run a definition to the end: the outcome and the full history. (To run one definition many times,
+/// compile it into a [`Plan`] once.)
 pub fn run(
     definition: &Value,
     input: Value,
     mocks: &Mocks,
     options: &Options,
 ) -> (Outcome, Vec<Event>) {
-    run_inner(definition, input, mocks, options, None, 0)
+    run_with(definition, None, input, mocks, options, None, 0)
 }
 
 /// [`run`], telling `observe` the number of events so far and the state last entered before every
@@ -160,11 +162,56 @@ pub fn run_observed(
     every: usize,
     observe: &mut dyn FnMut(usize, &str),
 ) -> (Outcome, Vec<Event>) {
-    run_inner(definition, input, mocks, options, Some(observe), every)
+    run_with(definition, None, input, mocks, options, Some(observe), every)
 }
 
-fn run_inner<'a>(
+/// A definition prepared for many runs: every JSONPath and intrinsic call text in it is parsed once, here,
+/// instead of in each run. [`Plan::run`] gives exactly what [`run`] gives for the same definition.
+pub struct Plan {
+    definition: Value,
+    parsed: std::sync::Arc<parsed::Table>,
+}
+
+impl std::fmt::Debug for Plan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Plan")
+            .field("definition", &self.definition)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Plan {
+    /// Prepare a definition (it is copied). Never fails: a text that does not parse is reported by the run
+    /// that evaluates it, as [`run`] does.
+    pub fn compile(definition: &Value) -> Plan {
+        Plan {
+            parsed: std::sync::Arc::new(parsed::Table::of_definition(definition)),
+            definition: definition.clone(),
+        }
+    }
+
+    /// The definition this plan runs.
+    pub fn definition(&self) -> &Value {
+        &self.definition
+    }
+
+    /// Run the definition to the end: the outcome and the full history.
+    pub fn run(&self, input: Value, mocks: &Mocks, options: &Options) -> (Outcome, Vec<Event>) {
+        run_with(
+            &self.definition,
+            Some(self.parsed.clone()),
+            input,
+            mocks,
+            options,
+            None,
+            0,
+        )
+    }
+}
+
+fn run_with<'a>(
     definition: &Value,
+    table: Option<std::sync::Arc<parsed::Table>>,
     input: Value,
     mocks: &'a Mocks,
     options: &'a Options,
@@ -183,6 +230,7 @@ fn run_inner<'a>(
     let mut e = engine::Engine::new(options, mocks, input_text.clone());
     e.observer = observer;
     e.observe_every = every;
+    e.parsed = parsed::Parsed::with_table(table);
     e.jsonata_default = definition.get("QueryLanguage").and_then(Value::as_str) == Some("JSONata");
     e.deadline = definition
         .get("TimeoutSeconds")
@@ -212,18 +260,27 @@ fn run_inner<'a>(
         }),
         Ok(_) => {
             let mut vars = engine::Vars::root(Map::new());
-            e.run_machine(definition, input, Some(input_text), &mut vars, 0)
+            // Within payload::MAX_DEPTH: deeper inputs were refused above.
+            let text = text::Text::checked(input_text);
+            e.run_machine(
+                definition,
+                std::borrow::Cow::Owned(input),
+                Some(text),
+                &mut vars,
+                0,
+            )
         }
     };
     let (status, output, error, cause) = match result {
         Ok(out) => {
             let text = match e.take_out_text() {
                 Some(t) => t,
-                None => payload::shared_text(&out),
+                None => payload::shared_text(&out).into(),
             };
-            let _ = e.emit(
-                "ExecutionSucceeded",
-                json!({"output": &*text, "outputDetails": {"truncated": false}}),
+            let _ = e.push_event(
+                "ExecutionSucceeded".into(),
+                history::Details::Output(text),
+                None,
             );
             (Status::Succeeded, Some(out), None, None)
         }

@@ -21,64 +21,68 @@ pub fn shared_text(v: &Value) -> Arc<str> {
 /// The compact JSON text serde_json writes, byte for byte, written in one pass that also enforces a nesting
 /// limit: `None` when a value has more than `max_depth` enclosing arrays/objects (see [`depth`]).
 pub fn text_within(v: &Value, max_depth: usize) -> Option<String> {
-    let mut out = String::with_capacity(64);
-    write_value(&mut out, v, 0, max_depth).then_some(out)
+    let mut out = Vec::with_capacity(128);
+    if !write_value(&mut out, v, 0, max_depth) {
+        return None;
+    }
+    // Only whole UTF-8 strings and ASCII were written.
+    String::from_utf8(out).ok()
 }
 
-fn write_value(out: &mut String, v: &Value, depth: usize, max: usize) -> bool {
+fn write_value(out: &mut Vec<u8>, v: &Value, depth: usize, max: usize) -> bool {
     if depth > max {
         return false;
     }
     match v {
-        Value::Null => out.push_str("null"),
-        Value::Bool(true) => out.push_str("true"),
-        Value::Bool(false) => out.push_str("false"),
+        Value::Null => out.extend_from_slice(b"null"),
+        Value::Bool(true) => out.extend_from_slice(b"true"),
+        Value::Bool(false) => out.extend_from_slice(b"false"),
         Value::Number(n) => write_number(out, n),
         Value::String(s) => write_str(out, s),
         Value::Array(a) => {
-            out.push('[');
+            out.push(b'[');
             for (i, x) in a.iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
                 if !write_value(out, x, depth + 1, max) {
                     return false;
                 }
             }
-            out.push(']');
+            out.push(b']');
         }
         Value::Object(o) => {
-            out.push('{');
+            out.push(b'{');
             for (i, (k, x)) in o.iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
                 write_str(out, k);
-                out.push(':');
+                out.push(b':');
                 if !write_value(out, x, depth + 1, max) {
                     return false;
                 }
             }
-            out.push('}');
+            out.push(b'}');
         }
     }
     true
 }
 
-fn write_number(out: &mut String, n: &serde_json::Number) {
+fn write_number(out: &mut Vec<u8>, n: &serde_json::Number) {
     if let Some(u) = n.as_u64() {
         write_u64(out, u);
     } else if let Some(i) = n.as_i64() {
-        out.push('-');
+        out.push(b'-');
         write_u64(out, i.unsigned_abs());
     } else {
         // Floats: serde_json's Display is its serialisation (ryu's shortest round-trip form).
-        use std::fmt::Write;
+        use std::io::Write;
         let _ = write!(out, "{n}");
     }
 }
 
-fn write_u64(out: &mut String, mut u: u64) {
+fn write_u64(out: &mut Vec<u8>, mut u: u64) {
     let mut buf = [0u8; 20];
     let mut i = buf.len();
     loop {
@@ -91,41 +95,54 @@ fn write_u64(out: &mut String, mut u: u64) {
             break;
         }
     }
-    for &b in buf.get(i..).unwrap_or(&[]) {
-        out.push(char::from(b));
-    }
+    out.extend_from_slice(buf.get(i..).unwrap_or(&[]));
+}
+
+/// Bytes a JSON string escapes: control characters, `"` and `\\`.
+const fn needs_escape(b: u8) -> bool {
+    b < 0x20 || b == b'"' || b == b'\\'
 }
 
 /// A JSON string with serde_json's escapes: `\"`, `\\`, `\b \f \n \r \t`, other control characters as
 /// `\u00xx`; everything else (including non-ASCII) as is.
-fn write_str(out: &mut String, s: &str) {
+fn write_str(out: &mut Vec<u8>, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.push('"');
+    let bytes = s.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    // Most strings (keys especially) need no escape: one copy.
+    if !bytes.iter().any(|&b| needs_escape(b)) {
+        out.extend_from_slice(bytes);
+        out.push(b'"');
+        return;
+    }
     let mut start = 0;
-    for (i, &b) in s.as_bytes().iter().enumerate() {
-        let esc: &str = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0..=0x1f => "",
-            _ => continue,
+    for (i, &b) in bytes.iter().enumerate() {
+        if !needs_escape(b) {
+            continue;
+        }
+        let esc: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            _ => b"",
         };
-        out.push_str(s.get(start..i).unwrap_or(""));
+        out.extend_from_slice(bytes.get(start..i).unwrap_or(&[]));
         if esc.is_empty() {
-            out.push_str("\\u00");
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0xf)]));
+            out.extend_from_slice(b"\\u00");
+            out.push(HEX[usize::from(b >> 4)]);
+            out.push(HEX[usize::from(b & 0xf)]);
         } else {
-            out.push_str(esc);
+            out.extend_from_slice(esc);
         }
         start = i + 1;
     }
-    out.push_str(s.get(start..).unwrap_or(""));
-    out.push('"');
+    out.extend_from_slice(bytes.get(start..).unwrap_or(&[]));
+    out.push(b'"');
 }
 
 /// Size in bytes of the UTF-8 JSON text, counted without building the text.

@@ -6,6 +6,7 @@ use super::engine::{Engine, Failure, FailureKind, Flow, StateCtx, Vars, error_ma
 use super::mocks::{MockResult, Mocks};
 use super::{Options, payload};
 use serde_json::{Map, Value, json};
+use std::borrow::Cow;
 
 const STATE_TYPES: [&str; 8] = [
     "Task", "Wait", "Pass", "Succeed", "Fail", "Choice", "Parallel", "Map",
@@ -288,7 +289,7 @@ fn run(req: &Value, options: &Options) -> Result<Value, Value> {
             if let Ok(v) = e.input_path(&state, &input, &vars, &sctx) {
                 data.insert("afterInputPath".into(), json!(payload::text(&v)));
             }
-            e.run_state(&name, &state, input.clone(), &mut vars, 0)
+            e.run_state(&name, &state, Cow::Borrowed(&input), &mut vars, 0)
         }
     };
     let mut resp = Map::new();
@@ -344,9 +345,9 @@ fn run(req: &Value, options: &Options) -> Result<Value, Value> {
                 }
                 if status == "FAILED"
                     && let Ok(Flow::Next(next, out)) = if jsonata {
-                        e.jsonata_catch(&name, &state, input.clone(), f.clone(), &mut vars, &sctx)
+                        e.jsonata_catch(&state, input.clone(), f.clone(), &mut vars, &sctx)
                     } else {
-                        e.catch(&name, &state, input.clone(), f.clone(), &mut vars, &sctx)
+                        e.catch(&state, input.clone(), f.clone(), &mut vars, &sctx)
                     }
                 {
                     status = "CAUGHT_ERROR";
@@ -387,10 +388,10 @@ fn run(req: &Value, options: &Options) -> Result<Value, Value> {
 /// InputPath → Parameters → result (mock or Pass's Result) → ResultSelector → ResultPath → OutputPath, recording
 /// each stage for `inspectionData`.
 #[allow(clippy::too_many_arguments)]
-fn pipeline(
+fn pipeline<'d>(
     e: &mut Engine,
     name: &str,
-    state: &Value,
+    state: &'d Value,
     raw: &Value,
     vars: &mut Vars<'_>,
     sctx: &StateCtx,
@@ -398,7 +399,7 @@ fn pipeline(
     mocks: &Mocks,
     ty: &str,
     failure_count: Option<u64>,
-) -> Result<Flow, Failure> {
+) -> Result<Flow<'d>, Failure> {
     let t = |v: &Value| json!(payload::text(v));
     let effective = e.input_path(state, raw, vars, sctx)?;
     let pass_result = if ty == "Pass" {
@@ -486,7 +487,7 @@ fn pipeline(
     data.insert("afterResultPath".into(), t(&with_result));
     let out = e.output_path(state, with_result, vars, sctx)?;
     Ok(match state.get("Next").and_then(Value::as_str) {
-        Some(n) => Flow::Next(n.to_string(), out),
+        Some(n) => Flow::Next(n, out),
         None => Flow::End(out),
     })
 }
@@ -550,21 +551,21 @@ fn check_context(ctx: &Map<String, Value>) -> Result<(), String> {
 /// A JSONata state: Arguments → result (the mock, or the state run itself) → Assign and Output, recording
 /// `afterArguments` and `result` for `inspectionData`.
 #[allow(clippy::too_many_arguments)]
-fn jsonata_pipeline(
+fn jsonata_pipeline<'d>(
     e: &mut Engine,
     name: &str,
-    state: &Value,
+    state: &'d Value,
     raw: &Value,
     vars: &mut Vars<'_>,
     sctx: &StateCtx,
     data: &mut Map<String, Value>,
     mocks: &Mocks,
     failure_count: Option<u64>,
-) -> Result<Flow, Failure> {
+) -> Result<Flow<'d>, Failure> {
     let t = |v: &Value| json!(payload::text(v));
     let ty = state.get("Type").and_then(Value::as_str).unwrap_or("");
     if !matches!(ty, "Task" | "Map" | "Parallel") {
-        return e.run_state(name, state, raw.clone(), vars, 0);
+        return e.run_state(name, state, Cow::Borrowed(raw), vars, 0);
     }
     if ty == "Map" {
         data.insert(
@@ -626,7 +627,7 @@ fn jsonata_pipeline(
     if ty == "Task" {
         data.insert("result".into(), t(&result));
     }
-    e.jsonata_finish(name, state, raw, result, vars, sctx)
+    e.jsonata_finish(state, raw, result, vars, sctx)
 }
 
 /// Map's own inspection fields: afterItemsPath, maxConcurrency and the tolerated-failure settings.

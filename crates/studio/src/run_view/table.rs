@@ -99,7 +99,7 @@ pub fn rows_unsummarised(events: &[Event]) -> Vec<Row> {
         .map(|(i, (e, owner))| Row {
             id: e.id,
             position: i + 1,
-            kind: e.kind.clone(),
+            kind: e.kind.to_string(),
             state: owner.unwrap_or_default(),
             timestamp: format_timestamp(e.timestamp_ms),
             summary: String::new(),
