@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use leptos::svg;
 use std::collections::BTreeSet;
 use studio::canvas::{self as ops, DropTarget, clipboard, icons, nav};
+use studio::cull::{self, CullIndex, EdgeKey, ItemKeys, NodeKey};
 use studio::{Edit, Point, Rect, Viewport};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, KeyboardEvent, PointerEvent, WheelEvent};
@@ -33,6 +34,15 @@ pub fn timed_layout(graph: &studio::FlowGraph) -> studio::Layout {
         LAYOUT_MS.set(p.now() - t0);
     }
     l
+}
+
+/// The page's size in CSS pixels: an upper bound of the canvas's, for culling.
+fn page_size() -> (f64, f64) {
+    let w = window();
+    let px = |v: Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue>| {
+        v.ok().and_then(|v| v.as_f64()).unwrap_or(2000.0)
+    };
+    (px(w.inner_width()), px(w.inner_height()))
 }
 
 /// The canvas element's size and position on screen.
@@ -135,6 +145,26 @@ fn run_edit(state: AppState, edit: Edit, select: Option<Vec<String>>) -> bool {
     ok
 }
 
+/// Pans the view so the state is on screen (it is then drawn), and moves keyboard focus to it once
+/// it is.
+fn reveal_and_focus(state: AppState, svg: &NodeRef<svg::Svg>, name: &str) {
+    if let Some(r) = svg_rect(svg)
+        && let Some(target) = state
+            .layout
+            .with_untracked(|l| l.node_named(name).map(Rect::of_node))
+    {
+        state.viewport.update(|v| {
+            let to = cull::reveal(v, target, r.width(), r.height(), FIT_PADDING);
+            if to != *v {
+                *v = to;
+            }
+        });
+    }
+    let name = name.to_string();
+    // After the reactive updates have drawn it.
+    request_animation_frame(move || focus_state(&name));
+}
+
 /// Moves keyboard focus to a state's element on the canvas.
 fn focus_state(name: &str) {
     // A CSS string: backslashes, quotes and line breaks escaped.
@@ -216,6 +246,8 @@ struct CanvasCtx {
     /// Set while a pointer press is focusing a state, so that focus does not also change the selection
     /// (the click decides, with or without Shift).
     pointer_focus: StoredValue<bool>,
+    /// Where each drawn state and arrow is in the layout (they are keyed by what they are, not where).
+    keys: Memo<ItemKeys>,
 }
 
 #[component]
@@ -226,6 +258,7 @@ pub fn Canvas() -> impl IntoView {
         gesture: RwSignal::new(None),
         hovered: RwSignal::new(None),
         pointer_focus: StoredValue::new(false),
+        keys: Memo::new(move |_| state.layout.with(ItemKeys::new)),
     };
     provide_context(ctx);
     let gesture = ctx.gesture;
@@ -511,7 +544,7 @@ pub fn Canvas() -> impl IntoView {
             });
             if let Some(n) = next {
                 select_many(state, vec![n.clone()]);
-                focus_state(&n);
+                reveal_and_focus(state, &svg_ref, &n);
             }
         } else if key == "Enter" && state.selected.get_untracked().is_some() {
             ev.prevent_default();
@@ -621,6 +654,52 @@ pub fn Canvas() -> impl IntoView {
     };
     let selected_set = Memo::new(move |_| selection(state));
 
+    // Culling (studio::cull): only what touches the draw window around the view is drawn. The window
+    // is measured against the page's size (the canvas is never larger) and is kept while the view
+    // stays inside it, so a pan re-renders nothing but the world group's transform.
+    let page_size = RwSignal::new(page_size());
+    let resize = window_event_listener(leptos::ev::resize, move |_| page_size.set(self::page_size()));
+    on_cleanup(move || resize.remove());
+    let cull_index = Memo::new(move |_| state.layout.with(CullIndex::new));
+    let window = Memo::new(move |prev: Option<&Rect>| {
+        if state.draw_all.get() {
+            return state.layout.with(|l| l.bounds());
+        }
+        let (w, h) = page_size.get();
+        state
+            .viewport
+            .with(|v| cull::draw_window(prev.copied(), v, w, h))
+    });
+    let visible = Memo::new(move |_| cull_index.with(|c| c.visible(window.get())));
+    let low_detail = Memo::new(move |_| {
+        !state.draw_all.get() && state.viewport.with(|v| v.zoom < cull::LOW_DETAIL_ZOOM)
+    });
+    let nodes_where = move |containers: bool| {
+        visible.with(|vis| {
+            ctx.keys.with(|k| {
+                state.layout.with(|l| {
+                    vis.nodes
+                        .iter()
+                        .filter_map(|&i| Some((k.nodes.get(i)?.clone(), l.nodes.get(i)?.clone())))
+                        .filter(|(_, n)| n.container == containers)
+                        .collect::<Vec<_>>()
+                })
+            })
+        })
+    };
+    let edges = move || {
+        visible.with(|vis| {
+            ctx.keys.with(|k| {
+                state.layout.with(|l| {
+                    vis.edges
+                        .iter()
+                        .filter_map(|&i| Some((k.edges.get(i)?.clone(), l.edges.get(i)?.clone())))
+                        .collect::<Vec<_>>()
+                })
+            })
+        })
+    };
+
     view! {
         <div class="canvas-controls" role="toolbar" aria-label="View">
             <button class="btn small" aria-label="Zoom in" title="Zoom in (+)" on:click=move |_| zoom_center(state, &svg_ref, 1.25)>"+"</button>
@@ -630,6 +709,7 @@ pub fn Canvas() -> impl IntoView {
         </div>
         <svg class="canvas" role="img" aria-label="Workflow graph" node_ref=svg_ref tabindex="-1"
             class:dragging=move || dragging.get()
+            data-detail=move || if low_detail.get() { "low" } else { "full" }
             data-zoom=move || format!("{:.3}", state.viewport.with(|v| v.zoom))
             data-layout-ms=move || {
                 state.layout.with(|_| ());
@@ -651,13 +731,14 @@ pub fn Canvas() -> impl IntoView {
                 </marker>
             </defs>
             <g class="viewport" transform=move || state.viewport.with(Viewport::transform)>
+                // States are keyed by what they are; an edit that moves them moves their elements.
                 <For
-                    each=move || state.layout.with(|l| l.nodes.iter().filter(|n| n.container).cloned().collect::<Vec<_>>())
-                    key=|n| (n.name.clone(), n.x.to_bits(), n.y.to_bits(), n.w.to_bits(), n.h.to_bits(), n.kind.clone())
-                    children=move |n| view! { <StateBox n=n /> }
+                    each=move || nodes_where(true)
+                    key=|(k, n)| (k.clone(), n.w.to_bits(), n.h.to_bits(), n.kind.clone())
+                    children=move |(k, n)| view! { <StateBox key=k n=n /> }
                 />
                 <For
-                    each=move || state.layout.with(|l| l.slots.iter().filter(|s| s.empty).cloned().collect::<Vec<_>>())
+                    each=move || visible.with(|vis| state.layout.with(|l| vis.slots.iter().filter_map(|&i| l.slots.get(i)).filter(|s| s.empty).cloned().collect::<Vec<_>>()))
                     key=|s| (s.container, s.branch, s.x.to_bits(), s.y.to_bits(), s.w.to_bits(), s.h.to_bits())
                     children=move |s| view! {
                         <g class="empty-slot" aria-hidden="true">
@@ -666,20 +747,24 @@ pub fn Canvas() -> impl IntoView {
                         </g>
                     }
                 />
+                // Arrows are keyed by their ends, kind and label; a new route changes their path.
                 <For
-                    each=move || state.layout.with(|l| l.edges.iter().cloned().enumerate().collect::<Vec<_>>())
-                    key=|(i, e)| (*i, e.from.clone(), e.to.clone(), e.kind, e.d.clone(), e.label.clone())
-                    children=move |(i, e)| view! { <EdgeView index=i e=e selected=selected_set /> }
+                    each=edges
+                    key=|(k, e)| (k.clone(), e.full_label.clone())
+                    children=move |(k, e)| view! { <EdgeView key=k e=e selected=selected_set /> }
                 />
                 <For
-                    each=move || state.layout.with(|l| l.nodes.iter().filter(|n| !n.container).cloned().collect::<Vec<_>>())
-                    key=|n| (n.name.clone(), n.x.to_bits(), n.y.to_bits(), n.w.to_bits(), n.kind.clone())
-                    children=move |n| view! { <StateBox n=n /> }
+                    each=move || nodes_where(false)
+                    key=|(k, n)| (k.clone(), n.w.to_bits(), n.h.to_bits(), n.kind.clone())
+                    children=move |(k, n)| view! { <StateBox key=k n=n /> }
                 />
                 <ConnectHandle selected=selected_set />
                 {move || {
                     let active = active_target.get();
-                    targets.get().into_iter().enumerate().map(|(i, t)| drop_target_view(&t, Some(i) == active)).collect_view()
+                    let w = window.get();
+                    targets.with(|t| t.iter().enumerate()
+                        .filter(|(_, t)| w.intersects(&t.area))
+                        .map(|(i, t)| drop_target_view(t, Some(i) == active)).collect_view())
                 }}
                 {marquee}
                 {rubber}
@@ -715,14 +800,24 @@ fn drop_target_view(t: &DropTarget, active: bool) -> AnyView {
     }
 }
 
-/// One transition: its path, label, and (for the selected states' arrows) the retarget handle.
+/// One transition: its path, label, and (for the selected states' arrows) the retarget handle. Its
+/// route follows the layout (looked up by key), so a re-layout updates the path in place.
 #[component]
-fn EdgeView(index: usize, e: studio::EdgePath, selected: Memo<BTreeSet<String>>) -> impl IntoView {
+fn EdgeView(key: EdgeKey, e: studio::EdgePath, selected: Memo<BTreeSet<String>>) -> impl IntoView {
     let ctx = expect_context::<CanvasCtx>();
+    let state = crate::app();
     let id = format!("{}->{}", e.from, e.to);
-    let (lx, ly) = path_midpoint(&e.d).unwrap_or((e.label_x, e.label_y));
-    let (ex, ey) = path_end(&e.d).unwrap_or((e.label_x, e.label_y));
-    let lw = e.label_w.max(10.0) + 8.0;
+    let initial = e.clone();
+    // The current route: path, label box, arrow end, back-edge flag, place in `Layout::edges`.
+    let geom = Memo::new(move |_| {
+        let at = ctx.keys.with(|k| k.edge(&key));
+        let cur = at.and_then(|i| state.layout.with(|l| l.edges.get(i).cloned()));
+        let e = cur.as_ref().unwrap_or(&initial);
+        let (lx, ly) = path_midpoint(&e.d).unwrap_or((e.label_x, e.label_y));
+        let (ex, ey) = path_end(&e.d).unwrap_or((e.label_x, e.label_y));
+        let lw = e.label_w.max(10.0) + 8.0;
+        (e.d.clone(), lx, ly, ex, ey, lw, e.back, at.unwrap_or(usize::MAX), e.from_index, e.to_index)
+    });
     let hl = {
         let (from, to) = (e.from.clone(), e.to.clone());
         Memo::new(move |_| {
@@ -748,36 +843,38 @@ fn EdgeView(index: usize, e: studio::EdgePath, selected: Memo<BTreeSet<String>>)
     };
     let handle_label = format!("Retarget {} → {}", e.from, e.to);
     let handle_id = id.clone();
-    let state = crate::app();
     let (tf, tt) = (e.from.clone(), e.to.clone());
     let taken = Memo::new(move |_| {
         state
             .snapshot
             .with(|s| s.taken.iter().any(|(f, t)| *f == tf && *t == tt))
     });
-    let (cf, ct, ck, cl) = (e.from_index, e.to_index, e.kind, e.full_label.clone());
+    let (ck, cl) = (e.kind, e.full_label.clone());
     let covered = move || {
+        let (cf, ct) = geom.with(|g| (g.8, g.9));
         state.coverage.with(|c| {
             c.as_ref()
                 .and_then(|c| state.graph.with(|g| c.edge(g, cf, ct, ck, cl.as_deref())))
                 .map(|b| b.to_string())
         })
     };
+    let g = move || geom.get();
     view! {
-        <g class=format!("edge edge-{}", e.kind.as_str()) class:back=e.back class:hl=move || hl.get()
+        <g class=format!("edge edge-{}", e.kind.as_str()) class:back=move || geom.with(|g| g.6) class:hl=move || hl.get()
             data-edge=id.clone() data-edge-kind=e.kind.as_str() data-covered=covered
             class:taken=move || taken.get() data-taken=move || taken.get().then_some("true")>
-            <path d=e.d.clone() marker-end=marker></path>
+            <path d=move || geom.with(|g| g.0.clone()) marker-end=marker></path>
             {e.label.clone().map(|l| view! {
                 <g class="edge-label-box">
                     <title>{e.full_label.clone().unwrap_or_default()}</title>
-                    <rect x=lx - lw / 2.0 y=ly - 9.0 width=lw height="16" rx="4"></rect>
-                    <text class="edge-label" x=lx y=ly + 3.5 text-anchor="middle">{l}</text>
+                    <rect x=move || { let g = g(); g.1 - g.5 / 2.0 } y=move || geom.with(|g| g.2 - 9.0)
+                        width=move || geom.with(|g| g.5) height="16" rx="4"></rect>
+                    <text class="edge-label" x=move || geom.with(|g| g.1) y=move || geom.with(|g| g.2 + 3.5) text-anchor="middle">{l}</text>
                 </g>
             })}
             <Show when=move || show_handle.get()>
-                <circle class="edge-handle" cx=ex cy=ey - 4.0 r="6" data-handle=handle_id.clone()
-                    data-handle-index=index.to_string() aria-label=handle_label.clone()>
+                <circle class="edge-handle" cx=move || geom.with(|g| g.3) cy=move || geom.with(|g| g.4 - 4.0) r="6" data-handle=handle_id.clone()
+                    data-handle-index=move || geom.with(|g| g.7.to_string()) aria-label=handle_label.clone()>
                     <title>"Drag onto another state to retarget"</title>
                 </circle>
             </Show>
@@ -816,12 +913,31 @@ fn ConnectHandle(selected: Memo<BTreeSet<String>>) -> impl IntoView {
     }
 }
 
-/// One state (or container) on the canvas.
+/// One state (or container) on the canvas, drawn at the origin of a group translated to where the
+/// layout puts it (looked up by key, so a re-layout moves the group instead of re-creating it).
 #[component]
-fn StateBox(n: studio::NodeBox) -> impl IntoView {
+fn StateBox(key: NodeKey, n: studio::NodeBox) -> impl IntoView {
     let state = app();
     let ctx = expect_context::<CanvasCtx>();
     let name = n.name.clone();
+    let at = {
+        let (x, y, index) = (n.x, n.y, n.index);
+        Memo::new(move |_| {
+            ctx.keys
+                .with(|k| k.node(&key))
+                .and_then(|i| {
+                    state
+                        .layout
+                        .with(|l| l.nodes.get(i).map(|b| (b.x, b.y, b.index)))
+                })
+                .unwrap_or((x, y, index))
+        })
+    };
+    let n = studio::NodeBox {
+        x: 0.0,
+        y: 0.0,
+        ..n
+    };
     let selected = {
         let name = name.clone();
         Memo::new(move |_| {
@@ -877,8 +993,8 @@ fn StateBox(n: studio::NodeBox) -> impl IntoView {
         None => icon.title.to_string(),
     };
     let badge_x = n.x + n.w - 4.0;
-    let node_index = n.index;
     let covered = move || {
+        let node_index = at.with(|a| a.2);
         state.coverage.with(|c| {
             c.as_ref()
                 .and_then(|c| c.state(node_index))
@@ -889,6 +1005,7 @@ fn StateBox(n: studio::NodeBox) -> impl IntoView {
     let enter_name = name.clone();
     view! {
         <g class=format!("state kind-{}", n.kind.to_lowercase())
+            transform=move || at.with(|(x, y, _)| format!("translate({x} {y})"))
             class:container=container
             class:selected=move || selected.get()
             data-state=name.clone() role="group" aria-label=name.clone() tabindex="0"
@@ -1004,9 +1121,8 @@ fn Minimap(svg: NodeRef<svg::Svg>) -> impl IntoView {
             on:pointercancel=move |_| pressed.set_value(false)>
             <rect class="minimap-bg" x=move || bounds.get().x y=move || bounds.get().y
                 width=move || bounds.get().w height=move || bounds.get().h></rect>
-            {move || state.layout.with(|l| l.nodes.iter().map(|n| view! {
-                <rect class=format!("mini-node kind-{}", n.kind.to_lowercase()) class:container=n.container
-                    x=n.x y=n.y width=n.w height=n.h></rect>
+            {move || state.layout.with(|l| l.outlines().into_iter().map(|o| view! {
+                <path class=format!("mini-node kind-{}", o.kind) class:container=o.container d=o.d></path>
             }).collect_view())}
             <rect class="minimap-view" x=move || visible().x y=move || visible().y
                 width=move || visible().w height=move || visible().h></rect>

@@ -492,6 +492,32 @@ pub fn line_starts(text: &str) -> Vec<usize> {
         .collect()
 }
 
+/// Lines are drawn in blocks of this many, so scrolling redraws only when it crosses a block.
+pub const LINE_BLOCK: usize = 64;
+
+/// The lines `first..end` (0-based) a code view draws when scrolled to `top` (px, from the first
+/// line's top) with `height` px in view, `line_height` px per line and `lines` lines: the lines in
+/// view and a block either side, rounded out to whole blocks.
+pub fn visible_lines(top: f64, height: f64, line_height: f64, lines: usize) -> (usize, usize) {
+    let lh = if line_height.is_finite() && line_height > 0.0 {
+        line_height
+    } else {
+        1.0
+    };
+    let line = |px: f64| {
+        if px.is_finite() && px > 0.0 {
+            (px / lh) as usize
+        } else {
+            0
+        }
+    };
+    let top_line = line(top);
+    let bottom_line = line(top + height.max(0.0)) + 1;
+    let first = (top_line / LINE_BLOCK).saturating_sub(1) * LINE_BLOCK;
+    let end = (bottom_line / LINE_BLOCK + 2).saturating_mul(LINE_BLOCK);
+    (first.min(lines), end.min(lines))
+}
+
 /// The highlight HTML of lines `first..end` (0-based) only, for a code view that draws the lines in
 /// view: the same markup [`highlight_html`] gives those lines. `starts` is [`line_starts`] of `text`.
 pub fn highlight_lines(
@@ -835,6 +861,22 @@ mod tests {
         // An escape before a line break does not carry a string over to the next line.
         let t = "\"a\\\n\"k\": 1";
         assert!(tokens(t, Format::Json).contains(&(4, 7, Tok::Key)), "{:?}", tokens(t, Format::Json));
+    }
+
+    #[test]
+    fn lines_in_view_come_in_blocks() {
+        assert_eq!(visible_lines(0.0, 600.0, 20.0, 10_000), (0, 128));
+        // Scrolling within a block draws the same lines.
+        assert_eq!(visible_lines(20.0 * 70.0, 600.0, 20.0, 10_000), (0, 192));
+        assert_eq!(visible_lines(20.0 * 80.0, 600.0, 20.0, 10_000), (0, 192));
+        assert_eq!(visible_lines(20.0 * 5000.0, 600.0, 20.0, 10_000), (4928, 5120));
+        assert_eq!(visible_lines(20.0 * 9990.0, 600.0, 20.0, 10_000), (9920, 10_000));
+        assert_eq!(visible_lines(f64::NAN, f64::INFINITY, 0.0, 7), (0, 7));
+        for top in [0.0, 333.0, 12_345.0, 190_000.0] {
+            let (first, end) = visible_lines(top, 700.0, 19.375, 10_000);
+            let (a, b) = ((top / 19.375) as usize, ((top + 700.0) / 19.375) as usize + 1);
+            assert!(first <= a && b.min(10_000) <= end, "{top}: {first}..{end}");
+        }
     }
 
     proptest! {

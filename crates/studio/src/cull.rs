@@ -4,14 +4,16 @@
 //! frames only move the world group's transform and re-render nothing.
 
 use crate::geometry::{Point, Rect, Viewport, path_polyline};
+use crate::graph::EdgeKind;
 use crate::layout::Layout;
+use std::collections::HashMap;
 
 /// How much the draw window extends past the view on each side, as a fraction of the view's size.
 pub const WINDOW_MARGIN: f64 = 0.5;
 
-/// Below this zoom the canvas is drawn with less detail (no text or icons: at 25 % a 13 px name is
-/// 3 px high and unreadable); the states keep their boxes, names and attributes.
-pub const LOW_DETAIL_ZOOM: f64 = 0.25;
+/// Below this zoom the canvas is drawn with less detail (no text, icons or arrow labels: at 20 % a
+/// 13 px name is under 3 px high); the states keep their boxes, accessible names and attributes.
+pub const LOW_DETAIL_ZOOM: f64 = 0.2;
 
 /// Bounding boxes of a layout's items in world units, computed once per layout.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -81,6 +83,77 @@ impl CullIndex {
             edges: pick(&self.edges),
             slots: pick(&self.slots),
         }
+    }
+}
+
+/// What a drawn state is, whatever its place: its name (and which one of that name, when an invalid
+/// definition repeats it). The canvas keys its elements by this, so an edit that moves states changes
+/// their positions instead of re-creating them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct NodeKey {
+    pub name: String,
+    pub nth: usize,
+}
+
+/// What a drawn arrow is, whatever its route: its ends, kind and label (and which one of those, when
+/// two arrows are alike).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct EdgeKey {
+    pub from: String,
+    pub to: String,
+    pub kind: EdgeKind,
+    pub label: Option<String>,
+    pub nth: usize,
+}
+
+/// The keys of a layout's states and arrows (in layout order) and where each key is.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ItemKeys {
+    pub nodes: Vec<NodeKey>,
+    pub edges: Vec<EdgeKey>,
+    node_at: HashMap<NodeKey, usize>,
+    edge_at: HashMap<EdgeKey, usize>,
+}
+
+impl ItemKeys {
+    pub fn new(layout: &Layout) -> ItemKeys {
+        let mut out = ItemKeys::default();
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for (i, n) in layout.nodes.iter().enumerate() {
+            let nth = seen.entry(n.name.as_str()).or_default();
+            let key = NodeKey {
+                name: n.name.clone(),
+                nth: *nth,
+            };
+            *nth += 1;
+            out.node_at.insert(key.clone(), i);
+            out.nodes.push(key);
+        }
+        for (i, e) in layout.edges.iter().enumerate() {
+            let mut key = EdgeKey {
+                from: e.from.clone(),
+                to: e.to.clone(),
+                kind: e.kind,
+                label: e.label.clone(),
+                nth: 0,
+            };
+            while out.edge_at.contains_key(&key) {
+                key.nth += 1;
+            }
+            out.edge_at.insert(key.clone(), i);
+            out.edges.push(key);
+        }
+        out
+    }
+
+    /// Where a state is in `Layout::nodes`.
+    pub fn node(&self, key: &NodeKey) -> Option<usize> {
+        self.node_at.get(key).copied()
+    }
+
+    /// Where an arrow is in `Layout::edges`.
+    pub fn edge(&self, key: &EdgeKey) -> Option<usize> {
+        self.edge_at.get(key).copied()
     }
 }
 
@@ -176,6 +249,38 @@ mod tests {
         assert_eq!(all.nodes.len(), l.nodes.len());
         assert_eq!(all.edges.len(), l.edges.len());
         assert_eq!(all.slots.len(), l.slots.len());
+    }
+
+    #[test]
+    fn keys_survive_moves_and_tell_twins_apart() {
+        let l = big();
+        let keys = ItemKeys::new(&l);
+        assert_eq!(keys.nodes.len(), l.nodes.len());
+        assert_eq!(keys.edges.len(), l.edges.len());
+        for (i, k) in keys.nodes.iter().enumerate() {
+            assert_eq!(keys.node(k), Some(i));
+        }
+        for (i, k) in keys.edges.iter().enumerate() {
+            assert_eq!(keys.edge(k), Some(i));
+        }
+        // Moving every box keeps every key.
+        let mut moved = l.clone();
+        for n in &mut moved.nodes {
+            n.y += 100.0;
+        }
+        for e in &mut moved.edges {
+            e.d = format!("M 0 0 L {} 1", e.d.len());
+        }
+        assert_eq!(ItemKeys::new(&moved).nodes, keys.nodes);
+        assert_eq!(ItemKeys::new(&moved).edges, keys.edges);
+        // Two alike arrows (and two states of one name) get different keys.
+        let mut twins = l.clone();
+        twins.edges.push(l.edges[0].clone());
+        twins.nodes.push(l.nodes[0].clone());
+        let k = ItemKeys::new(&twins);
+        assert_eq!(k.edges.last().unwrap().nth, 1);
+        assert_eq!(k.nodes.last().unwrap().nth, 1);
+        assert_eq!(k.edge(k.edges.last().unwrap()), Some(l.edges.len()));
     }
 
     #[test]
