@@ -674,7 +674,10 @@ pub fn Canvas() -> impl IntoView {
     let low_detail = Memo::new(move |_| {
         !state.draw_all.get() && state.viewport.with(|v| v.zoom < cull::LOW_DETAIL_ZOOM)
     });
+    // While the background is dragged the world group may be moved by the compositor (style.css).
+    let panning = Memo::new(move |_| gesture.with(|g| matches!(g, Some(Gesture::Pan { .. }))));
     let nodes_where = move |containers: bool| {
+        low_detail.track();
         visible.with(|vis| {
             ctx.keys.with(|k| {
                 state.layout.with(|l| {
@@ -688,6 +691,7 @@ pub fn Canvas() -> impl IntoView {
         })
     };
     let edges = move || {
+        low_detail.track();
         visible.with(|vis| {
             ctx.keys.with(|k| {
                 state.layout.with(|l| {
@@ -710,6 +714,7 @@ pub fn Canvas() -> impl IntoView {
         <svg class="canvas" role="img" aria-label="Workflow graph" node_ref=svg_ref tabindex="-1"
             class:dragging=move || dragging.get()
             data-detail=move || if low_detail.get() { "low" } else { "full" }
+            class:panning=move || panning.get()
             data-zoom=move || format!("{:.3}", state.viewport.with(|v| v.zoom))
             data-layout-ms=move || {
                 state.layout.with(|_| ());
@@ -734,8 +739,8 @@ pub fn Canvas() -> impl IntoView {
                 // States are keyed by what they are; an edit that moves them moves their elements.
                 <For
                     each=move || nodes_where(true)
-                    key=|(k, n)| (k.clone(), n.w.to_bits(), n.h.to_bits(), n.kind.clone())
-                    children=move |(k, n)| view! { <StateBox key=k n=n /> }
+                    key=move |(k, n)| (k.clone(), n.w.to_bits(), n.h.to_bits(), n.kind.clone(), low_detail.get_untracked())
+                    children=move |(k, n)| view! { <StateBox key=k n=n detail=!low_detail.get_untracked() /> }
                 />
                 <For
                     each=move || visible.with(|vis| state.layout.with(|l| vis.slots.iter().filter_map(|&i| l.slots.get(i)).filter(|s| s.empty).cloned().collect::<Vec<_>>()))
@@ -750,13 +755,13 @@ pub fn Canvas() -> impl IntoView {
                 // Arrows are keyed by their ends, kind and label; a new route changes their path.
                 <For
                     each=edges
-                    key=|(k, e)| (k.clone(), e.full_label.clone())
-                    children=move |(k, e)| view! { <EdgeView key=k e=e selected=selected_set /> }
+                    key=move |(k, e)| (k.clone(), e.full_label.clone(), low_detail.get_untracked())
+                    children=move |(k, e)| view! { <EdgeView key=k e=e selected=selected_set detail=!low_detail.get_untracked() /> }
                 />
                 <For
                     each=move || nodes_where(false)
-                    key=|(k, n)| (k.clone(), n.w.to_bits(), n.h.to_bits(), n.kind.clone())
-                    children=move |(k, n)| view! { <StateBox key=k n=n /> }
+                    key=move |(k, n)| (k.clone(), n.w.to_bits(), n.h.to_bits(), n.kind.clone(), low_detail.get_untracked())
+                    children=move |(k, n)| view! { <StateBox key=k n=n detail=!low_detail.get_untracked() /> }
                 />
                 <ConnectHandle selected=selected_set />
                 {move || {
@@ -803,7 +808,12 @@ fn drop_target_view(t: &DropTarget, active: bool) -> AnyView {
 /// One transition: its path, label, and (for the selected states' arrows) the retarget handle. Its
 /// route follows the layout (looked up by key), so a re-layout updates the path in place.
 #[component]
-fn EdgeView(key: EdgeKey, e: studio::EdgePath, selected: Memo<BTreeSet<String>>) -> impl IntoView {
+fn EdgeView(
+    key: EdgeKey,
+    e: studio::EdgePath,
+    selected: Memo<BTreeSet<String>>,
+    detail: bool,
+) -> impl IntoView {
     let ctx = expect_context::<CanvasCtx>();
     let state = crate::app();
     let id = format!("{}->{}", e.from, e.to);
@@ -864,7 +874,7 @@ fn EdgeView(key: EdgeKey, e: studio::EdgePath, selected: Memo<BTreeSet<String>>)
             data-edge=id.clone() data-edge-kind=e.kind.as_str() data-covered=covered
             class:taken=move || taken.get() data-taken=move || taken.get().then_some("true")>
             <path d=move || geom.with(|g| g.0.clone()) marker-end=marker></path>
-            {e.label.clone().map(|l| view! {
+            {e.label.clone().filter(|_| detail).map(|l| view! {
                 <g class="edge-label-box">
                     <title>{e.full_label.clone().unwrap_or_default()}</title>
                     <rect x=move || { let g = g(); g.1 - g.5 / 2.0 } y=move || geom.with(|g| g.2 - 9.0)
@@ -915,8 +925,9 @@ fn ConnectHandle(selected: Memo<BTreeSet<String>>) -> impl IntoView {
 
 /// One state (or container) on the canvas, drawn at the origin of a group translated to where the
 /// layout puts it (looked up by key, so a re-layout moves the group instead of re-creating it).
+/// Without `detail` (zoomed far out) it is its box only: no icon, text or breakpoint dot.
 #[component]
-fn StateBox(key: NodeKey, n: studio::NodeBox) -> impl IntoView {
+fn StateBox(key: NodeKey, n: studio::NodeBox, detail: bool) -> impl IntoView {
     let state = app();
     let ctx = expect_context::<CanvasCtx>();
     let name = n.name.clone();
@@ -1035,14 +1046,17 @@ fn StateBox(key: NodeKey, n: studio::NodeBox) -> impl IntoView {
                 }
             }>
             <rect class="box" x=n.x y=n.y width=n.w height=n.h rx=if container { "10" } else { "8" }></rect>
-            <g class="icon" data-icon=icon.id>
-                <title>{icon_title}</title>
-                <rect x=icon_x y=icon_y width="22" height="22" rx="5"></rect>
-                <text x=icon_x + 11.0 y=icon_y + 15.0 text-anchor="middle">{icon.glyph}</text>
-            </g>
-            <text class=if container { "container-title" } else { "state-name" } x=title_x y=title_y text-anchor=anchor>{n.name.clone()}</text>
-            <text class="kind-label" x=kind_x y=kind_y text-anchor=kind_anchor>{n.kind.clone()}</text>
-            <crate::run_overlay::NodeOverlay n=n.clone() />
+            // Low detail: the box alone (the name stays the group's accessible name).
+            {detail.then(|| view! {
+                <g class="icon" data-icon=icon.id>
+                    <title>{icon_title}</title>
+                    <rect x=icon_x y=icon_y width="22" height="22" rx="5"></rect>
+                    <text x=icon_x + 11.0 y=icon_y + 15.0 text-anchor="middle">{icon.glyph}</text>
+                </g>
+                <text class=if container { "container-title" } else { "state-name" } x=title_x y=title_y text-anchor=anchor>{n.name.clone()}</text>
+                <text class="kind-label" x=kind_x y=kind_y text-anchor=kind_anchor>{n.kind.clone()}</text>
+                <crate::run_overlay::NodeOverlay n=n.clone() />
+            })}
             {move || problem.get().map(|sev| view! {
                 <g class=format!("problem-badge {sev}")>
                     <title>{if sev == "error" { "This state has errors" } else { "This state has warnings" }}</title>
