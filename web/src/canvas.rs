@@ -248,6 +248,75 @@ struct CanvasCtx {
     pointer_focus: StoredValue<bool>,
     /// Where each drawn state and arrow is in the layout (they are keyed by what they are, not where).
     keys: Memo<ItemKeys>,
+    /// The drawn states' and arrows' own position signals, set by one effect when the layout changes
+    /// (one subscriber to the layout instead of one per item; only what moved is notified).
+    places: StoredValue<Places>,
+}
+
+/// Where a drawn state is: its offset and its index in the graph.
+type NodePlace = (f64, f64, usize);
+/// Where a drawn arrow is: path, label centre (x, y), end (x, y), label width, back edge, index in
+/// `Layout::edges`, graph indices of its ends.
+type EdgePlace = (String, f64, f64, f64, f64, f64, bool, usize, usize, usize);
+
+#[derive(Default)]
+struct Places {
+    next: u64,
+    nodes: std::collections::HashMap<u64, (NodeKey, RwSignal<NodePlace>)>,
+    edges: std::collections::HashMap<u64, (EdgeKey, RwSignal<EdgePlace>)>,
+}
+
+fn node_place(b: &studio::NodeBox) -> NodePlace {
+    (b.x, b.y, b.index)
+}
+
+fn edge_place(e: &studio::EdgePath, at: usize) -> EdgePlace {
+    let (lx, ly) = path_midpoint(&e.d).unwrap_or((e.label_x, e.label_y));
+    let (ex, ey) = path_end(&e.d).unwrap_or((e.label_x, e.label_y));
+    let lw = e.label_w.max(10.0) + 8.0;
+    (
+        e.d.clone(),
+        lx,
+        ly,
+        ex,
+        ey,
+        lw,
+        e.back,
+        at,
+        e.from_index,
+        e.to_index,
+    )
+}
+
+/// A state's position signal, registered for the layout effect until the state is no longer drawn.
+fn node_place_signal(ctx: CanvasCtx, key: NodeKey, initial: NodePlace) -> RwSignal<NodePlace> {
+    let sig = RwSignal::new(initial);
+    let id = ctx.places.try_update_value(|p| {
+        p.next += 1;
+        p.nodes.insert(p.next, (key, sig));
+        p.next
+    });
+    on_cleanup(move || {
+        if let Some(id) = id {
+            ctx.places.try_update_value(|p| p.nodes.remove(&id));
+        }
+    });
+    sig
+}
+
+fn edge_place_signal(ctx: CanvasCtx, key: EdgeKey, initial: EdgePlace) -> RwSignal<EdgePlace> {
+    let sig = RwSignal::new(initial);
+    let id = ctx.places.try_update_value(|p| {
+        p.next += 1;
+        p.edges.insert(p.next, (key, sig));
+        p.next
+    });
+    on_cleanup(move || {
+        if let Some(id) = id {
+            ctx.places.try_update_value(|p| p.edges.remove(&id));
+        }
+    });
+    sig
 }
 
 #[component]
@@ -259,8 +328,49 @@ pub fn Canvas() -> impl IntoView {
         hovered: RwSignal::new(None),
         pointer_focus: StoredValue::new(false),
         keys: Memo::new(move |_| state.layout.with(ItemKeys::new)),
+        places: StoredValue::new(Places::default()),
     };
     provide_context(ctx);
+    // A new layout moves the drawn states and re-routes the drawn arrows in place.
+    Effect::new(move |_| {
+        // Collected first, set after: no signal is set while the registry is borrowed.
+        let (moved, rerouted) = ctx.keys.with(|k| {
+            state.layout.with(|l| {
+                ctx.places.with_value(|p| {
+                    let moved: Vec<_> = p
+                        .nodes
+                        .values()
+                        .filter_map(|(key, sig)| {
+                            let to = node_place(k.node(key).and_then(|i| l.nodes.get(i))?);
+                            (sig.get_untracked() != to).then_some((*sig, to))
+                        })
+                        .collect();
+                    let rerouted: Vec<_> = p
+                        .edges
+                        .values()
+                        .filter_map(|(key, sig)| {
+                            let i = k.edge(key)?;
+                            let e = l.edges.get(i)?;
+                            let changed = sig.with_untracked(|g| {
+                                g.0 != e.d
+                                    || g.6 != e.back
+                                    || g.7 != i
+                                    || (g.8, g.9) != (e.from_index, e.to_index)
+                            });
+                            changed.then(|| (*sig, edge_place(e, i)))
+                        })
+                        .collect();
+                    (moved, rerouted)
+                })
+            })
+        });
+        for (sig, to) in moved {
+            sig.set(to);
+        }
+        for (sig, to) in rerouted {
+            sig.set(to);
+        }
+    });
     let gesture = ctx.gesture;
 
     // Fit once the canvas has a size, and whenever asked to (a shared link was opened).
@@ -658,7 +768,9 @@ pub fn Canvas() -> impl IntoView {
     // is measured against the page's size (the canvas is never larger) and is kept while the view
     // stays inside it, so a pan re-renders nothing but the world group's transform.
     let page_size = RwSignal::new(page_size());
-    let resize = window_event_listener(leptos::ev::resize, move |_| page_size.set(self::page_size()));
+    let resize = window_event_listener(leptos::ev::resize, move |_| {
+        page_size.set(self::page_size())
+    });
     on_cleanup(move || resize.remove());
     let cull_index = Memo::new(move |_| state.layout.with(CullIndex::new));
     let window = Memo::new(move |prev: Option<&Rect>| {
@@ -817,17 +929,12 @@ fn EdgeView(
     let ctx = expect_context::<CanvasCtx>();
     let state = crate::app();
     let id = format!("{}->{}", e.from, e.to);
-    let initial = e.clone();
-    // The current route: path, label box, arrow end, back-edge flag, place in `Layout::edges`.
-    let geom = Memo::new(move |_| {
-        let at = ctx.keys.with(|k| k.edge(&key));
-        let cur = at.and_then(|i| state.layout.with(|l| l.edges.get(i).cloned()));
-        let e = cur.as_ref().unwrap_or(&initial);
-        let (lx, ly) = path_midpoint(&e.d).unwrap_or((e.label_x, e.label_y));
-        let (ex, ey) = path_end(&e.d).unwrap_or((e.label_x, e.label_y));
-        let lw = e.label_w.max(10.0) + 8.0;
-        (e.d.clone(), lx, ly, ex, ey, lw, e.back, at.unwrap_or(usize::MAX), e.from_index, e.to_index)
-    });
+    // The current route, updated in place by the canvas's layout effect.
+    let at = ctx
+        .keys
+        .with_untracked(|k| k.edge(&key))
+        .unwrap_or(usize::MAX);
+    let geom = edge_place_signal(ctx, key, edge_place(&e, at));
     let hl = {
         let (from, to) = (e.from.clone(), e.to.clone());
         Memo::new(move |_| {
@@ -873,7 +980,7 @@ fn EdgeView(
         <g class=format!("edge edge-{}", e.kind.as_str()) class:back=move || geom.with(|g| g.6) class:hl=move || hl.get()
             data-edge=id.clone() data-edge-kind=e.kind.as_str() data-covered=covered
             class:taken=move || taken.get() data-taken=move || taken.get().then_some("true")>
-            <path d=move || geom.with(|g| g.0.clone()) marker-end=marker></path>
+            <path d=move || geom.with(|g| g.0.clone()) marker-end=move || detail.then(marker)></path>
             {e.label.clone().filter(|_| detail).map(|l| view! {
                 <g class="edge-label-box">
                     <title>{e.full_label.clone().unwrap_or_default()}</title>
@@ -931,19 +1038,8 @@ fn StateBox(key: NodeKey, n: studio::NodeBox, detail: bool) -> impl IntoView {
     let state = app();
     let ctx = expect_context::<CanvasCtx>();
     let name = n.name.clone();
-    let at = {
-        let (x, y, index) = (n.x, n.y, n.index);
-        Memo::new(move |_| {
-            ctx.keys
-                .with(|k| k.node(&key))
-                .and_then(|i| {
-                    state
-                        .layout
-                        .with(|l| l.nodes.get(i).map(|b| (b.x, b.y, b.index)))
-                })
-                .unwrap_or((x, y, index))
-        })
-    };
+    // Where the layout puts it, updated in place by the canvas's layout effect.
+    let at = node_place_signal(ctx, key, node_place(&n));
     let n = studio::NodeBox {
         x: 0.0,
         y: 0.0,

@@ -58,17 +58,17 @@ pub fn CodeEditor() -> impl IntoView {
         code::visible_lines(top, height, LINE_HEIGHT, n)
     });
     let marks = Memo::new(move |_| {
-        state
-            .doc
-            .with(|d| state.analysis.with(|a| code::marks(d.text(), &a.diagnostics)))
+        state.doc.with(|d| {
+            state
+                .analysis
+                .with(|a| code::marks(d.text(), &a.diagnostics))
+        })
     });
     let highlighted = move || {
         let fmt = format.get();
         let (first, end) = lines.get();
         state.doc.with(|d| {
-            starts.with(|s| {
-                marks.with(|m| code::highlight_lines(d.text(), s, fmt, m, first, end))
-            })
+            starts.with(|s| marks.with(|m| code::highlight_lines(d.text(), s, fmt, m, first, end)))
         })
     };
     // The lines above and below the drawn ones keep their height, so the layer scrolls with the text.
@@ -95,9 +95,11 @@ pub fn CodeEditor() -> impl IntoView {
         })
     };
     let problem_lines = Memo::new(move |_| {
-        state
-            .doc
-            .with(|d| state.analysis.with(|a| code::problem_lines(d.text(), &a.diagnostics)))
+        state.doc.with(|d| {
+            state
+                .analysis
+                .with(|a| code::problem_lines(d.text(), &a.diagnostics))
+        })
     });
     let gutter_html = move || {
         let (first, end) = lines.get();
