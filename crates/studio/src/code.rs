@@ -860,7 +860,11 @@ mod tests {
         );
         // An escape before a line break does not carry a string over to the next line.
         let t = "\"a\\\n\"k\": 1";
-        assert!(tokens(t, Format::Json).contains(&(4, 7, Tok::Key)), "{:?}", tokens(t, Format::Json));
+        assert!(
+            tokens(t, Format::Json).contains(&(4, 7, Tok::Key)),
+            "{:?}",
+            tokens(t, Format::Json)
+        );
     }
 
     #[test]
@@ -869,12 +873,21 @@ mod tests {
         // Scrolling within a block draws the same lines.
         assert_eq!(visible_lines(20.0 * 70.0, 600.0, 20.0, 10_000), (0, 192));
         assert_eq!(visible_lines(20.0 * 80.0, 600.0, 20.0, 10_000), (0, 192));
-        assert_eq!(visible_lines(20.0 * 5000.0, 600.0, 20.0, 10_000), (4928, 5120));
-        assert_eq!(visible_lines(20.0 * 9990.0, 600.0, 20.0, 10_000), (9920, 10_000));
+        assert_eq!(
+            visible_lines(20.0 * 5000.0, 600.0, 20.0, 10_000),
+            (4928, 5120)
+        );
+        assert_eq!(
+            visible_lines(20.0 * 9990.0, 600.0, 20.0, 10_000),
+            (9920, 10_000)
+        );
         assert_eq!(visible_lines(f64::NAN, f64::INFINITY, 0.0, 7), (0, 7));
         for top in [0.0, 333.0, 12_345.0, 190_000.0] {
             let (first, end) = visible_lines(top, 700.0, 19.375, 10_000);
-            let (a, b) = ((top / 19.375) as usize, ((top + 700.0) / 19.375) as usize + 1);
+            let (a, b) = (
+                (top / 19.375) as usize,
+                ((top + 700.0) / 19.375) as usize + 1,
+            );
             assert!(first <= a && b.min(10_000) <= end, "{top}: {first}..{end}");
         }
     }

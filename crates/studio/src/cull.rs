@@ -43,7 +43,12 @@ fn around(points: &[Point], pad_x: f64, pad_y: f64) -> Rect {
     if x0 > x1 {
         return Rect::new(0.0, 0.0, 0.0, 0.0);
     }
-    Rect::new(x0 - pad_x, y0 - pad_y, x1 - x0 + 2.0 * pad_x, y1 - y0 + 2.0 * pad_y)
+    Rect::new(
+        x0 - pad_x,
+        y0 - pad_y,
+        x1 - x0 + 2.0 * pad_x,
+        y1 - y0 + 2.0 * pad_y,
+    )
 }
 
 impl CullIndex {
@@ -170,7 +175,12 @@ pub fn window_around(view: Rect) -> Rect {
 /// The draw window for a viewport on a `screen_w` × `screen_h` canvas: `current` while the view is
 /// still inside it and it is not much larger than needed (after zooming in), else a new one around
 /// the view.
-pub fn draw_window(current: Option<Rect>, viewport: &Viewport, screen_w: f64, screen_h: f64) -> Rect {
+pub fn draw_window(
+    current: Option<Rect>,
+    viewport: &Viewport,
+    screen_w: f64,
+    screen_h: f64,
+) -> Rect {
     let view = viewport.visible_world(screen_w.max(1.0), screen_h.max(1.0));
     let fresh = window_around(view);
     match current {
@@ -182,7 +192,13 @@ pub fn draw_window(current: Option<Rect>, viewport: &Viewport, screen_w: f64, sc
 /// The smallest pan that brings `target` (a world rectangle) fully into a `screen_w` × `screen_h`
 /// view with `padding` pixels to spare (or centres it when it is larger than the view); the same
 /// viewport when it is already in view. Keyboard navigation uses it to follow the selection.
-pub fn reveal(viewport: &Viewport, target: Rect, screen_w: f64, screen_h: f64, padding: f64) -> Viewport {
+pub fn reveal(
+    viewport: &Viewport,
+    target: Rect,
+    screen_w: f64,
+    screen_h: f64,
+    padding: f64,
+) -> Viewport {
     let z = viewport.zoom;
     let (sx, sy) = (target.x * z + viewport.x, target.y * z + viewport.y);
     let (sw, sh) = (target.w * z, target.h * z);
@@ -228,7 +244,12 @@ mod tests {
         let window = draw_window(None, &v, 1000.0, 800.0);
         let vis = index.visible(window);
         assert!(!vis.nodes.is_empty() && !vis.edges.is_empty());
-        assert!(vis.nodes.len() < l.nodes.len() / 4, "{} of {}", vis.nodes.len(), l.nodes.len());
+        assert!(
+            vis.nodes.len() < l.nodes.len() / 4,
+            "{} of {}",
+            vis.nodes.len(),
+            l.nodes.len()
+        );
         // Every drawn node touches the window; every state visible on screen is drawn.
         let view = v.visible_world(1000.0, 800.0);
         for (i, n) in l.nodes.iter().enumerate() {

@@ -345,7 +345,10 @@ mod tests {
         let boxes: usize = o.iter().map(|o| o.d.matches('M').count()).sum();
         assert_eq!(boxes, l.nodes.len());
         let c = l.node_named("C").unwrap();
-        assert!(pass.d.contains(&format!("M{} {}h{}v{}h{}z", c.x, c.y, c.w, c.h, -c.w)));
+        assert!(
+            pass.d
+                .contains(&format!("M{} {}h{}v{}h{}z", c.x, c.y, c.w, c.h, -c.w))
+        );
     }
 
     fn close(a: Point, b: Point) -> bool {
