@@ -262,8 +262,8 @@ type EdgePlace = (String, f64, f64, f64, f64, f64, bool, usize, usize, usize);
 #[derive(Default)]
 struct Places {
     next: u64,
-    nodes: std::collections::HashMap<u64, (NodeKey, RwSignal<NodePlace>)>,
-    edges: std::collections::HashMap<u64, (EdgeKey, RwSignal<EdgePlace>)>,
+    nodes: Slots<NodeKey, NodePlace>,
+    edges: Slots<EdgeKey, EdgePlace>,
 }
 
 fn node_place(b: &studio::NodeBox) -> NodePlace {
@@ -288,32 +288,30 @@ fn edge_place(e: &studio::EdgePath, at: usize) -> EdgePlace {
     )
 }
 
-/// A state's position signal, registered for the layout effect until the state is no longer drawn.
-fn node_place_signal(ctx: CanvasCtx, key: NodeKey, initial: NodePlace) -> RwSignal<NodePlace> {
-    let sig = RwSignal::new(initial);
-    let id = ctx.places.try_update_value(|p| {
-        p.next += 1;
-        p.nodes.insert(p.next, (key, sig));
-        p.next
-    });
-    on_cleanup(move || {
-        if let Some(id) = id {
-            ctx.places.try_update_value(|p| p.nodes.remove(&id));
-        }
-    });
-    sig
-}
+type Slots<K, T> = std::collections::HashMap<u64, (K, RwSignal<T>)>;
 
-fn edge_place_signal(ctx: CanvasCtx, key: EdgeKey, initial: EdgePlace) -> RwSignal<EdgePlace> {
+/// A drawn item's position signal, registered (in `slot` of the registry) for the layout effect until
+/// the item is no longer drawn.
+fn place_signal<K, T>(
+    ctx: CanvasCtx,
+    key: K,
+    initial: T,
+    slot: fn(&mut Places) -> &mut Slots<K, T>,
+) -> RwSignal<T>
+where
+    K: Send + Sync + 'static,
+    T: Send + Sync + 'static,
+{
     let sig = RwSignal::new(initial);
     let id = ctx.places.try_update_value(|p| {
         p.next += 1;
-        p.edges.insert(p.next, (key, sig));
-        p.next
+        let id = p.next;
+        slot(p).insert(id, (key, sig));
+        id
     });
     on_cleanup(move || {
         if let Some(id) = id {
-            ctx.places.try_update_value(|p| p.edges.remove(&id));
+            ctx.places.try_update_value(|p| slot(p).remove(&id));
         }
     });
     sig
@@ -934,7 +932,7 @@ fn EdgeView(
         .keys
         .with_untracked(|k| k.edge(&key))
         .unwrap_or(usize::MAX);
-    let geom = edge_place_signal(ctx, key, edge_place(&e, at));
+    let geom = place_signal(ctx, key, edge_place(&e, at), |p| &mut p.edges);
     let hl = {
         let (from, to) = (e.from.clone(), e.to.clone());
         Memo::new(move |_| {
@@ -1039,7 +1037,7 @@ fn StateBox(key: NodeKey, n: studio::NodeBox, detail: bool) -> impl IntoView {
     let ctx = expect_context::<CanvasCtx>();
     let name = n.name.clone();
     // Where the layout puts it, updated in place by the canvas's layout effect.
-    let at = node_place_signal(ctx, key, node_place(&n));
+    let at = place_signal(ctx, key, node_place(&n), |p| &mut p.nodes);
     let n = studio::NodeBox {
         x: 0.0,
         y: 0.0,
