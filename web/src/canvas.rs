@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use leptos::svg;
 use std::collections::BTreeSet;
 use studio::canvas::{self as ops, DropTarget, clipboard, icons, nav};
+use studio::cull::{self, CullIndex, EdgeKey, ItemKeys, NodeKey};
 use studio::{Edit, Point, Rect, Viewport};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, KeyboardEvent, PointerEvent, WheelEvent};
@@ -33,6 +34,15 @@ pub fn timed_layout(graph: &studio::FlowGraph) -> studio::Layout {
         LAYOUT_MS.set(p.now() - t0);
     }
     l
+}
+
+/// The page's size in CSS pixels: an upper bound of the canvas's, for culling.
+fn page_size() -> (f64, f64) {
+    let w = window();
+    let px = |v: Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue>| {
+        v.ok().and_then(|v| v.as_f64()).unwrap_or(2000.0)
+    };
+    (px(w.inner_width()), px(w.inner_height()))
 }
 
 /// The canvas element's size and position on screen.
@@ -135,6 +145,26 @@ fn run_edit(state: AppState, edit: Edit, select: Option<Vec<String>>) -> bool {
     ok
 }
 
+/// Pans the view so the state is on screen (it is then drawn), and moves keyboard focus to it once
+/// it is.
+fn reveal_and_focus(state: AppState, svg: &NodeRef<svg::Svg>, name: &str) {
+    if let Some(r) = svg_rect(svg)
+        && let Some(target) = state
+            .layout
+            .with_untracked(|l| l.node_named(name).map(Rect::of_node))
+    {
+        state.viewport.update(|v| {
+            let to = cull::reveal(v, target, r.width(), r.height(), FIT_PADDING);
+            if to != *v {
+                *v = to;
+            }
+        });
+    }
+    let name = name.to_string();
+    // After the reactive updates have drawn it.
+    request_animation_frame(move || focus_state(&name));
+}
+
 /// Moves keyboard focus to a state's element on the canvas.
 fn focus_state(name: &str) {
     // A CSS string: backslashes, quotes and line breaks escaped.
@@ -216,6 +246,75 @@ struct CanvasCtx {
     /// Set while a pointer press is focusing a state, so that focus does not also change the selection
     /// (the click decides, with or without Shift).
     pointer_focus: StoredValue<bool>,
+    /// Where each drawn state and arrow is in the layout (they are keyed by what they are, not where).
+    keys: Memo<ItemKeys>,
+    /// The drawn states' and arrows' own position signals, set by one effect when the layout changes
+    /// (one subscriber to the layout instead of one per item; only what moved is notified).
+    places: StoredValue<Places>,
+}
+
+/// Where a drawn state is: its offset and its index in the graph.
+type NodePlace = (f64, f64, usize);
+/// Where a drawn arrow is: path, label centre (x, y), end (x, y), label width, back edge, index in
+/// `Layout::edges`, graph indices of its ends.
+type EdgePlace = (String, f64, f64, f64, f64, f64, bool, usize, usize, usize);
+
+#[derive(Default)]
+struct Places {
+    next: u64,
+    nodes: Slots<NodeKey, NodePlace>,
+    edges: Slots<EdgeKey, EdgePlace>,
+}
+
+fn node_place(b: &studio::NodeBox) -> NodePlace {
+    (b.x, b.y, b.index)
+}
+
+fn edge_place(e: &studio::EdgePath, at: usize) -> EdgePlace {
+    let (lx, ly) = path_midpoint(&e.d).unwrap_or((e.label_x, e.label_y));
+    let (ex, ey) = path_end(&e.d).unwrap_or((e.label_x, e.label_y));
+    let lw = e.label_w.max(10.0) + 8.0;
+    (
+        e.d.clone(),
+        lx,
+        ly,
+        ex,
+        ey,
+        lw,
+        e.back,
+        at,
+        e.from_index,
+        e.to_index,
+    )
+}
+
+type Slots<K, T> = std::collections::HashMap<u64, (K, RwSignal<T>)>;
+
+/// A drawn item's position signal, registered (in `slot` of the registry) for the layout effect until
+/// the item is no longer drawn.
+fn place_signal<K, T>(
+    ctx: CanvasCtx,
+    key: K,
+    initial: T,
+    slot: fn(&mut Places) -> &mut Slots<K, T>,
+) -> RwSignal<T>
+where
+    K: Send + Sync + 'static,
+    T: Send + Sync + 'static,
+{
+    let sig = RwSignal::new(initial);
+    let id = ctx.places.try_update_value(|p| {
+        p.next += 1;
+        let id = p.next;
+        slot(p).insert(id, (key, sig));
+        id
+    });
+    on_cleanup(move || {
+        if let Some(id) = id {
+            ctx.places.try_update_value(|p| slot(p).remove(&id));
+        }
+    });
+    sig
 }
 
 #[component]
@@ -226,8 +325,50 @@ pub fn Canvas() -> impl IntoView {
         gesture: RwSignal::new(None),
         hovered: RwSignal::new(None),
         pointer_focus: StoredValue::new(false),
+        keys: Memo::new(move |_| state.layout.with(ItemKeys::new)),
+        places: StoredValue::new(Places::default()),
     };
     provide_context(ctx);
+    // A new layout moves the drawn states and re-routes the drawn arrows in place.
+    Effect::new(move |_| {
+        // Collected first, set after: no signal is set while the registry is borrowed.
+        let (moved, rerouted) = ctx.keys.with(|k| {
+            state.layout.with(|l| {
+                ctx.places.with_value(|p| {
+                    let moved: Vec<_> = p
+                        .nodes
+                        .values()
+                        .filter_map(|(key, sig)| {
+                            let to = node_place(k.node(key).and_then(|i| l.nodes.get(i))?);
+                            (sig.get_untracked() != to).then_some((*sig, to))
+                        })
+                        .collect();
+                    let rerouted: Vec<_> = p
+                        .edges
+                        .values()
+                        .filter_map(|(key, sig)| {
+                            let i = k.edge(key)?;
+                            let e = l.edges.get(i)?;
+                            let changed = sig.with_untracked(|g| {
+                                g.0 != e.d
+                                    || g.6 != e.back
+                                    || g.7 != i
+                                    || (g.8, g.9) != (e.from_index, e.to_index)
+                            });
+                            changed.then(|| (*sig, edge_place(e, i)))
+                        })
+                        .collect();
+                    (moved, rerouted)
+                })
+            })
+        });
+        for (sig, to) in moved {
+            sig.set(to);
+        }
+        for (sig, to) in rerouted {
+            sig.set(to);
+        }
+    });
     let gesture = ctx.gesture;
 
     // Fit once the canvas has a size, and whenever asked to (a shared link was opened).
@@ -511,7 +652,7 @@ pub fn Canvas() -> impl IntoView {
             });
             if let Some(n) = next {
                 select_many(state, vec![n.clone()]);
-                focus_state(&n);
+                reveal_and_focus(state, &svg_ref, &n);
             }
         } else if key == "Enter" && state.selected.get_untracked().is_some() {
             ev.prevent_default();
@@ -621,6 +762,58 @@ pub fn Canvas() -> impl IntoView {
     };
     let selected_set = Memo::new(move |_| selection(state));
 
+    // Culling (studio::cull): only what touches the draw window around the view is drawn. The window
+    // is measured against the page's size (the canvas is never larger) and is kept while the view
+    // stays inside it, so a pan re-renders nothing but the world group's transform.
+    let page_size = RwSignal::new(page_size());
+    let resize = window_event_listener(leptos::ev::resize, move |_| {
+        page_size.set(self::page_size())
+    });
+    on_cleanup(move || resize.remove());
+    let cull_index = Memo::new(move |_| state.layout.with(CullIndex::new));
+    let window = Memo::new(move |prev: Option<&Rect>| {
+        if state.draw_all.get() {
+            return state.layout.with(|l| l.bounds());
+        }
+        let (w, h) = page_size.get();
+        state
+            .viewport
+            .with(|v| cull::draw_window(prev.copied(), v, w, h))
+    });
+    let visible = Memo::new(move |_| cull_index.with(|c| c.visible(window.get())));
+    let low_detail = Memo::new(move |_| {
+        !state.draw_all.get() && state.viewport.with(|v| v.zoom < cull::LOW_DETAIL_ZOOM)
+    });
+    // While the background is dragged the world group may be moved by the compositor (style.css).
+    let panning = Memo::new(move |_| gesture.with(|g| matches!(g, Some(Gesture::Pan { .. }))));
+    let nodes_where = move |containers: bool| {
+        low_detail.track();
+        visible.with(|vis| {
+            ctx.keys.with(|k| {
+                state.layout.with(|l| {
+                    vis.nodes
+                        .iter()
+                        .filter_map(|&i| Some((k.nodes.get(i)?.clone(), l.nodes.get(i)?.clone())))
+                        .filter(|(_, n)| n.container == containers)
+                        .collect::<Vec<_>>()
+                })
+            })
+        })
+    };
+    let edges = move || {
+        low_detail.track();
+        visible.with(|vis| {
+            ctx.keys.with(|k| {
+                state.layout.with(|l| {
+                    vis.edges
+                        .iter()
+                        .filter_map(|&i| Some((k.edges.get(i)?.clone(), l.edges.get(i)?.clone())))
+                        .collect::<Vec<_>>()
+                })
+            })
+        })
+    };
+
     view! {
         <div class="canvas-controls" role="toolbar" aria-label="View">
             <button class="btn small" aria-label="Zoom in" title="Zoom in (+)" on:click=move |_| zoom_center(state, &svg_ref, 1.25)>"+"</button>
@@ -630,6 +823,8 @@ pub fn Canvas() -> impl IntoView {
         </div>
         <svg class="canvas" role="img" aria-label="Workflow graph" node_ref=svg_ref tabindex="-1"
             class:dragging=move || dragging.get()
+            data-detail=move || if low_detail.get() { "low" } else { "full" }
+            class:panning=move || panning.get()
             data-zoom=move || format!("{:.3}", state.viewport.with(|v| v.zoom))
             data-layout-ms=move || {
                 state.layout.with(|_| ());
@@ -651,13 +846,14 @@ pub fn Canvas() -> impl IntoView {
                 </marker>
             </defs>
             <g class="viewport" transform=move || state.viewport.with(Viewport::transform)>
+                // States are keyed by what they are; an edit that moves them moves their elements.
                 <For
-                    each=move || state.layout.with(|l| l.nodes.iter().filter(|n| n.container).cloned().collect::<Vec<_>>())
-                    key=|n| (n.name.clone(), n.x.to_bits(), n.y.to_bits(), n.w.to_bits(), n.h.to_bits(), n.kind.clone())
-                    children=move |n| view! { <StateBox n=n /> }
+                    each=move || nodes_where(true)
+                    key=move |(k, n)| (k.clone(), n.w.to_bits(), n.h.to_bits(), n.kind.clone(), low_detail.get_untracked())
+                    children=move |(k, n)| view! { <StateBox key=k n=n detail=!low_detail.get_untracked() /> }
                 />
                 <For
-                    each=move || state.layout.with(|l| l.slots.iter().filter(|s| s.empty).cloned().collect::<Vec<_>>())
+                    each=move || visible.with(|vis| state.layout.with(|l| vis.slots.iter().filter_map(|&i| l.slots.get(i)).filter(|s| s.empty).cloned().collect::<Vec<_>>()))
                     key=|s| (s.container, s.branch, s.x.to_bits(), s.y.to_bits(), s.w.to_bits(), s.h.to_bits())
                     children=move |s| view! {
                         <g class="empty-slot" aria-hidden="true">
@@ -666,20 +862,24 @@ pub fn Canvas() -> impl IntoView {
                         </g>
                     }
                 />
+                // Arrows are keyed by their ends, kind and label; a new route changes their path.
                 <For
-                    each=move || state.layout.with(|l| l.edges.iter().cloned().enumerate().collect::<Vec<_>>())
-                    key=|(i, e)| (*i, e.from.clone(), e.to.clone(), e.kind, e.d.clone(), e.label.clone())
-                    children=move |(i, e)| view! { <EdgeView index=i e=e selected=selected_set /> }
+                    each=edges
+                    key=move |(k, e)| (k.clone(), e.full_label.clone(), low_detail.get_untracked())
+                    children=move |(k, e)| view! { <EdgeView key=k e=e selected=selected_set detail=!low_detail.get_untracked() /> }
                 />
                 <For
-                    each=move || state.layout.with(|l| l.nodes.iter().filter(|n| !n.container).cloned().collect::<Vec<_>>())
-                    key=|n| (n.name.clone(), n.x.to_bits(), n.y.to_bits(), n.w.to_bits(), n.kind.clone())
-                    children=move |n| view! { <StateBox n=n /> }
+                    each=move || nodes_where(false)
+                    key=move |(k, n)| (k.clone(), n.w.to_bits(), n.h.to_bits(), n.kind.clone(), low_detail.get_untracked())
+                    children=move |(k, n)| view! { <StateBox key=k n=n detail=!low_detail.get_untracked() /> }
                 />
                 <ConnectHandle selected=selected_set />
                 {move || {
                     let active = active_target.get();
-                    targets.get().into_iter().enumerate().map(|(i, t)| drop_target_view(&t, Some(i) == active)).collect_view()
+                    let w = window.get();
+                    targets.with(|t| t.iter().enumerate()
+                        .filter(|(_, t)| w.intersects(&t.area))
+                        .map(|(i, t)| drop_target_view(t, Some(i) == active)).collect_view())
                 }}
                 {marquee}
                 {rubber}
@@ -715,14 +915,24 @@ fn drop_target_view(t: &DropTarget, active: bool) -> AnyView {
     }
 }
 
-/// One transition: its path, label, and (for the selected states' arrows) the retarget handle.
+/// One transition: its path, label, and (for the selected states' arrows) the retarget handle. Its
+/// route follows the layout (looked up by key), so a re-layout updates the path in place.
 #[component]
-fn EdgeView(index: usize, e: studio::EdgePath, selected: Memo<BTreeSet<String>>) -> impl IntoView {
+fn EdgeView(
+    key: EdgeKey,
+    e: studio::EdgePath,
+    selected: Memo<BTreeSet<String>>,
+    detail: bool,
+) -> impl IntoView {
     let ctx = expect_context::<CanvasCtx>();
+    let state = crate::app();
     let id = format!("{}->{}", e.from, e.to);
-    let (lx, ly) = path_midpoint(&e.d).unwrap_or((e.label_x, e.label_y));
-    let (ex, ey) = path_end(&e.d).unwrap_or((e.label_x, e.label_y));
-    let lw = e.label_w.max(10.0) + 8.0;
+    // The current route, updated in place by the canvas's layout effect.
+    let at = ctx
+        .keys
+        .with_untracked(|k| k.edge(&key))
+        .unwrap_or(usize::MAX);
+    let geom = place_signal(ctx, key, edge_place(&e, at), |p| &mut p.edges);
     let hl = {
         let (from, to) = (e.from.clone(), e.to.clone());
         Memo::new(move |_| {
@@ -748,15 +958,15 @@ fn EdgeView(index: usize, e: studio::EdgePath, selected: Memo<BTreeSet<String>>)
     };
     let handle_label = format!("Retarget {} → {}", e.from, e.to);
     let handle_id = id.clone();
-    let state = crate::app();
     let (tf, tt) = (e.from.clone(), e.to.clone());
     let taken = Memo::new(move |_| {
         state
             .snapshot
             .with(|s| s.taken.iter().any(|(f, t)| *f == tf && *t == tt))
     });
-    let (cf, ct, ck, cr) = (e.from_index, e.to_index, e.kind, e.rule);
+    let (ck, cr) = (e.kind, e.rule);
     let covered = move || {
+        let (cf, ct) = geom.with(|g| (g.8, g.9));
         state.coverage.with(|c| {
             c.as_ref()
                 .and_then(|c| state.graph.with(|g| c.edge(g, cf, ct, ck, cr)))
@@ -766,21 +976,23 @@ fn EdgeView(index: usize, e: studio::EdgePath, selected: Memo<BTreeSet<String>>)
     // Choice rules and catchers carry their index, so two with the same target can be told apart.
     let rule = matches!(e.kind, studio::EdgeKind::Choice | studio::EdgeKind::Catch)
         .then(|| e.rule.to_string());
+    let g = move || geom.get();
     view! {
-        <g class=format!("edge edge-{}", e.kind.as_str()) class:back=e.back class:hl=move || hl.get()
+        <g class=format!("edge edge-{}", e.kind.as_str()) class:back=move || geom.with(|g| g.6) class:hl=move || hl.get()
             data-edge=id.clone() data-edge-kind=e.kind.as_str() data-rule=rule data-covered=covered
             class:taken=move || taken.get() data-taken=move || taken.get().then_some("true")>
-            <path d=e.d.clone() marker-end=marker></path>
-            {e.label.clone().map(|l| view! {
+            <path d=move || geom.with(|g| g.0.clone()) marker-end=move || detail.then(marker)></path>
+            {e.label.clone().filter(|_| detail).map(|l| view! {
                 <g class="edge-label-box">
                     <title>{e.full_label.clone().unwrap_or_default()}</title>
-                    <rect x=lx - lw / 2.0 y=ly - 9.0 width=lw height="16" rx="4"></rect>
-                    <text class="edge-label" x=lx y=ly + 3.5 text-anchor="middle">{l}</text>
+                    <rect x=move || { let g = g(); g.1 - g.5 / 2.0 } y=move || geom.with(|g| g.2 - 9.0)
+                        width=move || geom.with(|g| g.5) height="16" rx="4"></rect>
+                    <text class="edge-label" x=move || geom.with(|g| g.1) y=move || geom.with(|g| g.2 + 3.5) text-anchor="middle">{l}</text>
                 </g>
             })}
             <Show when=move || show_handle.get()>
-                <circle class="edge-handle" cx=ex cy=ey - 4.0 r="6" data-handle=handle_id.clone()
-                    data-handle-index=index.to_string() aria-label=handle_label.clone()>
+                <circle class="edge-handle" cx=move || geom.with(|g| g.3) cy=move || geom.with(|g| g.4 - 4.0) r="6" data-handle=handle_id.clone()
+                    data-handle-index=move || geom.with(|g| g.7.to_string()) aria-label=handle_label.clone()>
                     <title>"Drag onto another state to retarget"</title>
                 </circle>
             </Show>
@@ -819,12 +1031,21 @@ fn ConnectHandle(selected: Memo<BTreeSet<String>>) -> impl IntoView {
     }
 }
 
-/// One state (or container) on the canvas.
+/// One state (or container) on the canvas, drawn at the origin of a group translated to where the
+/// layout puts it (looked up by key, so a re-layout moves the group instead of re-creating it).
+/// Without `detail` (zoomed far out) it is its box only: no icon, text or breakpoint dot.
 #[component]
-fn StateBox(n: studio::NodeBox) -> impl IntoView {
+fn StateBox(key: NodeKey, n: studio::NodeBox, detail: bool) -> impl IntoView {
     let state = app();
     let ctx = expect_context::<CanvasCtx>();
     let name = n.name.clone();
+    // Where the layout puts it, updated in place by the canvas's layout effect.
+    let at = place_signal(ctx, key, node_place(&n), |p| &mut p.nodes);
+    let n = studio::NodeBox {
+        x: 0.0,
+        y: 0.0,
+        ..n
+    };
     let selected = {
         let name = name.clone();
         Memo::new(move |_| {
@@ -880,8 +1101,8 @@ fn StateBox(n: studio::NodeBox) -> impl IntoView {
         None => icon.title.to_string(),
     };
     let badge_x = n.x + n.w - 4.0;
-    let node_index = n.index;
     let covered = move || {
+        let node_index = at.with(|a| a.2);
         state.coverage.with(|c| {
             c.as_ref()
                 .and_then(|c| c.state(node_index))
@@ -892,6 +1113,7 @@ fn StateBox(n: studio::NodeBox) -> impl IntoView {
     let enter_name = name.clone();
     view! {
         <g class=format!("state kind-{}", n.kind.to_lowercase())
+            transform=move || at.with(|(x, y, _)| format!("translate({x} {y})"))
             class:container=container
             class:selected=move || selected.get()
             data-state=name.clone() role="group" aria-label=name.clone() tabindex="0"
@@ -921,14 +1143,17 @@ fn StateBox(n: studio::NodeBox) -> impl IntoView {
                 }
             }>
             <rect class="box" x=n.x y=n.y width=n.w height=n.h rx=if container { "10" } else { "8" }></rect>
-            <g class="icon" data-icon=icon.id>
-                <title>{icon_title}</title>
-                <rect x=icon_x y=icon_y width="22" height="22" rx="5"></rect>
-                <text x=icon_x + 11.0 y=icon_y + 15.0 text-anchor="middle">{icon.glyph}</text>
-            </g>
-            <text class=if container { "container-title" } else { "state-name" } x=title_x y=title_y text-anchor=anchor>{n.name.clone()}</text>
-            <text class="kind-label" x=kind_x y=kind_y text-anchor=kind_anchor>{n.kind.clone()}</text>
-            <crate::run_overlay::NodeOverlay n=n.clone() />
+            // Low detail: the box alone (the name stays the group's accessible name).
+            {detail.then(|| view! {
+                <g class="icon" data-icon=icon.id>
+                    <title>{icon_title}</title>
+                    <rect x=icon_x y=icon_y width="22" height="22" rx="5"></rect>
+                    <text x=icon_x + 11.0 y=icon_y + 15.0 text-anchor="middle">{icon.glyph}</text>
+                </g>
+                <text class=if container { "container-title" } else { "state-name" } x=title_x y=title_y text-anchor=anchor>{n.name.clone()}</text>
+                <text class="kind-label" x=kind_x y=kind_y text-anchor=kind_anchor>{n.kind.clone()}</text>
+                <crate::run_overlay::NodeOverlay n=n.clone() />
+            })}
             {move || problem.get().map(|sev| view! {
                 <g class=format!("problem-badge {sev}")>
                     <title>{if sev == "error" { "This state has errors" } else { "This state has warnings" }}</title>
@@ -1007,9 +1232,8 @@ fn Minimap(svg: NodeRef<svg::Svg>) -> impl IntoView {
             on:pointercancel=move |_| pressed.set_value(false)>
             <rect class="minimap-bg" x=move || bounds.get().x y=move || bounds.get().y
                 width=move || bounds.get().w height=move || bounds.get().h></rect>
-            {move || state.layout.with(|l| l.nodes.iter().map(|n| view! {
-                <rect class=format!("mini-node kind-{}", n.kind.to_lowercase()) class:container=n.container
-                    x=n.x y=n.y width=n.w height=n.h></rect>
+            {move || state.layout.with(|l| l.outlines().into_iter().map(|o| view! {
+                <path class=format!("mini-node kind-{}", o.kind) class:container=o.container d=o.d></path>
             }).collect_view())}
             <rect class="minimap-view" x=move || visible().x y=move || visible().y
                 width=move || visible().w height=move || visible().h></rect>

@@ -5,7 +5,6 @@
 
 use crate::app;
 use crate::state::AppState;
-use asl::Severity;
 use asl::syntax::Format;
 use leptos::html;
 use leptos::prelude::*;
@@ -25,6 +24,9 @@ fn replace_all(state: AppState, result: Result<String, String>, what: &str) {
         Err(e) => state.notice.set(Some(format!("Cannot {what}: {e}."))),
     }
 }
+
+/// The code font's line box: 12.5px × 1.55 (style.css `.code`, `.code-layer`).
+const LINE_HEIGHT: f64 = 19.375;
 
 #[component]
 pub fn CodeEditor() -> impl IntoView {
@@ -46,14 +48,42 @@ pub fn CodeEditor() -> impl IntoView {
             .with(|d| code::state_range(d.text(), &name))
             .map(|r| (r.start, r.end))
     });
+    // Only the lines in view (in blocks, with a margin) are highlighted and numbered: a long
+    // definition costs what its visible part costs.
+    let starts = Memo::new(move |_| state.doc.with(|d| code::line_starts(d.text())));
+    let scroll = RwSignal::new((0.0f64, 900.0f64));
+    let lines = Memo::new(move |_| {
+        let (top, height) = scroll.get();
+        let n = starts.with(Vec::len);
+        code::visible_lines(top, height, LINE_HEIGHT, n)
+    });
+    let marks = Memo::new(move |_| {
+        state.doc.with(|d| {
+            state
+                .analysis
+                .with(|a| code::marks(d.text(), &a.diagnostics))
+        })
+    });
     let highlighted = move || {
         let fmt = format.get();
+        let (first, end) = lines.get();
         state.doc.with(|d| {
-            state.analysis.with(|a| {
-                let marks = code::marks(d.text(), &a.diagnostics);
-                code::highlight_html(d.text(), fmt, &marks)
-            })
+            starts.with(|s| marks.with(|m| code::highlight_lines(d.text(), s, fmt, m, first, end)))
         })
+    };
+    // The lines above and below the drawn ones keep their height, so the layer scrolls with the text.
+    let padding = move || {
+        let (first, end) = lines.get();
+        let n = starts.with(Vec::len);
+        format!(
+            "padding-top: {}px; padding-bottom: {}px",
+            first as f64 * LINE_HEIGHT,
+            n.saturating_sub(end) as f64 * LINE_HEIGHT
+        )
+    };
+    let gutter_style = move || {
+        let digits = starts.with(Vec::len).to_string().len();
+        format!("{}; min-width: {digits}ch", padding())
     };
     let band = move || {
         let (start, end) = selected_range.get()?;
@@ -64,40 +94,46 @@ pub fn CodeEditor() -> impl IntoView {
             Some((first, last))
         })
     };
-    let gutter_html = move || {
+    let problem_lines = Memo::new(move |_| {
         state.doc.with(|d| {
-            state.analysis.with(|a| {
-                let lines = code::problem_lines(d.text(), &a.diagnostics);
-                let n = d.text().lines().count().max(1) + 1;
-                let mut out = String::new();
-                for i in 1..=n {
-                    match lines.iter().find(|(l, _)| *l == i) {
-                        Some((_, Severity::Error)) => out.push_str(&format!(
-                            "<span class=\"ln mark-error\" title=\"error\">{i}</span>\n"
-                        )),
-                        Some((_, Severity::Warning)) => out.push_str(&format!(
-                            "<span class=\"ln mark-warning\" title=\"warning\">{i}</span>\n"
-                        )),
-                        None => out.push_str(&format!("{i}\n")),
-                    }
-                }
-                out
-            })
+            state
+                .analysis
+                .with(|a| code::problem_lines(d.text(), &a.diagnostics))
         })
+    });
+    let gutter_html = move || {
+        let (first, end) = lines.get();
+        problem_lines.with(|p| code::gutter_html(first, end, p))
     };
     let sync_scroll = move || {
         if let Some(a) = area.get_untracked() {
+            let (top, left) = (a.scroll_top(), a.scroll_left());
+            let height = f64::from(a.client_height());
+            scroll.set((f64::from(top), height));
             if let Some(g) = gutter.get_untracked() {
-                g.set_scroll_top(a.scroll_top());
+                g.set_scroll_top(top);
             }
             if let Some(l) = layer.get_untracked() {
-                l.set_scroll_top(a.scroll_top());
-                l.set_scroll_left(a.scroll_left());
+                l.set_scroll_top(top);
+                l.set_scroll_left(left);
             }
         }
     };
-    // The code font's line box: 12.5px × 1.55 (style.css `.code`, `.code-layer`).
-    let line_height = move || -> f64 { 19.375 };
+    let line_height = move || -> f64 { LINE_HEIGHT };
+    // The document → the textarea, unless the text is what was just typed there (setting a long
+    // value again costs a full re-layout of the textarea).
+    let typed = StoredValue::new(None::<String>);
+    Effect::new(move |_| {
+        let Some(a) = area.get() else { return };
+        let same = state
+            .doc
+            .with(|d| typed.with_value(|t| t.as_deref() == Some(d.text())));
+        typed.set_value(None);
+        if !same {
+            state.doc.with_untracked(|d| a.set_value(d.text()));
+            sync_scroll();
+        }
+    });
     // Canvas selection → select and scroll to the state's text (not while the user types here).
     Effect::new(move |_| {
         let Some((start, end)) = selected_range.get() else {
@@ -190,7 +226,7 @@ pub fn CodeEditor() -> impl IntoView {
             </div>
             <div class="code-wrap">
                 <div class="gutter" aria-hidden="true" node_ref=gutter>
-                    <pre inner_html=gutter_html></pre>
+                    <pre style=gutter_style inner_html=gutter_html></pre>
                 </div>
                 <div class="code-stack">
                     <pre class="code-layer" aria-hidden="true" node_ref=layer>
@@ -199,7 +235,7 @@ pub fn CodeEditor() -> impl IntoView {
                             let style = format!("top: {}px; height: {}px", 12.0 + first as f64 * lh, (last - first + 1) as f64 * lh);
                             view! { <div class="sel-band" style=style></div> }
                         })}
-                        <code inner_html=highlighted></code>
+                        <code class="code-lines" style=padding inner_html=highlighted></code>
                     </pre>
                     <textarea
                         id="asl-code"
@@ -210,10 +246,10 @@ pub fn CodeEditor() -> impl IntoView {
                         autocomplete="off"
                         node_ref=area
                         data-format=move || if format.get() == Format::Yaml { "yaml" } else { "json" }
-                        prop:value=move || state.doc.with(|d| d.text().to_string())
                         on:input=move |ev| {
-                            state.type_text(event_target_value(&ev));
-                            sync_scroll();
+                            let text = event_target_value(&ev);
+                            typed.set_value(Some(text.clone()));
+                            state.type_text(text);
                         }
                         on:scroll=move |_| sync_scroll()
                         on:click=move |_| caret_moved()

@@ -371,7 +371,22 @@ pub fn svg_document(state: AppState) -> Result<(String, f64, f64), String> {
     ))
 }
 
+/// Runs `then` once the canvas draws the whole workflow in full detail (it culls what is out of view
+/// and drops text when zoomed far out), then lets it cull again.
+fn with_everything_drawn(state: AppState, then: impl FnOnce() + 'static) {
+    state.draw_all.set(true);
+    // The animation frame comes after the reactive updates have drawn it.
+    request_animation_frame(move || {
+        then();
+        state.draw_all.set(false);
+    });
+}
+
 fn export_svg(state: AppState, ctx: Files) {
+    with_everything_drawn(state, move || export_svg_now(state, ctx));
+}
+
+fn export_svg_now(state: AppState, ctx: Files) {
     match svg_document(state) {
         Ok((svg, _, _)) => report(
             state,
@@ -387,6 +402,10 @@ fn export_svg(state: AppState, ctx: Files) {
 
 /// Draws the SVG export on a canvas (twice the size, for sharpness) and downloads it as PNG.
 fn export_png(state: AppState, ctx: Files) {
+    with_everything_drawn(state, move || export_png_now(state, ctx));
+}
+
+fn export_png_now(state: AppState, ctx: Files) {
     let (svg, w, h) = match svg_document(state) {
         Ok(x) => x,
         Err(e) => return report(state, Err(e)),

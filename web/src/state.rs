@@ -42,6 +42,8 @@ pub struct AppState {
     pub share_link: RwSignal<String>,
     /// Bumped to ask the canvas to fit the drawing into view.
     pub fit_request: RwSignal<u32>,
+    /// Asks the canvas to draw every state in full detail, not only what is in view (SVG/PNG export).
+    pub draw_all: RwSignal<bool>,
     /// Multi-selection: states selected besides `selected`, valid while `selected` equals the anchor.
     pub multi: RwSignal<(Option<String>, BTreeSet<String>)>,
     /// Where a palette entry is being dragged (client coordinates), for the canvas's drop targets.
@@ -167,6 +169,7 @@ impl AppState {
             notice: RwSignal::new(None),
             share_link: RwSignal::new(String::new()),
             fit_request: RwSignal::new(0),
+            draw_all: RwSignal::new(false),
             multi: RwSignal::new((None, BTreeSet::new())),
             palette_drag: RwSignal::new(None),
             analysis,

@@ -250,9 +250,10 @@ pub fn marks(text: &str, diagnostics: &[asl::Diagnostic]) -> Vec<Mark> {
 /// Lines (1-based) with a problem, with the worst severity on each.
 pub fn problem_lines(text: &str, diagnostics: &[asl::Diagnostic]) -> Vec<(usize, Severity)> {
     let mut out: Vec<(usize, Severity)> = Vec::new();
+    let last = text.lines().count().max(1);
     for d in diagnostics {
         let Some(s) = d.span else { continue };
-        let line = s.line.max(1).min(text.lines().count().max(1));
+        let line = s.line.max(1).min(last);
         match out.iter_mut().find(|(l, _)| *l == line) {
             Some(e) => e.1 = e.1.min(d.severity),
             None => out.push((line, d.severity)),
@@ -308,24 +309,36 @@ fn string_tok(body: &str) -> Tok {
 /// Tokens `(start, end, class)` covering the text; gaps are plain text. Never fails: malformed text
 /// is tokenized as far as it goes.
 pub fn tokens(text: &str, format: Format) -> Vec<(usize, usize, Tok)> {
+    tokens_in(text, format, 0, text.len())
+}
+
+/// The tokens starting in `from..to` (`from` at a line start): no token spans lines, so this is the
+/// part of [`tokens`] for those lines, without scanning the rest of the text.
+fn tokens_in(text: &str, format: Format, from: usize, to: usize) -> Vec<(usize, usize, Tok)> {
     match format {
-        Format::Json => json_tokens(text),
-        Format::Yaml => yaml_tokens(text),
+        Format::Json => json_tokens(text, from, to),
+        Format::Yaml => yaml_tokens(text, from, to),
     }
 }
 
-fn json_tokens(text: &str) -> Vec<(usize, usize, Tok)> {
+fn json_tokens(text: &str, from: usize, to: usize) -> Vec<(usize, usize, Tok)> {
     let b = text.as_bytes();
+    let to = to.min(b.len());
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
+    let mut i = from;
+    while i < to {
         let c = b[i];
         match c {
             b'"' => {
                 let start = i;
                 i += 1;
+                // A string ends at its quote or its line (an escape never takes the line break).
                 while i < b.len() && b[i] != b'"' && b[i] != b'\n' {
-                    i += if b[i] == b'\\' { 2 } else { 1 };
+                    i += if b[i] == b'\\' && b.get(i + 1) != Some(&b'\n') {
+                        2
+                    } else {
+                        1
+                    };
                 }
                 i = (i + 1).min(b.len());
                 // A key when the next significant character is ':'.
@@ -373,10 +386,10 @@ fn json_tokens(text: &str) -> Vec<(usize, usize, Tok)> {
     out
 }
 
-fn yaml_tokens(text: &str) -> Vec<(usize, usize, Tok)> {
+fn yaml_tokens(text: &str, from: usize, to: usize) -> Vec<(usize, usize, Tok)> {
     let mut out = Vec::new();
-    let mut line_start = 0;
-    for line in text.split_inclusive('\n') {
+    let mut line_start = from;
+    for line in text.get(from..to).unwrap_or("").split_inclusive('\n') {
         let body = line.trim_end_matches(['\n', '\r']);
         let mut rest_start = 0;
         let indent = body.len() - body.trim_start().len();
@@ -465,20 +478,96 @@ fn escape_html(s: &str, out: &mut String) {
 /// The text as HTML for the highlight layer: token spans (`tk-*` classes) with problem ranges marked
 /// (`sq-error` / `sq-warning`). Every character of the text appears once, in order, escaped.
 pub fn highlight_html(text: &str, format: Format, marks: &[Mark]) -> String {
-    let toks = tokens(text, format);
-    let mut cuts: Vec<usize> = vec![0, text.len()];
+    let mut out = highlight_range(text, format, marks, 0, text.len());
+    // A trailing newline needs content after it to take up a line in a <pre>.
+    out.push(' ');
+    out
+}
+
+/// The byte offset where each line starts (the first is 0; a text ending in a line break has an empty
+/// last line, as a textarea shows it).
+pub fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
+}
+
+/// Lines are drawn in blocks of this many, so scrolling redraws only when it crosses a block.
+pub const LINE_BLOCK: usize = 64;
+
+/// The lines `first..end` (0-based) a code view draws when scrolled to `top` (px, from the first
+/// line's top) with `height` px in view, `line_height` px per line and `lines` lines: the lines in
+/// view and a block either side, rounded out to whole blocks.
+pub fn visible_lines(top: f64, height: f64, line_height: f64, lines: usize) -> (usize, usize) {
+    let lh = if line_height.is_finite() && line_height > 0.0 {
+        line_height
+    } else {
+        1.0
+    };
+    let line = |px: f64| {
+        if px.is_finite() && px > 0.0 {
+            (px / lh) as usize
+        } else {
+            0
+        }
+    };
+    let top_line = line(top);
+    let bottom_line = line(top + height.max(0.0)) + 1;
+    let first = (top_line / LINE_BLOCK).saturating_sub(1) * LINE_BLOCK;
+    let end = (bottom_line / LINE_BLOCK + 2).saturating_mul(LINE_BLOCK);
+    (first.min(lines), end.min(lines))
+}
+
+/// The highlight HTML of lines `first..end` (0-based) only, for a code view that draws the lines in
+/// view: the same markup [`highlight_html`] gives those lines. `starts` is [`line_starts`] of `text`.
+pub fn highlight_lines(
+    text: &str,
+    starts: &[usize],
+    format: Format,
+    marks: &[Mark],
+    first: usize,
+    end: usize,
+) -> String {
+    let end = end.min(starts.len());
+    let Some(&from) = starts.get(first).filter(|_| first < end) else {
+        return String::new();
+    };
+    let to = starts.get(end).copied().unwrap_or(text.len());
+    let mut out = highlight_range(text, format, marks, from, to);
+    if end == starts.len() {
+        out.push(' ');
+    }
+    out
+}
+
+/// Highlight HTML of `text[from..to]` (`from` at a line start).
+fn highlight_range(text: &str, format: Format, marks: &[Mark], from: usize, to: usize) -> String {
+    let to = to.min(text.len());
+    let from = from.min(to);
+    let toks = tokens_in(text, format, from, to);
+    // The marks overlapping the range, clipped to it.
+    let marks: Vec<Mark> = marks
+        .iter()
+        .filter(|m| m.start < to && m.end > from)
+        .map(|m| Mark {
+            start: m.start.max(from),
+            end: m.end.min(to),
+            severity: m.severity,
+        })
+        .collect();
+    let mut cuts: Vec<usize> = vec![from, to];
     for (s, e, _) in &toks {
         cuts.push(*s);
-        cuts.push(*e);
+        cuts.push((*e).min(to));
     }
-    for m in marks {
+    for m in &marks {
         cuts.push(m.start);
         cuts.push(m.end);
     }
-    cuts.retain(|&c| c <= text.len() && text.is_char_boundary(c));
+    cuts.retain(|&c| c >= from && c <= to && text.is_char_boundary(c));
     cuts.sort_unstable();
     cuts.dedup();
-    let mut out = String::with_capacity(text.len() * 2);
+    let mut out = String::with_capacity((to - from) * 2);
     let mut ti = 0;
     for w in cuts.windows(2) {
         let (a, b) = (w[0], w[1]);
@@ -515,8 +604,24 @@ pub fn highlight_html(text: &str, format: Format, marks: &[Mark]) -> String {
             out.push_str("</span>");
         }
     }
-    // A trailing newline needs content after it to take up a line in a <pre>.
-    out.push(' ');
+    out
+}
+
+/// The line-number gutter's HTML for lines `first..end` (0-based), problem lines (1-based, from
+/// [`problem_lines`]) marked with their severity.
+pub fn gutter_html(first: usize, end: usize, problems: &[(usize, Severity)]) -> String {
+    let mut out = String::with_capacity((end.saturating_sub(first)) * 8);
+    for i in first + 1..=end {
+        match problems.binary_search_by_key(&i, |(l, _)| *l) {
+            Ok(p) if problems[p].1 == Severity::Error => out.push_str(&format!(
+                "<span class=\"ln mark-error\" title=\"error\">{i}</span>\n"
+            )),
+            Ok(_) => out.push_str(&format!(
+                "<span class=\"ln mark-warning\" title=\"warning\">{i}</span>\n"
+            )),
+            Err(_) => out.push_str(&format!("{i}\n")),
+        }
+    }
     out
 }
 
@@ -710,8 +815,99 @@ mod tests {
         assert_eq!(problem_lines(text, &a.diagnostics)[0].0, 1);
     }
 
+    /// Each character of highlight HTML with the classes of the spans around it.
+    fn char_classes(html: &str) -> Vec<(char, String)> {
+        let mut out = Vec::new();
+        let mut stack: Vec<String> = Vec::new();
+        let mut rest = html;
+        while let Some(c) = rest.chars().next() {
+            if let Some(tag) = rest.strip_prefix("<span class=\"") {
+                let end = tag.find("\">").unwrap();
+                stack.push(tag[..end].to_string());
+                rest = &tag[end + 2..];
+            } else if let Some(r) = rest.strip_prefix("</span>") {
+                stack.pop();
+                rest = r;
+            } else {
+                let (ch, len) = [("&lt;", '<'), ("&gt;", '>'), ("&amp;", '&')]
+                    .iter()
+                    .find(|(e, _)| rest.starts_with(e))
+                    .map_or((c, c.len_utf8()), |(e, ch)| (*ch, e.len()));
+                out.push((ch, stack.join(" ")));
+                rest = &rest[len..];
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn highlighted_lines_and_gutter() {
+        let text = "{\n  \"A\": \"$.x\",\n  \"B\": 1\n}\n";
+        let starts = line_starts(text);
+        assert_eq!(starts, [0, 2, 16, 25, 27]);
+        assert_eq!(
+            highlight_lines(text, &starts, Format::Json, &[], 1, 2),
+            "  <span class=\"tk-key\">\"A\"</span><span class=\"tk-punct\">:</span> <span class=\"tk-path\">\"$.x\"</span><span class=\"tk-punct\">,</span>\n"
+        );
+        // The last line gets the filler that lets a final empty line take up space.
+        assert_eq!(highlight_lines(text, &starts, Format::Json, &[], 4, 5), " ");
+        assert_eq!(highlight_lines(text, &starts, Format::Json, &[], 3, 3), "");
+        assert_eq!(highlight_lines(text, &starts, Format::Json, &[], 9, 12), "");
+        let problems = [(2, Severity::Warning), (3, Severity::Error)];
+        assert_eq!(
+            gutter_html(0, 3, &problems),
+            "1\n<span class=\"ln mark-warning\" title=\"warning\">2</span>\n<span class=\"ln mark-error\" title=\"error\">3</span>\n"
+        );
+        // An escape before a line break does not carry a string over to the next line.
+        let t = "\"a\\\n\"k\": 1";
+        assert!(
+            tokens(t, Format::Json).contains(&(4, 7, Tok::Key)),
+            "{:?}",
+            tokens(t, Format::Json)
+        );
+    }
+
+    #[test]
+    fn lines_in_view_come_in_blocks() {
+        assert_eq!(visible_lines(0.0, 600.0, 20.0, 10_000), (0, 128));
+        // Scrolling within a block draws the same lines.
+        assert_eq!(visible_lines(20.0 * 70.0, 600.0, 20.0, 10_000), (0, 192));
+        assert_eq!(visible_lines(20.0 * 80.0, 600.0, 20.0, 10_000), (0, 192));
+        assert_eq!(
+            visible_lines(20.0 * 5000.0, 600.0, 20.0, 10_000),
+            (4928, 5120)
+        );
+        assert_eq!(
+            visible_lines(20.0 * 9990.0, 600.0, 20.0, 10_000),
+            (9920, 10_000)
+        );
+        assert_eq!(visible_lines(f64::NAN, f64::INFINITY, 0.0, 7), (0, 7));
+        for top in [0.0, 333.0, 12_345.0, 190_000.0] {
+            let (first, end) = visible_lines(top, 700.0, 19.375, 10_000);
+            let (a, b) = (
+                (top / 19.375) as usize,
+                ((top + 700.0) / 19.375) as usize + 1,
+            );
+            assert!(first <= a && b.min(10_000) <= end, "{top}: {first}..{end}");
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(200))]
+        #[test]
+        fn lines_highlight_like_the_whole_text(text in "[{}\\[\\]\":,a-z0-9 \\n\\-#é<&%$.\\\\]{0,120}", yaml in any::<bool>(),
+                                               ms in 0usize..120, me in 0usize..120, cut in 0usize..12) {
+            let fmt = if yaml { Format::Yaml } else { Format::Json };
+            let (s, e) = (ms.min(me).min(text.len()), ms.max(me).min(text.len()));
+            let marks = if text.is_char_boundary(s) && text.is_char_boundary(e) { vec![Mark { start: s, end: e, severity: Severity::Error }] } else { vec![] };
+            let starts = line_starts(&text);
+            let k = cut.min(starts.len());
+            let whole = highlight_html(&text, fmt, &marks);
+            let parts = highlight_lines(&text, &starts, fmt, &marks, 0, k)
+                + &highlight_lines(&text, &starts, fmt, &marks, k, starts.len());
+            prop_assert_eq!(char_classes(&parts), char_classes(&whole));
+        }
+
         #[test]
         fn highlight_keeps_every_character(text in "[{}\\[\\]\":,a-z0-9 \\n\\-#é<&%$.]{0,80}", yaml in any::<bool>(), ms in 0usize..80, me in 0usize..80) {
             let fmt = if yaml { Format::Yaml } else { Format::Json };

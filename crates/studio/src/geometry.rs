@@ -282,6 +282,46 @@ impl Layout {
     pub fn node_named(&self, name: &str) -> Option<&NodeBox> {
         self.nodes.iter().find(|n| n.name == name)
     }
+
+    /// Every box as one SVG path per state kind (containers first, so they lie underneath): the
+    /// minimap draws a 1,000-state workflow with a handful of elements.
+    pub fn outlines(&self) -> Vec<Outline> {
+        let mut out: Vec<Outline> = Vec::new();
+        let mut order: Vec<&NodeBox> = self.nodes.iter().collect();
+        order.sort_by_key(|n| !n.container);
+        for n in order {
+            let kind = n.kind.to_lowercase();
+            let i = match out
+                .iter()
+                .position(|o| o.kind == kind && o.container == n.container)
+            {
+                Some(i) => i,
+                None => {
+                    out.push(Outline {
+                        kind,
+                        container: n.container,
+                        d: String::new(),
+                    });
+                    out.len() - 1
+                }
+            };
+            let d = &mut out[i].d;
+            if !d.is_empty() {
+                d.push(' ');
+            }
+            d.push_str(&format!("M{} {}h{}v{}h{}z", n.x, n.y, n.w, n.h, -n.w));
+        }
+        out
+    }
+}
+
+/// The boxes of one kind of state as one SVG path (`Layout::outlines`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outline {
+    /// The state type, lower case (`task`, `choice`, ...).
+    pub kind: String,
+    pub container: bool,
+    pub d: String,
 }
 
 #[cfg(test)]
@@ -290,6 +330,26 @@ mod tests {
     use crate::{FlowGraph, layout};
     use proptest::prelude::*;
     use serde_json::json;
+
+    #[test]
+    fn outlines_hold_every_box_once() {
+        let def = json!({"StartAt": "A", "States": {
+            "A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Next": "P"},
+            "P": {"Type": "Parallel", "Branches": [{"StartAt": "B", "States": {"B": {"Type": "Pass", "End": true}}}], "Next": "C"},
+            "C": {"Type": "Pass", "End": true}}});
+        let l = layout(&FlowGraph::from_definition(&def));
+        let o = l.outlines();
+        assert!(o[0].container && o[0].kind == "parallel", "{o:?}");
+        let pass = o.iter().find(|o| o.kind == "pass").unwrap();
+        assert_eq!(pass.d.matches('M').count(), 2);
+        let boxes: usize = o.iter().map(|o| o.d.matches('M').count()).sum();
+        assert_eq!(boxes, l.nodes.len());
+        let c = l.node_named("C").unwrap();
+        assert!(
+            pass.d
+                .contains(&format!("M{} {}h{}v{}h{}z", c.x, c.y, c.w, c.h, -c.w))
+        );
+    }
 
     fn close(a: Point, b: Point) -> bool {
         (a.x - b.x).abs() < 1e-6 * (1.0 + a.x.abs()) && (a.y - b.y).abs() < 1e-6 * (1.0 + a.y.abs())

@@ -8,6 +8,7 @@
 //! - [`graph`]: [`FlowGraph`], one node per state (nested scopes flattened with parent links).
 //! - [`mod@layout`]: [`layout()`], the layered drawing: boxes, SVG edge paths, label positions.
 //! - [`geometry`]: [`Viewport`] (screen ↔ world, zoom about a point, fit) and hit testing.
+//! - [`cull`]: what the canvas draws (the items touching a window around the view), following the selection.
 //! - [`canvas`]: editing on the canvas: drop targets, the edit of each gesture (drop, move, connect,
 //!   retarget, delete, duplicate, paste), keyboard navigation, the clipboard, state icons.
 //! - [`share`]: `#v1:` share links (deflate + base64url), bounded decoding.
@@ -23,6 +24,7 @@ pub mod catalog;
 pub mod choice_rules;
 pub mod code;
 pub mod coverage;
+pub mod cull;
 pub mod document;
 pub mod edit;
 pub mod export;

@@ -280,3 +280,30 @@ for (const theme of ['light', 'dark']) {
     await page.screenshot({ path: `screenshots/canvas-bedrock-s3-${theme}.png` });
   });
 }
+
+test('large workflows: arrow keys bring off-screen states into view; the code view draws the lines scrolled to', async ({ page }) => {
+  const text = fixture('nested-60.asl.json');
+  await open(page, text);
+  const svg = page.getByRole('img', { name: 'Workflow graph' });
+  // Zoomed in, walk the flow from the start: the state reached is drawn, focused, selected and on screen.
+  await node(page, 'Fetch 1').click();
+  for (let i = 0; i < 4; i++) await page.getByRole('button', { name: 'Zoom in' }).click();
+  await svg.focus();
+  for (let i = 0; i < 14; i++) await page.keyboard.press('ArrowDown');
+  const name = await page.getByLabel('State name').inputValue();
+  expect(name).not.toBe('Fetch 1');
+  await expect(node(page, name)).toBeFocused();
+  await expect(node(page, name)).toHaveAttribute('aria-selected', 'true');
+  await expect(node(page, name)).toBeInViewport();
+  await expect(svg).toHaveAttribute('data-detail', 'full');
+  // The code view, scrolled to the end, shows the last lines highlighted where they are.
+  await code(page).evaluate((el: HTMLTextAreaElement) => { el.scrollTop = el.scrollHeight; });
+  const stack = (await page.locator('.code-stack').boundingBox())!;
+  await expect.poll(() => page.locator('.code-layer code').evaluate((el) => {
+    const last = [...el.querySelectorAll('.tk-str')].filter((s) => s.textContent === '"Succeed"').pop();
+    return last ? last.getBoundingClientRect().top : -1;
+  })).toBeGreaterThan(stack.y);
+  const top = await page.locator('.code-layer code').evaluate((el) =>
+    [...el.querySelectorAll('.tk-str')].filter((s) => s.textContent === '"Succeed"').pop()!.getBoundingClientRect().bottom);
+  expect(top).toBeLessThan(stack.y + stack.height);
+});
