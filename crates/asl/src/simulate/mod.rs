@@ -162,7 +162,15 @@ pub fn run_observed(
     every: usize,
     observe: &mut dyn FnMut(usize, &str),
 ) -> (Outcome, Vec<Event>) {
-    run_with(definition, None, input, mocks, options, Some(observe), every)
+    run_with(
+        definition,
+        None,
+        input,
+        mocks,
+        options,
+        Some(observe),
+        every,
+    )
 }
 
 /// A definition prepared for many runs: every JSONPath and intrinsic call text in it is parsed once, here,
