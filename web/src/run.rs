@@ -1,4 +1,5 @@
-//! The run panel: execution input, mocks, run settings (payload and event limits, AWS's defaults shown, with
+//! The run panel: execution input, mocks (a form per Task state over the MockConfigFile text, import and
+//! export), run settings (payload and event limits, AWS's defaults shown, with
 //! a reset), playback speed, Run / Step / Continue / Stop / Reset over `asl::simulate::Execution`, the
 //! "History position" time-travel slider, the final output, the cost estimate with a monthly projection, the
 //! selected state's details and the history table.
@@ -13,6 +14,143 @@ use studio::replay::{
     RunOptions, group_digits, parse_limit,
 };
 use studio::run_view::playback::{Speed, project, usd};
+
+/// The mock form: per Task state, the first invocation's mocked answer (the default, a Return value or
+/// a Throw), written into the MockConfigFile text by `studio::mock_form`; import and export of that text.
+#[component]
+fn MockForm() -> impl IntoView {
+    use studio::mock_form::{self, TaskMock};
+    let state = crate::app();
+    let error = RwSignal::new(None::<String>);
+    let rows = Memo::new(move |_| {
+        let text = state.mocks.get();
+        state.definition.with(|d| match d {
+            Some(d) => mock_form::rows(d, &text),
+            None => Ok(Vec::new()),
+        })
+    });
+    let write = move |task: &str, mock: TaskMock| match mock_form::set(
+        &state.mocks.get_untracked(),
+        task,
+        &mock,
+    ) {
+        Ok(text) => {
+            error.set(None);
+            state.mocks.set(text);
+        }
+        Err(e) => error.set(Some(format!("{task}: {e}"))),
+    };
+    let import = move |ev: leptos::ev::Event| {
+        use wasm_bindgen::JsCast;
+        let Some(el) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = el.files().and_then(|l| l.get(0)) else {
+            return;
+        };
+        el.set_value("");
+        let promise = file.text();
+        leptos::task::spawn_local(async move {
+            match wasm_bindgen_futures::JsFuture::from(promise).await {
+                Ok(t) => {
+                    let text = t.as_string().unwrap_or_default();
+                    match serde_json::from_str::<serde_json::Value>(&text) {
+                        Ok(v) if v.is_object() => {
+                            error.set(None);
+                            state.mocks.set(text);
+                        }
+                        _ => error.set(Some(format!(
+                            "{} is not a MockConfigFile (a JSON object); the mocks are unchanged.",
+                            file.name()
+                        ))),
+                    }
+                }
+                Err(e) => error.set(Some(format!("Could not read {}: {e:?}", file.name()))),
+            }
+        });
+    };
+    let export = move |_| {
+        if let Err(e) = crate::files::download(
+            "mocks.json",
+            "application/json",
+            &state.mocks.get_untracked(),
+        ) {
+            error.set(Some(e));
+        }
+    };
+    view! {
+        <div class="mock-form" role="group" aria-label="Mock form">
+            {move || match rows.get() {
+                Err(e) => view! { <p class="field-msg error">{format!("The form cannot read the mocks: {e}")}</p> }.into_any(),
+                Ok(rows) if rows.is_empty() => view! { <p class="muted hint">"No Task states to mock."</p> }.into_any(),
+                Ok(rows) => rows.into_iter().map(|row| {
+                    let task = StoredValue::new(row.state.clone());
+                    let kind = match &row.mock {
+                        TaskMock::Unmocked => "default",
+                        TaskMock::Return(_) => "return",
+                        TaskMock::Throw { .. } => "throw",
+                    };
+                    let detail = match row.mock.clone() {
+                        TaskMock::Unmocked => None,
+                        TaskMock::Return(v) => {
+                            let local = RwSignal::new(None::<String>);
+                            Some(view! {
+                                <textarea class="code small-code" rows="2" spellcheck="false"
+                                    aria-label=format!("{} result", row.state)
+                                    prop:value=serde_json::to_string(&v).unwrap_or_default()
+                                    on:change=move |ev| match serde_json::from_str(&event_target_value(&ev)) {
+                                        Ok(v) => { local.set(None); write(&task.get_value(), TaskMock::Return(v)); }
+                                        Err(e) => local.set(Some(format!("not JSON: {e}"))),
+                                    }></textarea>
+                                {move || local.get().map(|m| view! { <div class="field-msg error">{m}</div> })}
+                            }.into_any())
+                        }
+                        TaskMock::Throw { error: err, cause } => {
+                            let (e2, c2) = (err.clone(), cause.clone());
+                            Some(view! {
+                                <input aria-label=format!("{} error", row.state) placeholder="Error" prop:value=err
+                                    on:change=move |ev| write(&task.get_value(), TaskMock::Throw { error: event_target_value(&ev), cause: c2.clone() }) />
+                                <input aria-label=format!("{} cause", row.state) placeholder="Cause" prop:value=cause
+                                    on:change=move |ev| write(&task.get_value(), TaskMock::Throw { error: e2.clone(), cause: event_target_value(&ev) }) />
+                            }.into_any())
+                        }
+                    };
+                    view! {
+                        <div class="mock-row" data-mock=row.state.clone()>
+                            <label class="field">
+                                <span>{row.state.clone()}</span>
+                                <select aria-label=format!("Mock for {}", row.state) on:change=move |ev| {
+                                    let t = task.get_value();
+                                    match event_target_value(&ev).as_str() {
+                                        "return" => write(&t, TaskMock::Return(serde_json::json!({}))),
+                                        "throw" => write(&t, TaskMock::Throw { error: "States.TaskFailed".into(), cause: String::new() }),
+                                        _ => write(&t, TaskMock::Unmocked),
+                                    }
+                                }>
+                                    <option value="default" selected=kind == "default">"Default (echo, with a warning)"</option>
+                                    <option value="return" selected=kind == "return">"Return"</option>
+                                    <option value="throw" selected=kind == "throw">"Throw"</option>
+                                </select>
+                            </label>
+                            {detail}
+                            {row.more.then(|| view! { <p class="muted hint">"Later invocations are set in the text below."</p> })}
+                        </div>
+                    }
+                }).collect_view().into_any(),
+            }}
+            {move || error.get().map(|e| view! { <p class="field-msg error" role="alert">{e}</p> })}
+            <div class="row">
+                <label class="btn small">"Import mock file…"
+                    <input type="file" accept=".json,application/json" aria-label="Import mock file" class="visually-hidden" on:change=import />
+                </label>
+                <button class="btn small" aria-label="Export mock file" on:click=export>"Export mock file"</button>
+            </div>
+        </div>
+    }
+}
 
 /// One limit of the run settings: a number field (empty: AWS's default) and its error.
 #[component]
@@ -154,6 +292,7 @@ pub fn RunPanel() -> impl IntoView {
                     on:input=move |ev| state.input.set(event_target_value(&ev))></textarea>
                 <details class="mocks">
                     <summary>"Mocks (MockConfigFile)"</summary>
+                    <MockForm />
                     <textarea class="code small-code" aria-label="Mocks" spellcheck="false" wrap="off" rows="6"
                         placeholder="{\"StateMachines\": {\"M\": {\"TestCases\": {\"Happy\": {\"Call\": \"Ok\"}}}}, \"MockedResponses\": {\"Ok\": {\"0\": {\"Return\": {}}}}}"
                         prop:value=move || state.mocks.get()

@@ -36,6 +36,7 @@ pub mod history;
 pub mod import;
 pub mod layout;
 pub mod library;
+pub mod mock_form;
 pub mod preview;
 pub mod replay;
 pub mod run_view;

@@ -145,6 +145,40 @@ test('a failing Task shows its retries and the caught path', async ({ page }) =>
   await expect(details(page).getByRole('list', { name: 'Retries' }).getByRole('listitem')).toHaveCount(1);
 });
 
+test('the mock form sets each Task\'s answer in the MockConfigFile; import and export', async ({ page }) => {
+  await page.goto('/');
+  await code(page).fill(JSON.stringify(RETRY, null, 2));
+  await page.getByText('Mocks (MockConfigFile)').click();
+  const form = page.getByRole('group', { name: 'Mock form' });
+  await expect(form.getByLabel('Mock for Call')).toHaveValue('default');
+  await form.getByLabel('Mock for Call').selectOption('throw');
+  await form.getByLabel('Call error').fill('Boom');
+  await form.getByLabel('Call error').blur();
+  await expect(page.getByLabel('Mocks', { exact: true })).toHaveValue(/"Error": "Boom"/);
+  await run(page);
+  await expect(node(page, 'Call')).toHaveAttribute('data-status', 'caught');
+  await form.getByLabel('Mock for Call').selectOption('return');
+  await form.getByLabel('Call result').fill('{"Payload": {"ok": true}}');
+  await form.getByLabel('Call result').blur();
+  await run(page);
+  await expect(node(page, 'Call')).toHaveAttribute('data-status', 'succeeded');
+  await expect(page.getByLabel('Execution output')).toContainText('"ok": true');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    form.getByRole('button', { name: 'Export mock file' }).click(),
+  ]);
+  const exported = JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
+  expect(exported.MockedResponses.CallMock['0']).toEqual({ Return: { Payload: { ok: true } } });
+  // Importing a file replaces the text; a file that is not a MockConfigFile is refused with a message.
+  await form.getByLabel('Import mock file').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('[1, 2]') });
+  await expect(form.getByRole('alert')).toContainText('not a MockConfigFile');
+  await expect(page.getByLabel('Mocks', { exact: true })).toHaveValue(/CallMock/);
+  await form.getByLabel('Import mock file').setInputFiles({ name: 'm.json', mimeType: 'application/json', buffer: Buffer.from(mocks({ '0': { Throw: { Error: 'X' } } })) });
+  await expect(form.getByLabel('Mock for Call')).toHaveValue('throw');
+  await expect(form.getByLabel('Call error')).toHaveValue('X');
+  await shots(page, 'runner-mock-form', form);
+});
+
 test('history: filters, a click jumps there, export gives AWS JSON', async ({ page }) => {
   await openRetry(page, { '0-2': { Throw: { Error: 'Boom', Cause: 'kaboom' } } });
   await run(page);
