@@ -407,15 +407,16 @@ fn move_reorder_duplicate_paste() {
 
 #[test]
 fn pasted_states_are_linked_into_the_flow_after_the_selection() {
+    let paste = |clip: &Value, after: &str| Edit::PasteStates {
+        scope: top(),
+        states: clip.as_object().unwrap().clone(),
+        after: Some(after.into()),
+    };
     // A chain X → Y (Y ends) goes between A and B.
     let clip = json!({"X": {"Type": "Pass", "Next": "Y"}, "Y": {"Type": "Pass", "End": true}});
     check(
         linear(),
-        Edit::PasteStates {
-            scope: top(),
-            states: clip.as_object().unwrap().clone(),
-            after: Some("A".into()),
-        },
+        paste(&clip, "A"),
         json!({"Comment": "keep me", "StartAt": "A", "States": {
             "A": {"Type": "Pass", "Next": "X"},
             "X": {"Type": "Pass", "Next": "Y"}, "Y": {"Type": "Pass", "Next": "B"},
@@ -427,11 +428,7 @@ fn pasted_states_are_linked_into_the_flow_after_the_selection() {
         "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Oops"}]}, "Oops": {"Type": "Fail"}});
     check(
         linear(),
-        Edit::PasteStates {
-            scope: top(),
-            states: clip.as_object().unwrap().clone(),
-            after: Some("A".into()),
-        },
+        paste(&clip, "A"),
         json!({"Comment": "keep me", "StartAt": "A", "States": {
             "A": {"Type": "Pass", "Next": "X"},
             "X": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Next": "B",
@@ -443,11 +440,7 @@ fn pasted_states_are_linked_into_the_flow_after_the_selection() {
     let clip = json!({"X": {"Type": "Pass", "End": true}});
     check(
         linear(),
-        Edit::PasteStates {
-            scope: top(),
-            states: clip.as_object().unwrap().clone(),
-            after: Some("C".into()),
-        },
+        paste(&clip, "C"),
         json!({"Comment": "keep me", "StartAt": "A", "States": {
             "A": {"Type": "Pass", "Next": "B"},
             "B": {"Type": "Pass", "Comment": "b", "Next": "C", "XUnknown": 1}, "C": {"Type": "Succeed"},
