@@ -130,9 +130,9 @@ fn MockForm() -> impl IntoView {
                                         _ => write(&t, TaskMock::Unmocked),
                                     }
                                 }>
-                                    <option value="default" selected=kind == "default">"Default (echo, with a warning)"</option>
-                                    <option value="return" selected=kind == "return">"Return"</option>
-                                    <option value="throw" selected=kind == "throw">"Throw"</option>
+                                    <option value="default" prop:selected=kind == "default">"Default (echo, with a warning)"</option>
+                                    <option value="return" prop:selected=kind == "return">"Return"</option>
+                                    <option value="throw" prop:selected=kind == "throw">"Throw"</option>
                                 </select>
                             </label>
                             {detail}
