@@ -128,11 +128,17 @@ fn peak_memory() {
 fn once(name: &str) {
     if name == "validate" {
         let Some(text) = read("validate-2000.asl.json") else {
-            eprintln!("skipped: validate-2000 not found at {}", workloads().display());
+            eprintln!(
+                "skipped: validate-2000 not found at {}",
+                workloads().display()
+            );
             return;
         };
         let validation = asl::validate(&text);
-        println!("once: validate-2000: {} diagnostics", validation.diagnostics.len());
+        println!(
+            "once: validate-2000: {} diagnostics",
+            validation.diagnostics.len()
+        );
         return;
     }
     let repeat = if name == "chain" { 100 } else { 1 };
