@@ -141,11 +141,12 @@ fn preview(ctx: Ctx, path: StoredValue<Vec<Seg>>) -> impl IntoView {
             return None;
         }
         let scope = ctx.preview.get()?;
-        let shown = path.with_value(|p| studio::preview::preview(&kind, p, &value, &scope));
+        let studio::preview::Preview { head, text, failed } =
+            path.with_value(|p| studio::preview::preview(&kind, p, &value, &scope));
         Some(view! {
-            <div class="preview" class:failed=shown.failed role="region" aria-label="JSONata preview">
-                <div class="preview-head">"Preview · " {shown.head}</div>
-                <pre class="preview-out">{shown.text}</pre>
+            <div class="preview" class:failed=failed role="region" aria-label="JSONata preview">
+                <div class="preview-head">"Preview · " {head}</div>
+                <pre class="preview-out">{text}</pre>
             </div>
         })
     }
