@@ -348,23 +348,12 @@ pub fn preview(kind: &str, path: &[Seg], field: &Value, scope: &Scope) -> Previe
                         extra.insert("result".into(), r.clone());
                         head.push_str(" · $states.result from last run");
                     }
-                    None if !scope.ran => {
-                        return missing(
-                            "$states.result isn't known yet: run the workflow to preview it."
-                                .into(),
-                        );
-                    }
-                    None if !scope.finished => {
-                        return missing(
-                            "$states.result isn't known yet: this state has not finished in the last run."
-                                .into(),
-                        );
-                    }
                     None => {
-                        return missing(
-                            "$states.result isn't known: this state did not succeed in the last run."
-                                .into(),
-                        );
+                        return missing(not_known(
+                            "$states.result",
+                            scope,
+                            "this state did not succeed in the last run",
+                        ));
                     }
                 }
             }
@@ -381,22 +370,11 @@ pub fn preview(kind: &str, path: &[Seg], field: &Value, scope: &Scope) -> Previe
                         extra.insert("errorOutput".into(), c.error_output.clone());
                         head.push_str(" · $states.errorOutput from last run");
                     }
-                    _ if !scope.ran => {
-                        return missing(
-                            "$states.errorOutput isn't known yet: run the workflow so that this catcher catches an error."
-                                .into(),
-                        );
-                    }
-                    _ if !scope.finished => {
-                        return missing(
-                            "$states.errorOutput isn't known yet: this state has not finished in the last run."
-                                .into(),
-                        );
-                    }
                     _ => {
-                        return missing(format!(
-                            "$states.errorOutput isn't known: catcher {} caught no error in the last run.",
-                            n + 1
+                        return missing(not_known(
+                            "$states.errorOutput",
+                            scope,
+                            &format!("catcher {} caught no error in the last run", n + 1),
                         ));
                     }
                 }
@@ -426,6 +404,17 @@ pub fn preview(kind: &str, path: &[Seg], field: &Value, scope: &Scope) -> Previe
         head,
         failed: result.is_err(),
         text: render(&result),
+    }
+}
+
+/// Why `member` has no value from the last run: no run, the state still running, else `why`.
+fn not_known(member: &str, scope: &Scope, why: &str) -> String {
+    if !scope.ran {
+        format!("{member} isn't known yet: run the workflow to preview it.")
+    } else if !scope.finished {
+        format!("{member} isn't known yet: this state has not finished in the last run.")
+    } else {
+        format!("{member} isn't known: {why}.")
     }
 }
 
@@ -769,7 +758,7 @@ mod tests {
         let p = preview("Task", &catcher(1, "Output"), &field, &scope);
         assert_eq!(
             p.text,
-            "$states.errorOutput isn't known yet: run the workflow so that this catcher catches an error."
+            "$states.errorOutput isn't known yet: run the workflow to preview it."
         );
         // A run where the task succeeds: no catcher caught anything.
         let mut ok = Mocks::default();

@@ -72,10 +72,12 @@ pub struct Analysis {
 
 impl Analysis {
     pub fn has_errors(&self) -> bool {
-        self.diagnostics
-            .iter()
-            .any(|d| d.severity == crate::Severity::Error)
+        any_error(&self.diagnostics)
     }
+}
+
+fn any_error(diagnostics: &[Diagnostic]) -> bool {
+    diagnostics.iter().any(|d| d.severity == Severity::Error)
 }
 
 /// Parse and validate a definition's text (STANDARD machine, format guessed, lints on).
@@ -106,9 +108,7 @@ pub struct Validation {
 
 impl Validation {
     pub fn has_errors(&self) -> bool {
-        self.diagnostics
-            .iter()
-            .any(|d| d.severity == crate::Severity::Error)
+        any_error(&self.diagnostics)
     }
 }
 
@@ -172,7 +172,7 @@ fn check(text: &str, options: &Options, parsed: impl FnOnce(&Node)) -> Validatio
                 "MISSING_TRANSITION_TARGET" | "MISSING_END_STATE"
             )
         });
-        if options.lints && !ctx.diags.iter().any(|d| d.severity == Severity::Error) {
+        if options.lints && !any_error(&ctx.diags) {
             crate::lints::run(&mut ctx, &root);
         }
     }
