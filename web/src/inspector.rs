@@ -137,13 +137,14 @@ pub fn Inspector() -> impl IntoView {
         })
     });
     let preview = Memo::new(move |_| {
-        let name = current.with(|c| c.as_ref().map(|c| c.name.clone()))?;
+        let (name, definition) =
+            current.with(|c| c.as_ref().map(|c| (c.name.clone(), c.value.clone())))?;
         let input = state
             .input
             .with(|t| serde_json::from_str::<Value>(t).unwrap_or(Value::Null));
         Some(state.execution.with(|e| {
             let history = e.as_ref().map(|e| e.history()).unwrap_or(&[]);
-            studio::preview::scope_for(&name, history, &input)
+            studio::preview::scope_for(&name, &definition, history, &input)
         }))
     });
     let ctx = Ctx {

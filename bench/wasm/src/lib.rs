@@ -7,10 +7,10 @@ use asl::simulate::{Limits, Mocks, Options, Plan};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-/// `asl::analyze` on a definition's text; returns how many diagnostics it found.
+/// `asl::validate` on a definition's text; returns how many diagnostics it found.
 #[wasm_bindgen]
 pub fn analyze(text: &str) -> usize {
-    asl::analyze(text).diagnostics.len()
+    asl::validate(text).diagnostics.len()
 }
 
 /// A definition's text held in wasm memory, so each timed `analyze` call measures the analysis
@@ -29,13 +29,14 @@ impl Definition {
         }
     }
 
-    /// `asl::analyze` on the text; returns how many diagnostics it found (the definition must parse).
+    /// `asl::validate` on the text (the diagnostics, as the peer gives only its verdict and errors);
+    /// returns how many diagnostics it found (the definition must parse).
     pub fn analyze(&self) -> Result<usize, JsError> {
-        let analysis = asl::analyze(&self.text);
-        if analysis.definition.is_none() {
+        let validation = asl::validate(&self.text);
+        if validation.format.is_none() {
             return Err(JsError::new("the definition did not parse"));
         }
-        Ok(analysis.diagnostics.len())
+        Ok(validation.diagnostics.len())
     }
 }
 

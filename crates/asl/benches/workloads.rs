@@ -1,5 +1,6 @@
 //! Criterion benchmarks on the shared workloads (the same files the npm peers are timed on by
-//! bench/peers/run.mjs): validate-2000 (`asl::analyze`), run-loop, run-map and run-chain-x100
+//! bench/peers/run.mjs): validate-2000 (`asl::validate`: the diagnostics, as the peer gives only its
+//! verdict and errors), run-loop, run-map and run-chain-x100
 //! (`asl::simulate::Plan::run`). The workloads are read at bench time from `STATEWRIGHT_BENCH_WORKLOADS` or
 //! `../shared/bench/workloads` relative to the repository root; without them the benches are skipped.
 //!
@@ -44,9 +45,9 @@ fn benches(c: &mut Criterion) {
         .measurement_time(Duration::from_secs(5));
     g.bench_function("validate-2000", |b| {
         b.iter(|| {
-            let analysis = asl::analyze(&text);
-            assert!(analysis.definition.is_some());
-            analysis
+            let validation = asl::validate(&text);
+            assert!(validation.format.is_some());
+            validation
         })
     });
     let mocks = Mocks::default();
@@ -128,9 +129,24 @@ fn peak_memory() {
     );
 }
 
-/// `STATEWRIGHT_BENCH_ONCE=loop|map|chain`: instead of timing, run that workload once (chain: 100 times, as
-/// timed) in this process, for instruction counts under `valgrind --tool=callgrind`.
+/// `STATEWRIGHT_BENCH_ONCE=loop|map|chain|validate`: instead of timing, run that workload once (chain: 100
+/// times, as timed) in this process, for instruction counts under `valgrind --tool=callgrind`.
 fn once(name: &str) {
+    if name == "validate" {
+        let Some(text) = read("validate-2000.asl.json") else {
+            eprintln!(
+                "skipped: validate-2000 not found at {}",
+                workloads().display()
+            );
+            return;
+        };
+        let validation = asl::validate(&text);
+        println!(
+            "once: validate-2000: {} diagnostics",
+            validation.diagnostics.len()
+        );
+        return;
+    }
     let repeat = if name == "chain" { 100 } else { 1 };
     let (Some(definition), Some(input)) = (
         json(&format!("{name}.asl.json")),

@@ -13,4 +13,7 @@ pub mod validate;
 
 pub use diagnostic::{Diagnostic, Severity, Span};
 pub use validate::{Analysis, analyze};
-pub use validate::{MachineType, Options, analyze_state, analyze_with, creation_error_message};
+pub use validate::{
+    MachineType, Options, Validation, analyze_state, analyze_with, creation_error_message,
+    validate, validate_with,
+};

@@ -36,6 +36,10 @@ fn render(path: &Path) -> (String, asl::Analysis) {
         ..Options::default()
     };
     let analysis = analyze_with(&text, &options);
+    // The diagnostics-only entry point finds exactly the same.
+    let validation = asl::validate_with(&text, &options);
+    assert_eq!(validation.diagnostics, analysis.diagnostics, "{name}");
+    assert_eq!(validation.format, analysis.format, "{name}");
     let mut out = String::new();
     for d in &analysis.diagnostics {
         let (line, col) = d.span.map_or((0, 0), |s| (s.line, s.column));

@@ -76,7 +76,7 @@ pub fn main(args: &[String]) -> u8 {
             format: format_of(file),
             lints: true,
         };
-        let analysis = asl::analyze_with(&text, &options);
+        let analysis = asl::validate_with(&text, &options);
         let failed = analysis.has_errors();
         if failed && code == 0 {
             code = 1;

@@ -28,6 +28,20 @@ const JSONATA = JSON.stringify({
   },
 }, null, 2);
 
+// A JSONata Task whose Output is computed from the task's result ($states.result).
+const JSONATA_TASK = JSON.stringify({
+  QueryLanguage: 'JSONata',
+  StartAt: 'Price',
+  States: {
+    Price: {
+      Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke',
+      Arguments: { FunctionName: 'price', Payload: '{% $states.input %}' },
+      Output: { total: '{% $states.result.Payload.price * $states.input.qty %}' },
+      End: true,
+    },
+  },
+}, null, 2);
+
 async function load(page: Page, text: string) {
   await page.goto('/');
   await code(page).fill(text);
@@ -206,6 +220,34 @@ test('JSONata preview evaluates against the input and shows errors', async ({ pa
   await output.fill('"{% $states.input.orderId & \'!\' %}"');
   await expect(preview).toContainText('"A-1001!"');
   await shots(page, 'inspector-jsonata');
+});
+
+test('JSONata preview of a Task Output binds $states.result from the last run', async ({ page }) => {
+  await load(page, JSONATA_TASK);
+  await page.getByLabel('Execution input').fill('{"qty": 3}');
+  await page.getByText('Mocks (MockConfigFile)').click();
+  await page.getByLabel('Mocks').fill(JSON.stringify({
+    StateMachines: { M: { TestCases: { T: { Price: 'R' } } } },
+    MockedResponses: { R: { '0': { Return: { Payload: { price: 14 } } } } },
+  }));
+  await node(page, 'Price').click();
+  const ins = inspector(page);
+  const previewOf = (label: string) =>
+    ins.locator('.fld', { has: page.getByLabel(label, { exact: true }) }).getByRole('region', { name: 'JSONata preview' });
+  const preview = previewOf('Output');
+  // Before any run the result is not known, and the preview says so instead of showing a value.
+  await expect(preview).toContainText("$states.result isn't known yet");
+  await expect(preview).not.toContainText('"total"');
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(page.getByLabel('Execution output')).toContainText('SUCCEEDED');
+  // 14 (the task's result) × 3 (the input).
+  await expect(preview).toContainText('"total": 42');
+  await expect(preview).toContainText('$states.result from last run');
+  await preview.scrollIntoViewIfNeeded();
+  await shots(page, 'inspector-jsonata-result');
+  // Arguments are evaluated before the task: AWS has no $states.result there.
+  await ins.getByLabel('Arguments', { exact: true }).fill('{"x": "{% $states.result %}"}');
+  await expect(previewOf('Arguments')).toContainText('available only in Output and Assign');
 });
 
 test('format, and the JSON/YAML switch round trip', async ({ page }) => {

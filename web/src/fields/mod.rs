@@ -140,21 +140,21 @@ fn messages(
 /// The JSONata preview of the value at `path`, when it holds a `{% %}` template.
 fn preview(ctx: Ctx, path: StoredValue<Vec<Seg>>) -> impl IntoView {
     move || {
-        let value = ctx.current.with(|c| {
-            c.as_ref()
-                .filter(|c| c.ql == Ql::Jsonata)
-                .and_then(|c| path.with_value(|p| fields::get_at(&c.value, p).cloned()))
+        let (kind, value) = ctx.current.with(|c| {
+            c.as_ref().filter(|c| c.ql == Ql::Jsonata).and_then(|c| {
+                path.with_value(|p| fields::get_at(&c.value, p).cloned())
+                    .map(|v| (c.kind.clone(), v))
+            })
         })?;
         if !studio::preview::has_template(&value) {
             return None;
         }
         let scope = ctx.preview.get()?;
-        let result = studio::preview::evaluate(&value, &scope);
-        let failed = result.is_err();
-        let text = studio::preview::render(&result);
+        let studio::preview::Preview { head, text, failed } =
+            path.with_value(|p| studio::preview::preview(&kind, p, &value, &scope));
         Some(view! {
             <div class="preview" class:failed=failed role="region" aria-label="JSONata preview">
-                <div class="preview-head">"Preview · $states.input from " {scope.source}</div>
+                <div class="preview-head">"Preview · " {head}</div>
                 <pre class="preview-out">{text}</pre>
             </div>
         })

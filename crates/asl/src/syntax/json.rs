@@ -190,12 +190,7 @@ impl<'a> Parser<'a> {
         self.pos += 1;
         // Most strings hold no escape: borrow them from the text.
         let start = self.pos;
-        while let Some(&b) = self.bytes.get(self.pos) {
-            if b == b'"' || b == b'\\' || b < 0x20 {
-                break;
-            }
-            self.pos += 1;
-        }
+        self.pos = plain_run_end(self.bytes, self.pos);
         if self.peek() == Some(b'"') {
             let s = self.text.get(start..self.pos).unwrap_or("");
             self.pos += 1;
@@ -205,12 +200,7 @@ impl<'a> Parser<'a> {
         let mut out = String::new();
         loop {
             let run_start = self.pos;
-            while let Some(&b) = self.bytes.get(self.pos) {
-                if b == b'"' || b == b'\\' || b < 0x20 {
-                    break;
-                }
-                self.pos += 1;
-            }
+            self.pos = plain_run_end(self.bytes, self.pos);
             out.push_str(self.text.get(run_start..self.pos).unwrap_or(""));
             match self.peek() {
                 None => {
@@ -399,6 +389,29 @@ impl<'a> Parser<'a> {
             }
         }
     }
+}
+
+/// Bytes that end a run of plain string content: the closing quote, a backslash, control characters.
+const STOPS: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
+/// The end of the run of plain string content starting at `pos` (one table lookup per byte).
+#[inline]
+fn plain_run_end(bytes: &[u8], pos: usize) -> usize {
+    let rest = bytes.get(pos..).unwrap_or(&[]);
+    pos + rest
+        .iter()
+        .position(|&b| STOPS[usize::from(b)])
+        .unwrap_or(rest.len())
 }
 
 /// Whether `key` is already a member (a set takes over from the linear scan for big objects).

@@ -72,10 +72,12 @@ pub struct Analysis {
 
 impl Analysis {
     pub fn has_errors(&self) -> bool {
-        self.diagnostics
-            .iter()
-            .any(|d| d.severity == crate::Severity::Error)
+        any_error(&self.diagnostics)
     }
+}
+
+fn any_error(diagnostics: &[Diagnostic]) -> bool {
+    diagnostics.iter().any(|d| d.severity == Severity::Error)
 }
 
 /// Parse and validate a definition's text (STANDARD machine, format guessed, lints on).
@@ -85,6 +87,44 @@ pub fn analyze(text: &str) -> Analysis {
 
 /// Parse and validate a definition's text with explicit options.
 pub fn analyze_with(text: &str, options: &Options) -> Analysis {
+    let mut definition = None;
+    let validation = check(text, options, |root| definition = Some(root.to_value()));
+    Analysis {
+        definition,
+        diagnostics: validation.diagnostics,
+        format: validation.format,
+    }
+}
+
+/// The diagnostics of a definition's text, without the parsed definition: what [`analyze`] finds
+/// when only the verdict is wanted (the CLI's `validate`, the benchmarks). The same diagnostics as
+/// `analyze(text).diagnostics`, without building the `serde_json::Value`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Validation {
+    pub diagnostics: Vec<Diagnostic>,
+    /// The format the text was read as, when it parsed.
+    pub format: Option<Format>,
+}
+
+impl Validation {
+    pub fn has_errors(&self) -> bool {
+        any_error(&self.diagnostics)
+    }
+}
+
+/// Validate a definition's text (STANDARD machine, format guessed, lints on) without building the
+/// parsed definition.
+pub fn validate(text: &str) -> Validation {
+    validate_with(text, &Options::default())
+}
+
+/// Validate a definition's text with explicit options, without building the parsed definition.
+pub fn validate_with(text: &str, options: &Options) -> Validation {
+    check(text, options, |_| {})
+}
+
+/// Parse and run every rule; `parsed` sees the tree when the text is well-formed.
+fn check(text: &str, options: &Options, parsed: impl FnOnce(&Node)) -> Validation {
     let mut ctx = Ctx::new(text, options);
     if text.trim().is_empty() {
         let mut d = Diagnostic::error(
@@ -94,8 +134,7 @@ pub fn analyze_with(text: &str, options: &Options) -> Analysis {
         );
         d.span = Some(Span::of(text, 0, text.len()));
         ctx.diags.push(d);
-        return Analysis {
-            definition: None,
+        return Validation {
             diagnostics: ctx.diags,
             format: None,
         };
@@ -106,14 +145,13 @@ pub fn analyze_with(text: &str, options: &Options) -> Analysis {
         Err(e) => {
             let mut d = Diagnostic::error("INVALID_JSON_DESCRIPTION", e.message, e.location);
             d.span = Some(Span::of(text, e.offset, e.offset));
-            return Analysis {
-                definition: None,
+            return Validation {
                 diagnostics: vec![d],
                 format: None,
             };
         }
     };
-    let definition = Some(root.to_value());
+    parsed(&root);
     if !root.is_object() {
         ctx.report(
             Severity::Error,
@@ -134,12 +172,11 @@ pub fn analyze_with(text: &str, options: &Options) -> Analysis {
                 "MISSING_TRANSITION_TARGET" | "MISSING_END_STATE"
             )
         });
-        if options.lints && !ctx.diags.iter().any(|d| d.severity == Severity::Error) {
+        if options.lints && !any_error(&ctx.diags) {
             crate::lints::run(&mut ctx, &root);
         }
     }
-    Analysis {
-        definition,
+    Validation {
         diagnostics: ctx.diags,
         format: Some(format),
     }

@@ -393,3 +393,28 @@ fn state_names_length_and_control_characters() {
         assert_eq!(reported, invalid, "{text}");
     }
 }
+
+#[test]
+fn validate_finds_what_analyze_finds_without_the_definition() {
+    for text in [
+        "",
+        "   ",
+        "[1, 2]",
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}}}"#,
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}"#,
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}"#,
+        "StartAt: A\nStates:\n  A:\n    Type: Succeed\n",
+    ] {
+        let a = analyze(text);
+        let v = validate(text);
+        assert_eq!(v.diagnostics, a.diagnostics, "{text}");
+        assert_eq!(v.format, a.format, "{text}");
+        assert_eq!(v.has_errors(), a.has_errors(), "{text}");
+    }
+    assert!(
+        validate("StartAt: A\nStates:\n  A:\n    Type: Succeed\n")
+            .diagnostics
+            .is_empty()
+    );
+    assert!(validate("[1, 2]").has_errors());
+}
