@@ -66,6 +66,17 @@ fn download_url(name: &str, url: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The file chosen in a file `<input>`'s change event; the input is cleared so the same file can be
+/// picked again.
+pub fn picked_file(ev: &leptos::ev::Event) -> Option<web_sys::File> {
+    let el = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())?;
+    let file = el.files().and_then(|l| l.get(0));
+    el.set_value("");
+    file
+}
+
 /// Reads a dropped or picked file, then hands its bytes to [`open_bytes`].
 fn open_file(state: AppState, ctx: Files, file: web_sys::File) {
     let name = file.name();
@@ -469,16 +480,9 @@ pub fn FileMenu() -> impl IntoView {
     provide_context(ctx);
     let input = NodeRef::<leptos::html::Input>::new();
     let on_pick = move |ev: leptos::ev::Event| {
-        let Some(el) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        if let Some(f) = el.files().and_then(|l| l.get(0)) {
+        if let Some(f) = picked_file(&ev) {
             open_file(state, ctx, f);
         }
-        el.set_value("");
     };
     // Files dropped on the canvas (other drags, e.g. palette entries, are left alone).
     let has_files = |ev: &web_sys::DragEvent| {

@@ -41,17 +41,9 @@ fn MockForm() -> impl IntoView {
         Err(e) => error.set(Some(format!("{task}: {e}"))),
     };
     let import = move |ev: leptos::ev::Event| {
-        use wasm_bindgen::JsCast;
-        let Some(el) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
+        let Some(file) = crate::files::picked_file(&ev) else {
             return;
         };
-        let Some(file) = el.files().and_then(|l| l.get(0)) else {
-            return;
-        };
-        el.set_value("");
         let promise = file.text();
         leptos::task::spawn_local(async move {
             match wasm_bindgen_futures::JsFuture::from(promise).await {
