@@ -1,6 +1,7 @@
 //! The run panel's mock form: one row per Task state, read from and written into the MockConfigFile
 //! text. The text stays the truth: the form edits the first invocation ("0") of each Task's response in
-//! the first state machine's first test case (the one a run uses) and keeps everything else as it is.
+//! the first state machine's first test case (the one a run uses) and keeps everything else as it is; a
+//! response that other states or test cases share is copied before it is changed.
 
 use serde_json::{Map, Value, json};
 
@@ -148,6 +149,22 @@ pub fn set(mocks_text: &str, state: &str, mock: &TaskMock) -> Result<String, Str
         .get(state)
         .and_then(Value::as_str)
         .map(str::to_string);
+    // A response other states (or other test cases) also use is copied before it is changed.
+    let shared = existing.as_deref().is_some_and(|name| {
+        let uses = |m: &str, c: &str, st: &str, v: &Value| {
+            v.as_str() == Some(name) && (m, c, st) != (machine.as_str(), case.as_str(), state)
+        };
+        config["StateMachines"].as_object().is_some_and(|machines| {
+            machines.iter().any(|(m, mv)| {
+                mv["TestCases"].as_object().is_some_and(|cases| {
+                    cases.iter().any(|(c, cv)| {
+                        cv.as_object()
+                            .is_some_and(|sts| sts.iter().any(|(st, v)| uses(m, c, st, v)))
+                    })
+                })
+            })
+        })
+    });
     let responses = config
         .as_object_mut()
         .ok_or("the mocks must be a JSON object")?
@@ -168,15 +185,18 @@ pub fn set(mocks_text: &str, state: &str, mock: &TaskMock) -> Result<String, Str
         }
     };
     let name = match (&existing, &first) {
-        (Some(n), _) => n.clone(),
+        (Some(n), _) if !shared || first.is_none() => n.clone(),
         (None, None) => return Ok(pretty(&config)),
-        (None, Some(_)) => {
+        _ => {
             let base = format!("{state}Mock");
             let mut name = base.clone();
             let mut n = 2;
             while responses.contains_key(&name) {
                 name = format!("{base}{n}");
                 n += 1;
+            }
+            if let Some(copy) = existing.as_ref().and_then(|e| responses.get(e)).cloned() {
+                responses.insert(name.clone(), copy);
             }
             name
         }
@@ -290,6 +310,23 @@ mod tests {
             json!({"Call": "Bad"})
         );
         assert_eq!(v["Extra"], json!(true));
+        // A response the other test case shares is copied, not changed under it.
+        let shared = text.replace(r#""Sad": {"Call": "Bad"}"#, r#""Sad": {"Call": "Ok"}"#);
+        let out = set(&shared, "Call", &TaskMock::Return(json!(7))).unwrap();
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["MockedResponses"]["Ok"]["0"], json!({"Return": 1}));
+        assert_eq!(
+            v["StateMachines"]["M"]["TestCases"]["Happy"]["Call"],
+            json!("CallMock")
+        );
+        assert_eq!(
+            v["MockedResponses"]["CallMock"],
+            json!({"0": {"Return": 7}, "1-2": {"Return": 2}})
+        );
+        assert_eq!(
+            v["StateMachines"]["M"]["TestCases"]["Sad"]["Call"],
+            json!("Ok")
+        );
         // A new mock gets a fresh response name.
         let out = set(text, "Store", &TaskMock::Return(json!({}))).unwrap();
         let v: Value = serde_json::from_str(&out).unwrap();
