@@ -79,13 +79,21 @@ fn benches(c: &mut Criterion) {
                 |inputs| {
                     for input in inputs {
                         let (outcome, _events) = plan.run(input, &mocks, &options);
-                        assert_eq!(
-                            outcome.status,
-                            asl::simulate::Status::Succeeded,
-                            "{id}: {:?} {:?}",
-                            outcome.error,
-                            outcome.cause
-                        );
+                        succeeded(id, &outcome);
+                    }
+                },
+                BatchSize::PerIteration,
+            )
+        });
+        // The same run without history: what `statewright run` does without `--history`, and what the
+        // peer gives (the result alone).
+        let id = id.replacen("run-", "outcome-", 1);
+        g.bench_function(&id, |b| {
+            b.iter_batched(
+                || vec![input.clone(); repeat],
+                |inputs| {
+                    for input in inputs {
+                        succeeded(&id, &plan.outcome(input, &mocks, &options));
                     }
                 },
                 BatchSize::PerIteration,
@@ -93,6 +101,16 @@ fn benches(c: &mut Criterion) {
         });
     }
     g.finish();
+}
+
+fn succeeded(id: &str, outcome: &asl::simulate::Outcome) {
+    assert_eq!(
+        outcome.status,
+        asl::simulate::Status::Succeeded,
+        "{id}: {:?} {:?}",
+        outcome.error,
+        outcome.cause
+    );
 }
 
 /// Kernel's high-water mark of this process's resident memory, in KiB (Linux; `None` elsewhere).

@@ -122,9 +122,16 @@ fn check_execution(case: &Value, mocks: &Mocks) -> Result<(), String> {
     }
     let (out, events) = simulate::run(def, input.clone(), mocks, &opts);
     // A compiled plan runs exactly the same.
-    let (planned, planned_events) = simulate::Plan::compile(def).run(input, mocks, &opts);
+    let plan = simulate::Plan::compile(def);
+    let (planned, planned_events) = plan.run(input.clone(), mocks, &opts);
     if planned != out || planned_events != events {
         return Err("Plan::run gave another outcome or history than run".into());
+    }
+    // Without history: the same outcome.
+    if plan.outcome(input.clone(), mocks, &opts) != out
+        || simulate::run_outcome(def, input, mocks, &opts) != out
+    {
+        return Err("a run without history gave another outcome than run".into());
     }
     let exp = case.get("expected").ok_or("no expected")?;
     let status = exp.get("status").and_then(Value::as_str).unwrap_or("");

@@ -106,18 +106,25 @@ fn jsonata_state() -> impl Strategy<Value = Value> {
     })
 }
 
+/// AWS's payload limit, or one small enough for the generated payloads to cross it.
+fn payload_limit() -> impl Strategy<Value = usize> {
+    prop_oneof![Just(256 * 1024), 2usize..200]
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 
     #[test]
-    fn jsonata_machines_run_without_panicking(states in proptest::collection::vec(jsonata_state(), 3), input in value()) {
+    fn jsonata_machines_run_without_panicking(states in proptest::collection::vec(jsonata_state(), 3), input in value(), payload_limit in payload_limit()) {
         let def = json!({"QueryLanguage": "JSONata", "StartAt": "S0", "States": {
             "S0": states[0], "S1": states[1], "S2": states[2].clone()
         }});
-        let opts = Options { limits: Limits { max_events: 300, ..Limits::default() }, ..Options::default() };
-        let (out, events) = simulate::run(&def, input, &Mocks::default(), &opts);
+        let opts = Options { limits: Limits { max_events: 300, max_payload_bytes: payload_limit }, ..Options::default() };
+        let (out, events) = simulate::run(&def, input.clone(), &Mocks::default(), &opts);
         prop_assert!(events.len() <= 301);
         let _ = out.to_json();
+        // A run without history ends the same way.
+        prop_assert_eq!(simulate::run_outcome(&def, input, &Mocks::default(), &opts), out);
     }
 
     #[test]
@@ -138,13 +145,15 @@ proptest! {
     }
 
     #[test]
-    fn machines_run_without_panicking(states in proptest::collection::vec(state(), 3), input in value()) {
+    fn machines_run_without_panicking(states in proptest::collection::vec(state(), 3), input in value(), payload_limit in payload_limit()) {
         let def = json!({"StartAt": "S0", "States": {
             "S0": states[0], "S1": states[1], "S2": states[2].clone()
         }});
-        let opts = Options { limits: Limits { max_events: 300, ..Limits::default() }, ..Options::default() };
-        let (out, events) = simulate::run(&def, input, &Mocks::default(), &opts);
+        let opts = Options { limits: Limits { max_events: 300, max_payload_bytes: payload_limit }, ..Options::default() };
+        let (out, events) = simulate::run(&def, input.clone(), &Mocks::default(), &opts);
         prop_assert!(events.len() <= 301);
         let _ = out.to_json();
+        // A run without history ends the same way.
+        prop_assert_eq!(simulate::run_outcome(&def, input, &Mocks::default(), &opts), out);
     }
 }

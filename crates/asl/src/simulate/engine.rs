@@ -116,7 +116,14 @@ pub(crate) enum Flow<'d> {
 pub(crate) struct Engine<'a> {
     pub opts: &'a Options,
     pub mocks: &'a Mocks,
+    /// The history, when kept (`record`).
     pub events: Vec<Event>,
+    /// Events emitted so far, kept or not: ids, the event limit and progress count them.
+    pub count: usize,
+    /// Whether events are kept (and payload texts written for them). A run without history
+    /// ([`super::run_outcome`]) counts its events and measures its payloads the same way, and so ends the
+    /// same way, with the same outcome.
+    pub record: bool,
     pub now: i64,
     pub rng: SplitMix64,
     pub invocations: BTreeMap<String, usize>,
@@ -149,6 +156,8 @@ pub(crate) type Observer<'a> = &'a mut (dyn FnMut(usize, &str) + 'a);
 /// only when a path asks for `$$.Execution`.
 pub(crate) struct ExecCell {
     input_text: Arc<str>,
+    /// The input itself when a run without history did not write its text.
+    input_value: Option<std::rc::Rc<Value>>,
     value: OnceCell<Value>,
 }
 
@@ -228,7 +237,10 @@ impl Ctx<'_> {
                 .get_or_init(|| {
                     json!({
                         "Id": execution_arn(o),
-                        "Input": serde_json::from_str::<Value>(&self.exec.input_text).unwrap_or(Value::Null),
+                        "Input": match &self.exec.input_value {
+                            Some(v) => Value::clone(v),
+                            None => serde_json::from_str::<Value>(&self.exec.input_text).unwrap_or(Value::Null),
+                        },
                         "StartTime": format_timestamp(o.start_time_ms),
                         "Name": o.execution_name,
                         "RoleArn": format!("arn:aws:iam::{}:role/StatewrightSimulator", o.account),
@@ -285,6 +297,8 @@ impl<'a> Engine<'a> {
             opts,
             mocks,
             events: Vec::new(),
+            count: 0,
+            record: true,
             now: opts.start_time_ms,
             rng: SplitMix64(opts.seed),
             invocations: BTreeMap::new(),
@@ -295,6 +309,7 @@ impl<'a> Engine<'a> {
             jsonata_default: false,
             exec: std::rc::Rc::new(ExecCell {
                 input_text,
+                input_value: None,
                 value: OnceCell::new(),
             }),
             parsed: Parsed::default(),
@@ -303,6 +318,13 @@ impl<'a> Engine<'a> {
             observer: None,
             observe_every: 0,
             current: None,
+        }
+    }
+
+    /// Give `$$.Execution.Input` the input itself (a run without history writes no text of it).
+    pub(crate) fn set_input_value(&mut self, input: std::rc::Rc<Value>) {
+        if let Some(cell) = std::rc::Rc::get_mut(&mut self.exec) {
+            cell.input_value = Some(input);
         }
     }
 
@@ -331,7 +353,7 @@ impl<'a> Engine<'a> {
         details: Details,
         note: Option<String>,
     ) -> Result<u64, Failure> {
-        if self.events.len() >= self.opts.limits.max_events {
+        if self.count >= self.opts.limits.max_events {
             return Err(Failure::fatal(
                 "States.Runtime",
                 format!(
@@ -340,12 +362,16 @@ impl<'a> Engine<'a> {
                 ),
             ));
         }
-        let id = self.events.len() as u64 + 1;
+        let id = self.count as u64 + 1;
         if self.observe_every > 0
-            && self.events.len().is_multiple_of(self.observe_every)
+            && self.count.is_multiple_of(self.observe_every)
             && let Some(observe) = self.observer.as_mut()
         {
-            observe(self.events.len(), self.current.as_deref().unwrap_or(""));
+            observe(self.count, self.current.as_deref().unwrap_or(""));
+        }
+        self.count += 1;
+        if !self.record {
+            return Ok(id);
         }
         self.events.push(Event {
             id,
@@ -362,7 +388,7 @@ impl<'a> Engine<'a> {
     /// The text of the value the last event (a `*StateExited`) carried, if it is still the last event.
     pub(crate) fn take_out_text(&mut self) -> Option<Text> {
         match self.out_text.take() {
-            Some((t, id)) if id == self.events.len() as u64 => Some(t),
+            Some((t, id)) if id == self.count as u64 => Some(t),
             _ => None,
         }
     }
@@ -399,6 +425,12 @@ impl<'a> Engine<'a> {
 
     /// [`Self::check_size`] that also returns the value's JSON text (for the exit event).
     pub(crate) fn check_text(&mut self, s: &StateCtx, v: &Value) -> Result<Text, Failure> {
+        if !self.record {
+            return match payload::size_within(v, payload::MAX_DEPTH) {
+                Some(n) => self.check_bytes(s, n).map(|()| Text::sized(n)),
+                None => self.check_depth(s, v).map(|()| Text::UNKNOWN),
+            };
+        }
         // One pass: the text, or the depth failure.
         let Some(text) = payload::text_within(v, payload::MAX_DEPTH) else {
             return self
@@ -407,6 +439,15 @@ impl<'a> Engine<'a> {
         };
         self.check_bytes(s, text.len())?;
         Ok(Text::checked(text))
+    }
+
+    /// A value's text for an event, its size and nesting not checked ([`Text::UNKNOWN`] without history).
+    pub(crate) fn unchecked_text(&self, v: &Value) -> Text {
+        if self.record {
+            payload::shared_text(v).into()
+        } else {
+            Text::UNKNOWN
+        }
     }
 
     fn check_depth(&self, s: &StateCtx, v: &Value) -> Result<(), Failure> {
@@ -518,7 +559,7 @@ impl<'a> Engine<'a> {
                 }
                 Flow::End(out) => {
                     // Kept for the caller (ExecutionSucceeded shows the same text).
-                    self.out_text = input_text.map(|t| (t, self.events.len() as u64));
+                    self.out_text = input_text.map(|t| (t, self.count as u64));
                     return Ok(out);
                 }
             }
@@ -543,7 +584,8 @@ impl<'a> Engine<'a> {
         let ty = field(state, "Type").and_then(Value::as_str).unwrap_or("");
         let input_text = match self.in_text.take() {
             Some(t) => t,
-            None => Text::of(&raw),
+            None if self.record => Text::of(&raw),
+            None => Text::UNKNOWN,
         };
         let shared_name: Arc<str> = Arc::from(name);
         self.current = Some(shared_name.clone());
@@ -693,7 +735,7 @@ impl<'a> Engine<'a> {
         text: Text,
         assigned: Option<&Map<String, Value>>,
     ) -> Result<u64, Failure> {
-        let assigned = assigned.map(|a| {
+        let assigned = assigned.filter(|_| self.record).map(|a| {
             a.iter()
                 .map(|(k, v)| (k.clone(), payload::text(v)))
                 .collect::<Box<[_]>>()
@@ -740,19 +782,29 @@ impl<'a> Engine<'a> {
         let result_text = if same {
             Some(self.check_text(sctx, &result)?)
         } else {
-            // The result's text, when it is within the nesting limit at the merge's place.
-            let merged_text = merge.as_ref().and_then(|(_, path)| {
-                let room = payload::MAX_DEPTH.checked_sub(path.segments.len())?;
-                payload::text_within(&result, room)
-            });
-            match merged_text {
-                Some(t) => {
-                    self.check_bytes(sctx, t.len())?;
-                    if let Some((base, path)) = &merge {
-                        derived = Text::merged(base, &raw, path, Arc::from(t));
+            // The result's text (or, without history, its length), when it is within the nesting limit at
+            // the merge's place.
+            let room = merge
+                .as_ref()
+                .and_then(|(_, path)| payload::MAX_DEPTH.checked_sub(path.segments.len()));
+            match (room, &merge) {
+                (Some(room), Some((base, path))) if !self.record => {
+                    match payload::size_within(&result, room) {
+                        Some(n) => {
+                            self.check_bytes(sctx, n)?;
+                            derived = Text::merged_sized(base, &raw, path, n);
+                        }
+                        None => self.check_size(sctx, &result)?,
                     }
                 }
-                None => self.check_size(sctx, &result)?,
+                (Some(room), Some((base, path))) => match payload::text_within(&result, room) {
+                    Some(t) => {
+                        self.check_bytes(sctx, t.len())?;
+                        derived = Text::merged(base, &raw, path, Arc::from(t));
+                    }
+                    None => self.check_size(sctx, &result)?,
+                },
+                _ => self.check_size(sctx, &result)?,
             }
             None
         };
@@ -1113,7 +1165,7 @@ impl<'a> Engine<'a> {
         let text = if same {
             raw_text.clone()
         } else {
-            payload::shared_text(&out).into()
+            self.unchecked_text(&out)
         };
         self.emit_exited("Choice", &sctx.name, text, assigned.as_ref())?;
         if let Some(a) = assigned {
@@ -1197,7 +1249,7 @@ impl<'a> Engine<'a> {
         self.emit_exited(
             "Wait",
             &sctx.name,
-            payload::shared_text(&out).into(),
+            self.unchecked_text(&out),
             assigned.as_ref(),
         )?;
         if let Some(a) = assigned {
@@ -1298,12 +1350,7 @@ impl<'a> Engine<'a> {
             };
             let out = self.result_path(field(c, "ResultPath"), Cow::Owned(raw), err_out, sctx)?;
             let ty = field(state, "Type").and_then(Value::as_str).unwrap_or("");
-            self.emit_exited(
-                ty,
-                &sctx.name,
-                payload::shared_text(&out).into(),
-                assigned.as_ref(),
-            )?;
+            self.emit_exited(ty, &sctx.name, self.unchecked_text(&out), assigned.as_ref())?;
             if let Some(a) = assigned {
                 vars.extend(a);
             }

@@ -149,7 +149,14 @@ pub fn run(
     mocks: &Mocks,
     options: &Options,
 ) -> (Outcome, Vec<Event>) {
-    run_with(definition, None, input, mocks, options, None, 0)
+    run_with(definition, None, input, mocks, options, None, 0, true)
+}
+
+/// [`run`] without the history: the same outcome (the same events are counted, so the event limit, the
+/// payload limit and the cost come out the same), for when only the result is wanted, as `statewright run`
+/// without `--history` prints it. Payload texts are measured, not written.
+pub fn run_outcome(definition: &Value, input: Value, mocks: &Mocks, options: &Options) -> Outcome {
+    run_with(definition, None, input, mocks, options, None, 0, false).0
 }
 
 /// [`run`], telling `observe` the number of events so far and the state last entered before every
@@ -170,6 +177,7 @@ pub fn run_observed(
         options,
         Some(observe),
         every,
+        true,
     )
 }
 
@@ -213,7 +221,23 @@ impl Plan {
             options,
             None,
             0,
+            true,
         )
+    }
+
+    /// [`run_outcome`]: the outcome alone, no history kept.
+    pub fn outcome(&self, input: Value, mocks: &Mocks, options: &Options) -> Outcome {
+        run_with(
+            &self.definition,
+            Some(self.parsed.clone()),
+            input,
+            mocks,
+            options,
+            None,
+            0,
+            false,
+        )
+        .0
     }
 }
 
@@ -225,6 +249,7 @@ fn run_with<'a>(
     options: &'a Options,
     observer: Option<engine::Observer<'a>>,
     every: usize,
+    record: bool,
 ) -> (Outcome, Vec<Event>) {
     if payload::depth(&input) > payload::MAX_DEPTH {
         // Refuse before copying: cloning, printing or dropping such a value recursively needs a deep stack.
@@ -232,10 +257,29 @@ fn run_with<'a>(
         let refuse = json!({"StartAt": "Input", "States": {"Input": {"Type": "Fail",
             "Error": "States.DataLimitExceeded",
             "Cause": format!("The execution input is nested deeper than {} levels.", payload::MAX_DEPTH)}}});
-        return run(&refuse, Value::Null, mocks, options);
+        return run_with(&refuse, None, Value::Null, mocks, options, None, 0, record);
     }
-    let input_text = payload::shared_text(&input);
+    // Without history the input's text is only measured: `$$.Execution.Input` reads the input itself, which
+    // the first state borrows.
+    let (input, held) = if record {
+        (Some(input), None)
+    } else {
+        (None, Some(std::rc::Rc::new(input)))
+    };
+    let (input_text, input_len) = match (&input, &held) {
+        (Some(v), _) => {
+            let t = payload::shared_text(v);
+            let n = t.len();
+            (t, n)
+        }
+        (None, Some(v)) => (std::sync::Arc::from(""), payload::size(v)),
+        (None, None) => (std::sync::Arc::from(""), 0),
+    };
     let mut e = engine::Engine::new(options, mocks, input_text.clone());
+    e.record = record;
+    if let Some(v) = &held {
+        e.set_input_value(v.clone());
+    }
     e.observer = observer;
     e.observe_every = every;
     e.parsed = parsed::Parsed::with_table(table);
@@ -259,7 +303,7 @@ fn run_with<'a>(
     );
     let result = match started {
         Err(f) => Err(f),
-        Ok(_) if input_text.len() > options.limits.max_payload_bytes => Err(Failure {
+        Ok(_) if input_len > options.limits.max_payload_bytes => Err(Failure {
             error: Some("States.DataLimitExceeded".into()),
             cause: Some(
                 "The execution input exceeds the maximum number of bytes service limit.".into(),
@@ -269,21 +313,22 @@ fn run_with<'a>(
         Ok(_) => {
             let mut vars = engine::Vars::root(Map::new());
             // Within payload::MAX_DEPTH: deeper inputs were refused above.
-            let text = text::Text::checked(input_text);
-            e.run_machine(
-                definition,
-                std::borrow::Cow::Owned(input),
-                Some(text),
-                &mut vars,
-                0,
-            )
+            let (input, text) = match (input, &held) {
+                (Some(v), _) => (std::borrow::Cow::Owned(v), text::Text::checked(input_text)),
+                (None, Some(v)) => (
+                    std::borrow::Cow::Borrowed(&**v),
+                    text::Text::sized(input_len),
+                ),
+                (None, None) => (std::borrow::Cow::Owned(Value::Null), text::Text::UNKNOWN),
+            };
+            e.run_machine(definition, input, Some(text), &mut vars, 0)
         }
     };
     let (status, output, error, cause) = match result {
         Ok(out) => {
             let text = match e.take_out_text() {
                 Some(t) => t,
-                None => payload::shared_text(&out).into(),
+                None => e.unchecked_text(&out),
             };
             let _ = e.push_event(
                 "ExecutionSucceeded".into(),
@@ -306,7 +351,8 @@ fn run_with<'a>(
                 (Status::Failed, "ExecutionFailed")
             };
             // The last event is written even past the event limit so the history always ends.
-            let id = e.events.len() as u64 + 1;
+            let id = e.count as u64 + 1;
+            e.count += 1;
             e.events.push(Event {
                 id,
                 previous_event_id: id - 1,

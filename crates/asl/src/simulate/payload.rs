@@ -29,7 +29,68 @@ pub fn text_within(v: &Value, max_depth: usize) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-fn write_value(out: &mut Vec<u8>, v: &Value, depth: usize, max: usize) -> bool {
+/// The byte length of the text [`text_within`] would write (`None` past the same nesting limit), counted
+/// without writing it.
+pub fn size_within(v: &Value, max_depth: usize) -> Option<usize> {
+    let mut n = Count(0);
+    write_value(&mut n, v, 0, max_depth).then_some(n.0)
+}
+
+/// Where [`write_value`] puts its bytes: a buffer, or a counter of them.
+trait Sink {
+    fn push(&mut self, b: u8);
+    fn extend_from_slice(&mut self, s: &[u8]);
+    fn reserve(&mut self, n: usize);
+    fn write_display(&mut self, x: &dyn std::fmt::Display);
+}
+
+impl Sink for Vec<u8> {
+    #[inline]
+    fn push(&mut self, b: u8) {
+        Vec::push(self, b);
+    }
+    #[inline]
+    fn extend_from_slice(&mut self, s: &[u8]) {
+        Vec::extend_from_slice(self, s);
+    }
+    #[inline]
+    fn reserve(&mut self, n: usize) {
+        Vec::reserve(self, n);
+    }
+    fn write_display(&mut self, x: &dyn std::fmt::Display) {
+        use std::io::Write;
+        let _ = write!(self, "{x}");
+    }
+}
+
+/// A [`Sink`] that only counts.
+struct Count(usize);
+
+impl Sink for Count {
+    #[inline]
+    fn push(&mut self, _: u8) {
+        self.0 += 1;
+    }
+    #[inline]
+    fn extend_from_slice(&mut self, s: &[u8]) {
+        self.0 += s.len();
+    }
+    #[inline]
+    fn reserve(&mut self, _: usize) {}
+    fn write_display(&mut self, x: &dyn std::fmt::Display) {
+        use std::fmt::Write;
+        struct Len<'a>(&'a mut usize);
+        impl Write for Len<'_> {
+            fn write_str(&mut self, s: &str) -> std::fmt::Result {
+                *self.0 += s.len();
+                Ok(())
+            }
+        }
+        let _ = write!(Len(&mut self.0), "{x}");
+    }
+}
+
+fn write_value(out: &mut impl Sink, v: &Value, depth: usize, max: usize) -> bool {
     if depth > max {
         return false;
     }
@@ -69,7 +130,7 @@ fn write_value(out: &mut Vec<u8>, v: &Value, depth: usize, max: usize) -> bool {
     true
 }
 
-fn write_number(out: &mut Vec<u8>, n: &serde_json::Number) {
+fn write_number(out: &mut impl Sink, n: &serde_json::Number) {
     if let Some(u) = n.as_u64() {
         write_u64(out, u);
     } else if let Some(i) = n.as_i64() {
@@ -77,12 +138,11 @@ fn write_number(out: &mut Vec<u8>, n: &serde_json::Number) {
         write_u64(out, i.unsigned_abs());
     } else {
         // Floats: serde_json's Display is its serialisation (ryu's shortest round-trip form).
-        use std::io::Write;
-        let _ = write!(out, "{n}");
+        out.write_display(n);
     }
 }
 
-fn write_u64(out: &mut Vec<u8>, mut u: u64) {
+fn write_u64(out: &mut impl Sink, mut u: u64) {
     let mut buf = [0u8; 20];
     let mut i = buf.len();
     loop {
@@ -105,7 +165,7 @@ const fn needs_escape(b: u8) -> bool {
 
 /// A JSON string with serde_json's escapes: `\"`, `\\`, `\b \f \n \r \t`, other control characters as
 /// `\u00xx`; everything else (including non-ASCII) as is.
-fn write_str(out: &mut Vec<u8>, s: &str) {
+fn write_str(out: &mut impl Sink, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let bytes = s.as_bytes();
     out.reserve(bytes.len() + 2);
@@ -147,6 +207,9 @@ fn write_str(out: &mut Vec<u8>, s: &str) {
 
 /// Size in bytes of the UTF-8 JSON text, counted without building the text.
 pub fn size(v: &Value) -> usize {
+    if let Some(n) = size_within(v, MAX_DEPTH) {
+        return n;
+    }
     struct Count(usize);
     impl std::io::Write for Count {
         fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
@@ -359,6 +422,12 @@ mod tests {
             "o": {"": {}, "x": [[], [{}]]}
         });
         assert_eq!(text(&tricky), serde_json::to_string(&tricky).unwrap());
+        assert_eq!(size(&tricky), serde_json::to_string(&tricky).unwrap().len());
+        let d = depth(&tricky);
+        assert_eq!(size_within(&tricky, d), Some(text(&tricky).len()));
+        assert_eq!(size_within(&tricky, d - 1), None);
+        assert_eq!(size_within(&json!([[1]]), 1), None);
+        assert_eq!(size_within(&json!([[1]]), 2), Some(5));
         assert_eq!(text_within(&json!([[1]]), 1), None);
         assert_eq!(text_within(&json!([[1]]), 2).as_deref(), Some("[[1]]"));
         assert_eq!(text_within(&json!([[]]), 1).as_deref(), Some("[[]]"));

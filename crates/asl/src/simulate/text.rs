@@ -18,6 +18,11 @@ enum Repr {
     /// A written text; `true` when its value is known to be within [`payload::MAX_DEPTH`].
     Ready(Arc<str>, bool),
     Merged(Arc<Merged>),
+    /// A run that keeps no history (see [`super::run_outcome`]) writes no text: only the length of the text
+    /// of a value known to be within [`payload::MAX_DEPTH`], for the payload limit and the cost estimate.
+    Sized(usize),
+    /// Not written nor measured (a run that keeps no history): the text of a value not checked yet.
+    Unknown,
 }
 
 /// `base` with the value of `result` (a text) put at `path` (a ResultPath that succeeded on the live value).
@@ -56,23 +61,37 @@ impl Text {
         }
     }
 
-    /// Whether the value this is the text of is known to be within [`payload::MAX_DEPTH`].
+    /// The length of a text not written (a run that keeps no history), of a value known to be within
+    /// [`payload::MAX_DEPTH`].
+    pub(crate) fn sized(len: usize) -> Text {
+        Text(Repr::Sized(len))
+    }
+
+    /// The text of a value neither written nor measured (a run that keeps no history).
+    pub(crate) const UNKNOWN: Text = Text(Repr::Unknown);
+
+    /// Whether the value this is the text of is known to be within [`payload::MAX_DEPTH`] (and the text's
+    /// length known).
     pub(crate) fn depth_checked(&self) -> bool {
         match &self.0 {
             Repr::Ready(_, checked) => *checked,
-            Repr::Merged(_) => true,
+            Repr::Merged(_) | Repr::Sized(_) => true,
+            Repr::Unknown => false,
         }
     }
 
-    /// The text's length in bytes, without writing it.
+    /// The text's length in bytes, without writing it (0 for [`Text::UNKNOWN`]).
     pub(crate) fn len(&self) -> usize {
         match &self.0 {
             Repr::Ready(t, _) => t.len(),
             Repr::Merged(m) => m.len,
+            Repr::Sized(n) => *n,
+            Repr::Unknown => 0,
         }
     }
 
-    /// The text, written now if it was derived and not read before.
+    /// The text, written now if it was derived and not read before (empty for a text a run without history
+    /// did not write: such runs keep no events to read it from).
     pub(crate) fn get(&self) -> Arc<str> {
         match &self.0 {
             Repr::Ready(t, _) => t.clone(),
@@ -80,6 +99,7 @@ impl Text {
                 Some(t) => t.clone(),
                 None => materialize(m),
             },
+            Repr::Sized(_) | Repr::Unknown => Arc::from(""),
         }
     }
 
@@ -94,24 +114,7 @@ impl Text {
         path: &Arc<JsonPath>,
         result: Arc<str>,
     ) -> Option<Text> {
-        let result_len = result.len();
-        let (last, head) = path.segments.split_last()?;
-        let mut cur = raw;
-        for seg in head {
-            cur = step(cur, seg)?;
-        }
-        let len = match (last, cur) {
-            (Segment::Child(Selector::Name(n)), Value::Object(o)) => match o.get(n.as_str()) {
-                Some(old) => (base.len() + result_len).checked_sub(payload::size(old))?,
-                // `,"name":result` (no comma in an empty object)
-                None => base.len() + usize::from(!o.is_empty()) + str_len(n) + 1 + result_len,
-            },
-            (Segment::Child(Selector::Index(_)), Value::Array(_)) => {
-                let old = step(cur, last)?;
-                (base.len() + result_len).checked_sub(payload::size(old))?
-            }
-            _ => return None,
-        };
+        let len = merged_len(base, raw, path, result.len())?;
         Some(Text(Repr::Merged(Arc::new(Merged {
             base: Some(base.clone()),
             path: path.clone(),
@@ -120,6 +123,43 @@ impl Text {
             text: OnceLock::new(),
         }))))
     }
+
+    /// [`Text::merged`] for a run that keeps no history: the merged text's length only, from the length of
+    /// the result's text.
+    pub(crate) fn merged_sized(
+        base: &Text,
+        raw: &Value,
+        path: &JsonPath,
+        result_len: usize,
+    ) -> Option<Text> {
+        merged_len(base, raw, path, result_len).map(Text::sized)
+    }
+}
+
+/// The length of `base` (the text of `raw`) after a text of `result_len` bytes is merged at `path`, when that
+/// is cheap to know exactly (see [`Text::merged`]).
+fn merged_len(base: &Text, raw: &Value, path: &JsonPath, result_len: usize) -> Option<usize> {
+    if matches!(base.0, Repr::Unknown) {
+        return None;
+    }
+    let (last, head) = path.segments.split_last()?;
+    let mut cur = raw;
+    for seg in head {
+        cur = step(cur, seg)?;
+    }
+    let len = match (last, cur) {
+        (Segment::Child(Selector::Name(n)), Value::Object(o)) => match o.get(n.as_str()) {
+            Some(old) => (base.len() + result_len).checked_sub(payload::size(old))?,
+            // `,"name":result` (no comma in an empty object)
+            None => base.len() + usize::from(!o.is_empty()) + str_len(n) + 1 + result_len,
+        },
+        (Segment::Child(Selector::Index(_)), Value::Array(_)) => {
+            let old = step(cur, last)?;
+            (base.len() + result_len).checked_sub(payload::size(old))?
+        }
+        _ => return None,
+    };
+    Some(len)
 }
 
 /// One plain step of a path into a value: an existing member or element.
@@ -164,7 +204,8 @@ fn materialize(top: &Arc<Merged>) -> Arc<str> {
                     chain.push(m);
                 }
             },
-            None => return Arc::from(""),
+            // A run without history derives no texts from unwritten ones.
+            Some(Repr::Sized(_) | Repr::Unknown) | None => return Arc::from(""),
         }
     };
     // The base texts were written from values within payload::MAX_DEPTH, which serde_json reads back.
