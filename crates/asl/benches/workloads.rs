@@ -9,6 +9,10 @@
 //! history (the history's payload texts that a ResultPath merge derived are written when the history is
 //! read, which the timing does not do; the peer keeps no history at all).
 
+/// The allocator the `statewright` binary runs the same code with (crates/cli/src/main.rs).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use asl::simulate::{Limits, Mocks, Options, Plan};
 use criterion::{BatchSize, Criterion, criterion_group};
 use serde_json::Value;

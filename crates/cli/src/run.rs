@@ -213,7 +213,15 @@ pub fn main(args: &[String]) -> u8 {
             }
         }
     }
-    let (outcome, history) = simulate::run(&definition, input, &mocks, &opts);
+    // Without --history nothing reads the events: the run keeps none (the outcome is the same).
+    let (outcome, history) = if a.history {
+        simulate::run(&definition, input, &mocks, &opts)
+    } else {
+        (
+            simulate::run_outcome(&definition, input, &mocks, &opts),
+            Vec::new(),
+        )
+    };
     for w in &outcome.warnings {
         eprintln!("warning: {w}");
     }

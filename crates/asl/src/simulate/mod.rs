@@ -241,6 +241,7 @@ impl Plan {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn run_with<'a>(
     definition: &Value,
     table: Option<std::sync::Arc<parsed::Table>>,
