@@ -12,7 +12,33 @@ fn run_with(
     mocks: &Mocks,
     opts: &Options,
 ) -> (simulate::Outcome, Vec<Event>) {
-    simulate::run(&def, input, mocks, opts)
+    // Every run here also checks that a run without history ends the same way (inputs too deep to copy
+    // recursively are left out: they are refused before any state runs).
+    let copy = (nesting(&input) < 1000).then(|| input.clone());
+    let (outcome, events) = simulate::run(&def, input, mocks, opts);
+    if let Some(input) = copy {
+        assert_eq!(
+            simulate::run_outcome(&def, input, mocks, opts),
+            outcome,
+            "run_outcome differs from run"
+        );
+    }
+    (outcome, events)
+}
+
+/// A value's nesting depth, without recursion.
+fn nesting(v: &Value) -> usize {
+    let mut max = 0;
+    let mut stack = vec![(v, 0)];
+    while let Some((x, d)) = stack.pop() {
+        max = max.max(d);
+        match x {
+            Value::Array(a) => stack.extend(a.iter().map(|y| (y, d + 1))),
+            Value::Object(o) => stack.extend(o.values().map(|y| (y, d + 1))),
+            _ => {}
+        }
+    }
+    max
 }
 
 fn run(def: Value, input: Value, mocks: &Mocks) -> (simulate::Outcome, Vec<Event>) {
@@ -599,4 +625,69 @@ fn an_observed_run_reports_progress_and_is_the_same_run() {
         seen[1..].iter().all(|(_, s)| s == "A" || s == "B"),
         "{seen:?}"
     );
+}
+
+/// A run without history sums the Map's results size from its iterations' outputs: the payload limit and
+/// the nesting limit still apply to the array exactly as when its text is written.
+#[test]
+fn map_results_size_is_checked_without_history() {
+    let def = json!({"StartAt": "M", "States": {"M": {"Type": "Map", "ItemProcessor": {
+        "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "End": true}}});
+    let padded = json!({"StartAt": "M", "States": {"M": {"Type": "Map", "ItemProcessor": {
+        "StartAt": "P", "States": {"P": {"Type": "Pass",
+            "Parameters": {"n.$": "$", "s": "xxxxxxxxxx"}, "End": true}}}, "End": true}}});
+    let outputs: Vec<Value> = (0..4).map(|i| json!({"n": i, "s": "xxxxxxxxxx"})).collect();
+    let text_len = serde_json::to_string(&outputs).unwrap().len();
+    for limit in [text_len - 1, text_len, text_len + 1] {
+        let opts = Options {
+            limits: Limits {
+                max_payload_bytes: limit,
+                ..Limits::default()
+            },
+            ..Options::default()
+        };
+        let (out, _) = run_with(
+            padded.clone(),
+            json!([0, 1, 2, 3]),
+            &Mocks::default(),
+            &opts,
+        );
+        if limit >= text_len {
+            assert_eq!(
+                out.output,
+                Some(Value::Array(outputs.clone())),
+                "limit {limit}"
+            );
+        } else {
+            assert_eq!(
+                out.error.as_deref(),
+                Some("States.DataLimitExceeded"),
+                "limit {limit}"
+            );
+        }
+    }
+    // An iteration output nested exactly at the limit makes the array one level too deep.
+    let mut deep = json!(1);
+    for _ in 0..100 {
+        deep = json!([deep]);
+    }
+    let (out, _) = run_with(
+        def.clone(),
+        json!([[1], deep]),
+        &Mocks::default(),
+        &Options::default(),
+    );
+    assert_eq!(out.status, Status::Failed);
+    assert_eq!(out.error.as_deref(), Some("States.DataLimitExceeded"));
+    let mut shallow = json!(1);
+    for _ in 0..99 {
+        shallow = json!([shallow]);
+    }
+    let (out, _) = run_with(
+        def,
+        json!([[1], shallow]),
+        &Mocks::default(),
+        &Options::default(),
+    );
+    assert_eq!(out.status, Status::Succeeded, "{:?}", out.cause);
 }

@@ -7,11 +7,11 @@
 use super::choice::{self, Lookup};
 use super::history::{Details, Event, Kind, state_kind};
 use super::mocks::{MockResult, Mocks};
-use super::parsed::{Parsed, field};
+use super::parsed::{MAX_TEMPLATE_DEPTH, Parsed, Tpl, field};
 use super::text::Text;
 use super::time::{format_timestamp, parse_timestamp};
 use super::{Options, payload};
-use crate::intrinsics::{self, SplitMix64};
+use crate::intrinsics::{self, Intrinsic, SplitMix64};
 use crate::jsonpath::{self, Root};
 use serde_json::{Map, Value, json};
 use std::borrow::Cow;
@@ -147,6 +147,9 @@ pub(crate) struct Engine<'a> {
     pub(crate) observe_every: usize,
     /// The state last entered (for the observer).
     current: Option<Arc<str>>,
+    /// A run without history: the text length of the results array the last Map returned, summed from its
+    /// iterations' outputs, and the event count when it returned (valid only right then).
+    map_result: Option<(usize, usize)>,
 }
 
 /// What [`super::run_observed`] calls with the number of events so far and the state last entered.
@@ -220,7 +223,7 @@ impl<'p> Vars<'p> {
 pub(crate) struct Ctx<'o> {
     opts: &'o Options,
     exec: std::rc::Rc<ExecCell>,
-    state: StateCtx,
+    state: &'o StateCtx,
     cell: OnceCell<Value>,
 }
 
@@ -248,7 +251,7 @@ impl Ctx<'_> {
                     })
                 })
                 .clone();
-            let s = &self.state;
+            let s = self.state;
             let mut m = Map::new();
             m.insert("Execution".into(), execution);
             m.insert(
@@ -318,6 +321,7 @@ impl<'a> Engine<'a> {
             observer: None,
             observe_every: 0,
             current: None,
+            map_result: None,
         }
     }
 
@@ -398,11 +402,14 @@ impl<'a> Engine<'a> {
     }
 
     /// The context object `$$` for a state; built only when a `$$` path reads it.
-    pub(crate) fn context(&self, s: &StateCtx) -> Ctx<'a> {
+    pub(crate) fn context<'s>(&self, s: &'s StateCtx) -> Ctx<'s>
+    where
+        'a: 's,
+    {
         Ctx {
             opts: self.opts,
             exec: self.exec.clone(),
-            state: s.clone(),
+            state: s,
             cell: OnceCell::new(),
         }
     }
@@ -426,8 +433,8 @@ impl<'a> Engine<'a> {
     /// [`Self::check_size`] that also returns the value's JSON text (for the exit event).
     pub(crate) fn check_text(&mut self, s: &StateCtx, v: &Value) -> Result<Text, Failure> {
         if !self.record {
-            return match payload::size_within(v, payload::MAX_DEPTH) {
-                Some(n) => self.check_bytes(s, n).map(|()| Text::sized(n)),
+            return match payload::size_and_depth(v, payload::MAX_DEPTH) {
+                Some((n, depth)) => self.check_bytes(s, n).map(|()| Text::sized_at(n, depth)),
                 None => self.check_depth(s, v).map(|()| Text::UNKNOWN),
             };
         }
@@ -589,14 +596,15 @@ impl<'a> Engine<'a> {
         };
         let shared_name: Arc<str> = Arc::from(name);
         self.current = Some(shared_name.clone());
-        let entered_id = self.push_event(
-            state_kind(ty, true),
+        let details = if self.record {
             Details::Entered {
                 name: shared_name.clone(),
                 input: input_text.clone(),
-            },
-            None,
-        )?;
+            }
+        } else {
+            Details::None
+        };
+        let entered_id = self.push_event(state_kind(ty, true), details, None)?;
         self.transitions += 1;
         let mut sctx = StateCtx {
             name: shared_name,
@@ -627,7 +635,7 @@ impl<'a> Engine<'a> {
                 } else {
                     effective.into_owned()
                 };
-                self.finish(state, raw, Some(&input_text), result, vars, &sctx)
+                self.finish(state, raw, Some(&input_text), result, None, vars, &sctx)
             }
             "Succeed" => {
                 let effective = self.input_path(state, &raw, vars, &sctx)?;
@@ -686,19 +694,26 @@ impl<'a> Engine<'a> {
                         }
                         _ => self.map_attempt(name, state, &effective, vars, &sctx, depth),
                     };
+                    // The results array's text length, when the Map just returned it and knew it.
+                    let known = match self.map_result.take() {
+                        Some((n, at)) if at == self.count && ty == "Map" => Some(n),
+                        _ => None,
+                    };
                     let failure = match attempt {
                         Ok(result) => {
-                            let selected = match field(state, "ResultSelector") {
-                                Some(sel) => {
-                                    self.template(sel, &result, vars, &sctx, "ResultSelector")?
-                                }
-                                None => result,
+                            let (selected, known) = match field(state, "ResultSelector") {
+                                Some(sel) => (
+                                    self.template(sel, &result, vars, &sctx, "ResultSelector")?,
+                                    None,
+                                ),
+                                None => (result, known),
                             };
                             return match self.finish(
                                 state,
                                 Cow::Borrowed(&*raw),
                                 Some(&input_text),
                                 selected,
+                                known,
                                 vars,
                                 &sctx,
                             ) {
@@ -740,15 +755,16 @@ impl<'a> Engine<'a> {
                 .map(|(k, v)| (k.clone(), payload::text(v)))
                 .collect::<Box<[_]>>()
         });
-        let id = self.push_event(
-            state_kind(ty, false),
+        let details = if self.record {
             Details::Exited {
                 name: name.clone(),
                 output: text.clone(),
                 assigned,
-            },
-            None,
-        )?;
+            }
+        } else {
+            Details::None
+        };
+        let id = self.push_event(state_kind(ty, false), details, None)?;
         self.out_text = Some((text, id));
         Ok(id)
     }
@@ -763,6 +779,7 @@ impl<'a> Engine<'a> {
         raw: Cow<'_, Value>,
         raw_text: Option<&Text>,
         result: Value,
+        result_len: Option<usize>,
         vars: &mut Vars<'_>,
         sctx: &StateCtx,
     ) -> Result<Flow<'d>, Failure> {
@@ -780,7 +797,14 @@ impl<'a> Engine<'a> {
         };
         let mut derived = None;
         let result_text = if same {
-            Some(self.check_text(sctx, &result)?)
+            Some(match result_len {
+                // Known within the nesting limit, and of this length.
+                Some(n) => {
+                    self.check_bytes(sctx, n)?;
+                    Text::sized(n)
+                }
+                None => self.check_text(sctx, &result)?,
+            })
         } else {
             // The result's text (or, without history, its length), when it is within the nesting limit at
             // the merge's place.
@@ -1001,7 +1025,44 @@ impl<'a> Engine<'a> {
         field: &str,
     ) -> Result<Value, Failure> {
         let ctx = self.context(sctx);
+        if let Some(table) = self.parsed.table().cloned()
+            && let Some(compiled) = table.template(tpl)
+        {
+            return self.eval_template(compiled, input, &ctx, vars, sctx);
+        }
         self.template_rec(tpl, input, &ctx, vars, sctx, field, 0)
+    }
+
+    /// A compiled template (see [`Tpl`]): what [`Self::template_rec`] gives for the template it came from.
+    fn eval_template(
+        &mut self,
+        tpl: &Tpl,
+        input: &Value,
+        ctx: &Ctx<'_>,
+        vars: &Vars<'_>,
+        sctx: &StateCtx,
+    ) -> Result<Value, Failure> {
+        match tpl {
+            Tpl::Lit(v) => Ok(v.clone()),
+            Tpl::Object(keys, entries) => {
+                let mut out = keys.clone();
+                for (slot, t) in out.values_mut().zip(entries) {
+                    *slot = self.eval_template(t, input, ctx, vars, sctx)?;
+                }
+                Ok(Value::Object(out))
+            }
+            Tpl::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for t in items {
+                    out.push(self.eval_template(t, input, ctx, vars, sctx)?);
+                }
+                Ok(Value::Array(out))
+            }
+            Tpl::Path { path, expr, key } => {
+                self.eval_path(path, expr, key, input, ctx, vars, sctx)
+            }
+            Tpl::Call { call, expr } => self.eval_call(call, expr, input, ctx, vars, sctx),
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1015,7 +1076,7 @@ impl<'a> Engine<'a> {
         field: &str,
         depth: usize,
     ) -> Result<Value, Failure> {
-        if depth > 128 {
+        if depth > MAX_TEMPLATE_DEPTH {
             return Err(self.runtime(sctx, format!("The {field} template is nested too deeply.")));
         }
         match tpl {
@@ -1067,28 +1128,7 @@ impl<'a> Engine<'a> {
                 .parsed
                 .call(trimmed)
                 .map_err(|e| self.runtime(sctx, e.message))?;
-            let mut env = IntrinsicEnv {
-                input,
-                ctx,
-                vars,
-                rng: &mut self.rng,
-            };
-            return call.evaluate(&mut env).map_err(|e| {
-                let detail = if e.error == "States.Runtime" {
-                    format!("{} '{}'", e.message, payload::text(input))
-                } else {
-                    e.message
-                };
-                let cause = format!(
-                    "An error occurred while executing the state '{}' (entered at the event id #{}). The function '{expr}' had the following error: {detail}",
-                    sctx.name, sctx.entered_id
-                );
-                if e.error == "States.Runtime" {
-                    Failure::fatal("States.Runtime", cause)
-                } else {
-                    Failure::new(e.error, cause)
-                }
-            });
+            return self.eval_call(&call, expr, input, ctx, vars, sctx);
         }
         let path = self.parsed.path(trimmed).map_err(|e| {
             self.runtime(
@@ -1096,10 +1136,59 @@ impl<'a> Engine<'a> {
                 format!("The JSONPath '{expr}' specified for the field '{key}' is invalid: {e}"),
             )
         })?;
-        match eval_root(&path, input, ctx, vars) {
+        self.eval_path(&path, expr, key, input, ctx, vars, sctx)
+    }
+
+    /// An intrinsic call's value; `expr` is its text as written.
+    fn eval_call(
+        &mut self,
+        call: &Intrinsic,
+        expr: &str,
+        input: &Value,
+        ctx: &Ctx<'_>,
+        vars: &Vars<'_>,
+        sctx: &StateCtx,
+    ) -> Result<Value, Failure> {
+        let mut env = IntrinsicEnv {
+            input,
+            ctx,
+            vars,
+            rng: &mut self.rng,
+        };
+        call.evaluate(&mut env).map_err(|e| {
+            let detail = if e.error == "States.Runtime" {
+                format!("{} '{}'", e.message, payload::text(input))
+            } else {
+                e.message
+            };
+            let cause = format!(
+                "An error occurred while executing the state '{}' (entered at the event id #{}). The function '{expr}' had the following error: {detail}",
+                sctx.name, sctx.entered_id
+            );
+            if e.error == "States.Runtime" {
+                Failure::fatal("States.Runtime", cause)
+            } else {
+                Failure::new(e.error, cause)
+            }
+        })
+    }
+
+    /// A `.$` path's value; `expr` is its text as written, `key` the field it came from.
+    #[allow(clippy::too_many_arguments)]
+    fn eval_path(
+        &self,
+        path: &jsonpath::JsonPath,
+        expr: &str,
+        key: &str,
+        input: &Value,
+        ctx: &Ctx<'_>,
+        vars: &Vars<'_>,
+        sctx: &StateCtx,
+    ) -> Result<Value, Failure> {
+        match eval_root(path, input, ctx, vars) {
             Some(v) => Ok(v),
             // AWS resolves an index past the end of an existing array to null in a plain reference.
-            None if index_past_end(&path, input, ctx, vars) => Ok(Value::Null),
+            None if index_past_end(path, input, ctx, vars) => Ok(Value::Null),
             None => Err(self.runtime(
                 sctx,
                 format!(
@@ -1592,11 +1681,11 @@ impl<'a> Engine<'a> {
         let start = self.now;
         let mut end = start;
         let mut results = Vec::new();
+        // Borrowed, not copied: the definition's compiled templates are found by their address in it.
         let branches = field(state, "Branches")
             .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        for b in &branches {
+            .map_or(&[][..], Vec::as_slice);
+        for b in branches {
             self.now = start;
             let mut scope = vars.child();
             match self.run_machine(b, Cow::Borrowed(&input), None, &mut scope, depth + 1) {
@@ -1766,10 +1855,10 @@ impl<'a> Engine<'a> {
             settings.tolerated_count,
             settings.tolerated_pct,
         );
+        // Borrowed, not copied: the definition's compiled templates are found by their address in it.
         let processor = field(state, "ItemProcessor")
             .or_else(|| field(state, "Iterator"))
-            .cloned()
-            .unwrap_or(Value::Null);
+            .unwrap_or(&Value::Null);
         let distributed = processor
             .get("ProcessorConfig")
             .and_then(|c| field(c, "Mode"))
@@ -1804,6 +1893,9 @@ impl<'a> Engine<'a> {
         let mut slot_free = vec![start; slots];
         let iteration_name: Arc<str> = Arc::from(name);
         let mut results = Vec::with_capacity(items.len());
+        // Without history: the results array's text length, `[`, `]` and commas plus the iterations'
+        // outputs, while every output's length is known (and shallow enough to be an element).
+        let mut results_len = (!self.record).then(|| 2 + items.len().saturating_sub(1));
         let mut failures = 0usize;
         let mut last_failure: Option<Failure> = None;
         let total = items.len();
@@ -1830,7 +1922,9 @@ impl<'a> Engine<'a> {
             } else {
                 vars.child()
             };
-            let r = self.run_machine(&processor, item, None, &mut scope, depth + 1);
+            let r = self.run_machine(processor, item, None, &mut scope, depth + 1);
+            let out_len = self.take_out_text().and_then(|t| t.shallow_len());
+            results_len = results_len.and_then(|n| Some(n + out_len?));
             if let Some(s) = slot_free.get_mut(slot) {
                 *s = self.now;
             }
@@ -1857,6 +1951,7 @@ impl<'a> Engine<'a> {
                         return Err(f);
                     }
                     failures += 1;
+                    results_len = None;
                     results.push(f.output());
                     last_failure = Some(f);
                 }
@@ -1899,6 +1994,9 @@ impl<'a> Engine<'a> {
                     "Key": format!("{}/{}/manifest.json", details.get("Prefix").and_then(Value::as_str).unwrap_or(""), map_run_arn.rsplit(':').next().unwrap_or("")),
                 }
             }));
+        }
+        if let Some(n) = results_len {
+            self.map_result = Some((n, self.count));
         }
         Ok(Value::Array(results))
     }
@@ -2279,5 +2377,68 @@ impl Lookup for ChoiceLookup<'_> {
             .path(path)
             .map_err(|e| format!("Invalid path '{path}': {e}"))?;
         Ok(eval_root(&p, self.input, self.ctx, self.vars))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::parsed::Table;
+    use super::*;
+
+    /// A compiled template gives what the template evaluated from the definition gives: the value, or the
+    /// same failure.
+    #[test]
+    fn compiled_templates_evaluate_as_the_definition_does() {
+        let templates = json!([
+            {"a.$": "$.x", "b": {"c.$": "$.y[1]", "d": [1, {"e.$": "$$.State.Name"}]}, "lit": {"k": [true]}},
+            {"sum.$": "States.MathAdd($.n, 1)", "arr.$": "States.Array($.x, $.n)", "v.$": "$varA"},
+            {"fmt.$": "States.Format('{} and {}', $.x, $.n)", "past.$": "$.y[9]"},
+            {"missing.$": "$.nope"},
+            {"bad.$": "States.MathAdd($.x, 1)"},
+            {"uuid.$": "States.UUID()", "r.$": "States.MathRandom(1, 100)"},
+            {"list.$": "$.y[*]", "filter.$": "$.objs[?(@.k > 1)].k"},
+            {"spaced.$": "  $.x  ", "a": "plain"},
+            [{"x.$": "$.n"}, 2, "three"]
+        ]);
+        let input = json!({"x": "ex", "n": 41, "y": [10, 20, 30], "objs": [{"k": 1}, {"k": 2}]});
+        let Some(list) = templates.as_array() else {
+            panic!("templates");
+        };
+        // Each template as a state's Parameters.
+        let definition = Value::Array(list.iter().map(|t| json!({"Parameters": t})).collect());
+        let table = Arc::new(Table::of_definition(&definition));
+        let opts = Options::default();
+        let mocks = Mocks::default();
+        let vars = Vars::root(
+            [("varA".to_string(), json!({"deep": [1]}))]
+                .into_iter()
+                .collect(),
+        );
+        let sctx = StateCtx {
+            name: Arc::from("S"),
+            entered_ms: 0,
+            entered_id: 2,
+            retry_count: 0,
+            retryable: false,
+            map_item: None,
+            task_token: None,
+        };
+        let mut compiled = 0;
+        let list: Vec<&Value> = list
+            .iter()
+            .enumerate()
+            .map(|(i, _)| &definition[i]["Parameters"])
+            .collect();
+        for tpl in list.iter().copied() {
+            let mut slow = Engine::new(&opts, &mocks, Arc::from("{}"));
+            let mut fast = Engine::new(&opts, &mocks, Arc::from("{}"));
+            fast.parsed = Parsed::with_table(Some(table.clone()));
+            compiled += usize::from(table.template(tpl).is_some());
+            let a = slow.template(tpl, &input, &vars, &sctx, "Parameters");
+            let b = fast.template(tpl, &input, &vars, &sctx, "Parameters");
+            assert_eq!(a, b, "{tpl}");
+        }
+        // Every object template above compiles (the array is not a template field's value).
+        assert_eq!(compiled, list.len() - 1);
     }
 }

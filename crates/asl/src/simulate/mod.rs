@@ -200,9 +200,11 @@ impl Plan {
     /// Prepare a definition (it is copied). Never fails: a text that does not parse is reported by the run
     /// that evaluates it, as [`run`] does.
     pub fn compile(definition: &Value) -> Plan {
+        // The table is built from the plan's own copy: its compiled templates are found by address.
+        let definition = definition.clone();
         Plan {
-            parsed: std::sync::Arc::new(parsed::Table::of_definition(definition)),
-            definition: definition.clone(),
+            parsed: std::sync::Arc::new(parsed::Table::of_definition(&definition)),
+            definition,
         }
     }
 
@@ -252,29 +254,29 @@ fn run_with<'a>(
     every: usize,
     record: bool,
 ) -> (Outcome, Vec<Event>) {
-    if payload::depth(&input) > payload::MAX_DEPTH {
+    // The input's text (or, without history, only its length), in the same pass as its nesting check.
+    let measured = if record {
+        payload::text_within(&input, payload::MAX_DEPTH).map(|t| {
+            let n = t.len();
+            (std::sync::Arc::<str>::from(t), n)
+        })
+    } else {
+        payload::size_within(&input, payload::MAX_DEPTH).map(|n| (std::sync::Arc::from(""), n))
+    };
+    let Some((input_text, input_len)) = measured else {
         // Refuse before copying: cloning, printing or dropping such a value recursively needs a deep stack.
         payload::dismantle(input);
         let refuse = json!({"StartAt": "Input", "States": {"Input": {"Type": "Fail",
             "Error": "States.DataLimitExceeded",
             "Cause": format!("The execution input is nested deeper than {} levels.", payload::MAX_DEPTH)}}});
         return run_with(&refuse, None, Value::Null, mocks, options, None, 0, record);
-    }
+    };
     // Without history the input's text is only measured: `$$.Execution.Input` reads the input itself, which
     // the first state borrows.
     let (input, held) = if record {
         (Some(input), None)
     } else {
         (None, Some(std::rc::Rc::new(input)))
-    };
-    let (input_text, input_len) = match (&input, &held) {
-        (Some(v), _) => {
-            let t = payload::shared_text(v);
-            let n = t.len();
-            (t, n)
-        }
-        (None, Some(v)) => (std::sync::Arc::from(""), payload::size(v)),
-        (None, None) => (std::sync::Arc::from(""), 0),
     };
     let mut e = engine::Engine::new(options, mocks, input_text.clone());
     e.record = record;
@@ -283,7 +285,10 @@ fn run_with<'a>(
     }
     e.observer = observer;
     e.observe_every = every;
-    e.parsed = parsed::Parsed::with_table(table);
+    // Without a plan, the definition's texts are parsed and its templates compiled for this run.
+    let table =
+        table.unwrap_or_else(|| std::sync::Arc::new(parsed::Table::of_definition(definition)));
+    e.parsed = parsed::Parsed::with_table(Some(table));
     e.jsonata_default = definition.get("QueryLanguage").and_then(Value::as_str) == Some("JSONata");
     e.deadline = definition
         .get("TimeoutSeconds")

@@ -1,10 +1,11 @@
 //! Parse-once caches: every JSONPath and intrinsic call text in a definition is parsed the first time a run
 //! evaluates it and reused afterwards (a loop evaluates the same few texts thousands of times), or up front
-//! for every run of a [`super::Plan`].
+//! for every run of a [`super::Plan`]. Payload templates (Parameters, ResultSelector, ItemSelector, Assign)
+//! are compiled once per run or plan into [`Tpl`]s, found by their address in the definition.
 
 use crate::intrinsics::{self, Intrinsic, IntrinsicError};
 use crate::jsonpath::{self, JsonPath, PathError};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -19,11 +20,111 @@ pub(crate) struct Parsed {
     own: Table,
 }
 
-/// Parsed texts by text.
+/// Parsed texts by text, and compiled templates by address.
 #[derive(Default)]
 pub(crate) struct Table {
     paths: FxMap<Arc<JsonPath>>,
     calls: FxMap<Arc<Intrinsic>>,
+    /// The definition's payload templates by the address of their value in it. Only values of the
+    /// definition the table was built from are in it, and that definition outlives every run that uses
+    /// the table unchanged (a run borrows it; a plan owns it): an address found here is that template.
+    templates: HashMap<usize, Tpl, jsonata::FxBuild>,
+}
+
+/// A JSONPath payload template compiled: what `Engine::template` evaluates, with every `.$` value parsed.
+/// Only templates that compile whole (every `.$` value a text that parses, nesting within the limit) are
+/// kept; the others are evaluated from the definition, which reports their errors.
+#[derive(Debug)]
+pub(crate) enum Tpl {
+    /// A part without `.$` keys: copied as it is.
+    Lit(Value),
+    /// An object: its output keys (`.$` stripped, all different) with null values, in order (copying it
+    /// copies its hash table, where inserting key by key would hash every key again), and the templates of
+    /// its values in the same order.
+    Object(Map<String, Value>, Box<[Tpl]>),
+    Array(Box<[Tpl]>),
+    /// A `.$` path: the text as written (for messages) and the key it came from.
+    Path {
+        path: Arc<JsonPath>,
+        expr: Box<str>,
+        key: Box<str>,
+    },
+    /// A `.$` intrinsic call and its text as written.
+    Call {
+        call: Arc<Intrinsic>,
+        expr: Box<str>,
+    },
+}
+
+/// The deepest template `Engine::template` evaluates (deeper ones are a runtime error).
+pub(crate) const MAX_TEMPLATE_DEPTH: usize = 128;
+
+/// Fields whose object value is a JSONPath payload template.
+const TEMPLATE_FIELDS: [&str; 4] = ["Parameters", "ResultSelector", "ItemSelector", "Assign"];
+
+impl Tpl {
+    fn compile(v: &Value, depth: usize) -> Option<Tpl> {
+        if depth > MAX_TEMPLATE_DEPTH {
+            return None;
+        }
+        match v {
+            Value::Object(m) => {
+                let mut keys = Map::with_capacity(m.len());
+                let mut entries = Vec::with_capacity(m.len());
+                let mut literal = true;
+                for (k, x) in m {
+                    if let Some(key) = k.strip_suffix(".$") {
+                        let Value::String(expr) = x else {
+                            return None;
+                        };
+                        let trimmed = expr.trim();
+                        let t = if intrinsics::looks_like_call(trimmed) {
+                            Tpl::Call {
+                                call: Arc::new(intrinsics::parse(trimmed).ok()?),
+                                expr: expr.as_str().into(),
+                            }
+                        } else {
+                            Tpl::Path {
+                                path: Arc::new(jsonpath::parse(trimmed).ok()?),
+                                expr: expr.as_str().into(),
+                                key: k.as_str().into(),
+                            }
+                        };
+                        literal = false;
+                        // `a` and `a.$` side by side: left to the evaluation from the definition.
+                        if keys.insert(key.to_string(), Value::Null).is_some() {
+                            return None;
+                        }
+                        entries.push(t);
+                    } else {
+                        let t = Tpl::compile(x, depth + 1)?;
+                        literal &= matches!(t, Tpl::Lit(_));
+                        if keys.insert(k.clone(), Value::Null).is_some() {
+                            return None;
+                        }
+                        entries.push(t);
+                    }
+                }
+                Some(if literal {
+                    Tpl::Lit(v.clone())
+                } else {
+                    Tpl::Object(keys, entries.into())
+                })
+            }
+            Value::Array(a) => {
+                let items = a
+                    .iter()
+                    .map(|x| Tpl::compile(x, depth + 1))
+                    .collect::<Option<Vec<_>>>()?;
+                Some(if items.iter().all(|t| matches!(t, Tpl::Lit(_))) {
+                    Tpl::Lit(v.clone())
+                } else {
+                    Tpl::Array(items.into())
+                })
+            }
+            other => Some(Tpl::Lit(other.clone())),
+        }
+    }
 }
 
 impl Table {
@@ -37,6 +138,12 @@ impl Table {
             match v {
                 Value::Object(o) => {
                     for (k, x) in o {
+                        if x.is_object()
+                            && TEMPLATE_FIELDS.contains(&k.as_str())
+                            && let Some(tpl) = Tpl::compile(x, 0)
+                        {
+                            t.templates.insert(std::ptr::from_ref(x) as usize, tpl);
+                        }
                         match x {
                             Value::String(text) if k.ends_with(".$") => t.add(text.trim()),
                             Value::String(text) if k.ends_with("Path") || k == "Variable" => {
@@ -53,6 +160,11 @@ impl Table {
             }
         }
         t
+    }
+
+    /// The compiled form of a template of the definition this table was built from.
+    pub(crate) fn template(&self, v: &Value) -> Option<&Tpl> {
+        self.templates.get(&(std::ptr::from_ref(v) as usize))
     }
 
     fn add(&mut self, text: &str) {
@@ -80,6 +192,11 @@ impl Parsed {
             shared,
             own: Table::default(),
         }
+    }
+
+    /// The table built before the run (with the definition's compiled templates), if any.
+    pub(crate) fn table(&self) -> Option<&Arc<Table>> {
+        self.shared.as_ref()
     }
 
     pub(crate) fn path(&mut self, text: &str) -> Result<Arc<JsonPath>, PathError> {

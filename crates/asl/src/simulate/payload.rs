@@ -32,8 +32,66 @@ pub fn text_within(v: &Value, max_depth: usize) -> Option<String> {
 /// The byte length of the text [`text_within`] would write (`None` past the same nesting limit), counted
 /// without writing it.
 pub fn size_within(v: &Value, max_depth: usize) -> Option<usize> {
-    let mut n = Count(0);
-    write_value(&mut n, v, 0, max_depth).then_some(n.0)
+    size_and_depth(v, max_depth).map(|(n, _)| n)
+}
+
+/// [`size_within`] and the value's nesting depth (see [`depth`]).
+pub fn size_and_depth(v: &Value, max_depth: usize) -> Option<(usize, usize)> {
+    let mut deepest = 0;
+    size_rec(v, 0, max_depth, &mut deepest).map(|n| (n, deepest))
+}
+
+fn size_rec(v: &Value, depth: usize, max: usize, deepest: &mut usize) -> Option<usize> {
+    if depth > max {
+        return None;
+    }
+    *deepest = (*deepest).max(depth);
+    Some(match v {
+        Value::Null => 4,
+        Value::Bool(b) => 4 + usize::from(!*b),
+        Value::Number(n) => match (n.as_u64(), n.as_i64()) {
+            (Some(u), _) => digits(u),
+            (None, Some(i)) => 1 + digits(i.unsigned_abs()),
+            _ => {
+                let mut c = Count(0);
+                c.write_display(n);
+                c.0
+            }
+        },
+        Value::String(s) => str_size(s),
+        Value::Array(a) => {
+            let mut n = 2 + a.len().saturating_sub(1);
+            for x in a {
+                n += size_rec(x, depth + 1, max, deepest)?;
+            }
+            n
+        }
+        Value::Object(o) => {
+            // braces, commas, and a colon per member
+            let mut n = 2 + o.len().saturating_sub(1) + o.len();
+            for (k, x) in o {
+                n += str_size(k) + size_rec(x, depth + 1, max, deepest)?;
+            }
+            n
+        }
+    })
+}
+
+/// Decimal digits of `u`.
+fn digits(u: u64) -> usize {
+    u.checked_ilog10().map_or(1, |d| d as usize + 1)
+}
+
+/// The length of a string's JSON text, quotes and escapes included, as [`write_str`] writes it.
+fn str_size(s: &str) -> usize {
+    let bytes = s.as_bytes();
+    // A count the compiler vectorises; most strings have nothing to escape.
+    if bytes.iter().filter(|&&b| needs_escape(b)).count() == 0 {
+        return bytes.len() + 2;
+    }
+    let mut c = Count(0);
+    write_str(&mut c, s);
+    c.0
 }
 
 /// Where [`write_value`] puts its bytes: a buffer, or a counter of them.
@@ -163,6 +221,27 @@ const fn needs_escape(b: u8) -> bool {
     b < 0x20 || b == b'"' || b == b'\\'
 }
 
+/// Whether any byte needs an escape, eight bytes at a time (the strings of a payload are mostly plain).
+fn any_needs_escape(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // A byte of `x` is zero: the classic "has zero byte" test (exact for the first zero byte, and any
+    // false positive above it only occurs when there is a true one, which is all this needs).
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        let x = u64::from_le_bytes(w);
+        // bytes below 0x20 (their high bit clear and below 0x20), '"' (0x22) and '\\' (0x5c)
+        let below = x.wrapping_sub(ONES * 0x20) & !x & HIGHS;
+        if below | zero(x ^ (ONES * 0x22)) | zero(x ^ (ONES * 0x5c)) != 0 {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(|&b| needs_escape(b))
+}
+
 /// A JSON string with serde_json's escapes: `\"`, `\\`, `\b \f \n \r \t`, other control characters as
 /// `\u00xx`; everything else (including non-ASCII) as is.
 fn write_str(out: &mut impl Sink, s: &str) {
@@ -171,7 +250,7 @@ fn write_str(out: &mut impl Sink, s: &str) {
     out.reserve(bytes.len() + 2);
     out.push(b'"');
     // Most strings (keys especially) need no escape: one copy.
-    if !bytes.iter().any(|&b| needs_escape(b)) {
+    if !any_needs_escape(bytes) {
         out.extend_from_slice(bytes);
         out.push(b'"');
         return;
@@ -424,6 +503,7 @@ mod tests {
         assert_eq!(text(&tricky), serde_json::to_string(&tricky).unwrap());
         assert_eq!(size(&tricky), serde_json::to_string(&tricky).unwrap().len());
         let d = depth(&tricky);
+        assert_eq!(size_and_depth(&tricky, d), Some((text(&tricky).len(), d)));
         assert_eq!(size_within(&tricky, d), Some(text(&tricky).len()));
         assert_eq!(size_within(&tricky, d - 1), None);
         assert_eq!(size_within(&json!([[1]]), 1), None);
@@ -435,6 +515,26 @@ mod tests {
             let d = depth(&v);
             assert!(text_within(&v, d).is_some() && (d == 0 || text_within(&v, d - 1).is_none()));
         }
+    }
+
+    #[test]
+    fn escape_scan_finds_every_byte_that_needs_one() {
+        for len in 0..20 {
+            for at in 0..len {
+                for b in 0u8..=255 {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[at] = b;
+                    assert_eq!(
+                        any_needs_escape(&bytes),
+                        needs_escape(b),
+                        "{b:#x} at {at} of {len}"
+                    );
+                }
+            }
+        }
+        assert!(!any_needs_escape(
+            "é✓😀 plain text with ~ and \u{7f}\u{80}".as_bytes()
+        ));
     }
 
     #[test]

@@ -20,10 +20,15 @@ enum Repr {
     Merged(Arc<Merged>),
     /// A run that keeps no history (see [`super::run_outcome`]) writes no text: only the length of the text
     /// of a value known to be within [`payload::MAX_DEPTH`], for the payload limit and the cost estimate.
-    Sized(usize),
+    Sized(usize, Shallow),
     /// Not written nor measured (a run that keeps no history): the text of a value not checked yet.
     Unknown,
 }
+
+/// Whether a measured value is known to be nested less deeply than [`payload::MAX_DEPTH`] (so it can be an
+/// element of an array within the limit).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Shallow(pub bool);
 
 /// `base` with the value of `result` (a text) put at `path` (a ResultPath that succeeded on the live value).
 struct Merged {
@@ -64,7 +69,20 @@ impl Text {
     /// The length of a text not written (a run that keeps no history), of a value known to be within
     /// [`payload::MAX_DEPTH`].
     pub(crate) fn sized(len: usize) -> Text {
-        Text(Repr::Sized(len))
+        Text(Repr::Sized(len, Shallow(false)))
+    }
+
+    /// [`Text::sized`] for a value of a known depth (within [`payload::MAX_DEPTH`]).
+    pub(crate) fn sized_at(len: usize, depth: usize) -> Text {
+        Text(Repr::Sized(len, Shallow(depth < payload::MAX_DEPTH)))
+    }
+
+    /// The length of the text of a value known to be nested less deeply than [`payload::MAX_DEPTH`].
+    pub(crate) fn shallow_len(&self) -> Option<usize> {
+        match &self.0 {
+            Repr::Sized(n, Shallow(true)) => Some(*n),
+            _ => None,
+        }
     }
 
     /// The text of a value neither written nor measured (a run that keeps no history).
@@ -75,7 +93,7 @@ impl Text {
     pub(crate) fn depth_checked(&self) -> bool {
         match &self.0 {
             Repr::Ready(_, checked) => *checked,
-            Repr::Merged(_) | Repr::Sized(_) => true,
+            Repr::Merged(_) | Repr::Sized(..) => true,
             Repr::Unknown => false,
         }
     }
@@ -85,7 +103,7 @@ impl Text {
         match &self.0 {
             Repr::Ready(t, _) => t.len(),
             Repr::Merged(m) => m.len,
-            Repr::Sized(n) => *n,
+            Repr::Sized(n, _) => *n,
             Repr::Unknown => 0,
         }
     }
@@ -99,7 +117,7 @@ impl Text {
                 Some(t) => t.clone(),
                 None => materialize(m),
             },
-            Repr::Sized(_) | Repr::Unknown => Arc::from(""),
+            Repr::Sized(..) | Repr::Unknown => Arc::from(""),
         }
     }
 
@@ -205,7 +223,7 @@ fn materialize(top: &Arc<Merged>) -> Arc<str> {
                 }
             },
             // A run without history derives no texts from unwritten ones.
-            Some(Repr::Sized(_) | Repr::Unknown) | None => return Arc::from(""),
+            Some(Repr::Sized(..) | Repr::Unknown) | None => return Arc::from(""),
         }
     };
     // The base texts were written from values within payload::MAX_DEPTH, which serde_json reads back.
