@@ -13,16 +13,21 @@ use crate::{root, run};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// (criterion id under target/criterion, peer name in run.mjs's output)
-const ROWS: [(&str, &str); 8] = [
-    ("asl/validate-2000", "validate-2000"),
-    ("asl/run-loop", "loop"),
-    ("asl/run-map", "map"),
-    ("asl/run-chain-x100", "chain"),
-    ("jsonata/jsonata-map", "jsonata-map"),
-    ("jsonata/jsonata-filter", "jsonata-filter"),
-    ("jsonata/jsonata-string", "jsonata-string"),
-    ("jsonata/jsonata-fields", "jsonata-fields"),
+/// (row label, criterion id under target/criterion, peer name in run.mjs's output, name in bench/wasm's
+/// output). `run-*` keep the whole history; `outcome-*` are the same runs without it (`Plan::outcome`, what
+/// `statewright run` does without `--history`): the result alone, which is what the peer gives.
+const ROWS: [(&str, &str, &str, &str); 11] = [
+    ("validate-2000", "asl/validate-2000", "validate-2000", "validate-2000"),
+    ("loop", "asl/run-loop", "loop", "loop"),
+    ("loop outcome", "asl/outcome-loop", "loop", "outcome-loop"),
+    ("map", "asl/run-map", "map", "map"),
+    ("map outcome", "asl/outcome-map", "map", "outcome-map"),
+    ("chain", "asl/run-chain-x100", "chain", "chain"),
+    ("chain outcome", "asl/outcome-chain-x100", "chain", "outcome-chain"),
+    ("jsonata-map", "jsonata/jsonata-map", "jsonata-map", "jsonata-map"),
+    ("jsonata-filter", "jsonata/jsonata-filter", "jsonata-filter", "jsonata-filter"),
+    ("jsonata-string", "jsonata/jsonata-string", "jsonata-string", "jsonata-string"),
+    ("jsonata-fields", "jsonata/jsonata-fields", "jsonata-fields", "jsonata-fields"),
 ];
 
 pub fn bench(args: &[String]) -> Result<(), String> {
@@ -78,13 +83,13 @@ pub fn bench(args: &[String]) -> Result<(), String> {
         (Some(o), Some(t)) if o > 0.0 => format!("{:.1}x", t / o),
         _ => "-".into(),
     };
-    for (id, peer) in ROWS {
+    for (label, id, peer, wasm_name) in ROWS {
         let ours = criterion_median_ms(&target, id);
         let theirs = json_number(&peers, peer);
-        let in_wasm = wasm.as_deref().and_then(|w| json_number(w, peer));
+        let in_wasm = wasm.as_deref().and_then(|w| json_number(w, wasm_name));
         println!(
             "{:<16} {:>14} {:>10} {:>12} {:>12} {:>12}",
-            peer,
+            label,
             ms(ours),
             ms(theirs),
             ratio(ours, theirs),
@@ -113,7 +118,6 @@ fn wasm_timings(workloads: &Path) -> Result<String, String> {
         .arg("run.mjs")
         .current_dir(&dir)
         .env("WORKLOADS", with_slash(workloads))
-        .env("RUNS", "3")
         .output()
         .map_err(|e| format!("could not start node: {e}"))?;
     if !out.status.success() {

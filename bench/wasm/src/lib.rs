@@ -67,25 +67,40 @@ impl Workload {
         self.prepared = vec![self.input.clone(); repeat as usize];
     }
 
-    /// Run the execution once per prepared input (`prepare` first); returns the last status (`SUCCEEDED`, or
-    /// the error).
+    /// Run the execution once per prepared input (`prepare` first), keeping the history as the studio's
+    /// worker does; returns the last status (`SUCCEEDED`, or the error).
     pub fn run(&mut self) -> String {
         let options = bench_options();
         let mut status = String::new();
         for input in std::mem::take(&mut self.prepared) {
             let (outcome, _events) = self.plan.run(input, &Mocks::default(), &options);
-            status = match outcome.error {
-                Some(e) if outcome.status != asl::simulate::Status::Succeeded => {
-                    format!(
-                        "{}: {e}: {}",
-                        outcome.status.as_str(),
-                        outcome.cause.unwrap_or_default()
-                    )
-                }
-                _ => outcome.status.as_str().to_string(),
-            };
+            status = status_of(outcome);
         }
         status
+    }
+
+    /// [`Workload::run`] without the history (`Plan::outcome`): the result alone, as the peer gives it.
+    pub fn outcome(&mut self) -> String {
+        let options = bench_options();
+        let mut status = String::new();
+        for input in std::mem::take(&mut self.prepared) {
+            status = status_of(self.plan.outcome(input, &Mocks::default(), &options));
+        }
+        status
+    }
+}
+
+/// `SUCCEEDED`, or the status, error and cause.
+fn status_of(outcome: asl::simulate::Outcome) -> String {
+    match outcome.error {
+        Some(e) if outcome.status != asl::simulate::Status::Succeeded => {
+            format!(
+                "{}: {e}: {}",
+                outcome.status.as_str(),
+                outcome.cause.unwrap_or_default()
+            )
+        }
+        _ => outcome.status.as_str().to_string(),
     }
 }
 
