@@ -17,17 +17,47 @@ use std::process::Command;
 /// output). `run-*` keep the whole history; `outcome-*` are the same runs without it (`Plan::outcome`, what
 /// `statewright run` does without `--history`): the result alone, which is what the peer gives.
 const ROWS: [(&str, &str, &str, &str); 11] = [
-    ("validate-2000", "asl/validate-2000", "validate-2000", "validate-2000"),
+    (
+        "validate-2000",
+        "asl/validate-2000",
+        "validate-2000",
+        "validate-2000",
+    ),
     ("loop", "asl/run-loop", "loop", "loop"),
     ("loop outcome", "asl/outcome-loop", "loop", "outcome-loop"),
     ("map", "asl/run-map", "map", "map"),
     ("map outcome", "asl/outcome-map", "map", "outcome-map"),
     ("chain", "asl/run-chain-x100", "chain", "chain"),
-    ("chain outcome", "asl/outcome-chain-x100", "chain", "outcome-chain"),
-    ("jsonata-map", "jsonata/jsonata-map", "jsonata-map", "jsonata-map"),
-    ("jsonata-filter", "jsonata/jsonata-filter", "jsonata-filter", "jsonata-filter"),
-    ("jsonata-string", "jsonata/jsonata-string", "jsonata-string", "jsonata-string"),
-    ("jsonata-fields", "jsonata/jsonata-fields", "jsonata-fields", "jsonata-fields"),
+    (
+        "chain outcome",
+        "asl/outcome-chain-x100",
+        "chain",
+        "outcome-chain",
+    ),
+    (
+        "jsonata-map",
+        "jsonata/jsonata-map",
+        "jsonata-map",
+        "jsonata-map",
+    ),
+    (
+        "jsonata-filter",
+        "jsonata/jsonata-filter",
+        "jsonata-filter",
+        "jsonata-filter",
+    ),
+    (
+        "jsonata-string",
+        "jsonata/jsonata-string",
+        "jsonata-string",
+        "jsonata-string",
+    ),
+    (
+        "jsonata-fields",
+        "jsonata/jsonata-fields",
+        "jsonata-fields",
+        "jsonata-fields",
+    ),
 ];
 
 pub fn bench(args: &[String]) -> Result<(), String> {

@@ -594,7 +594,11 @@ impl<'a> Engine<'a> {
             None if self.record => Text::of(&raw),
             None => Text::UNKNOWN,
         };
-        let shared_name: Arc<str> = Arc::from(name);
+        let shared_name: Arc<str> = self
+            .parsed
+            .table()
+            .and_then(|t| t.state_name(state, name))
+            .unwrap_or_else(|| Arc::from(name));
         self.current = Some(shared_name.clone());
         let details = if self.record {
             Details::Entered {

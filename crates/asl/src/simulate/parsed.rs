@@ -29,6 +29,8 @@ pub(crate) struct Table {
     /// definition the table was built from are in it, and that definition outlives every run that uses
     /// the table unchanged (a run borrows it; a plan owns it): an address found here is that template.
     templates: HashMap<usize, Tpl, jsonata::FxBuild>,
+    /// The states' names, shared (every event of a state names it), by the address of the state's value.
+    names: HashMap<usize, Arc<str>, jsonata::FxBuild>,
 }
 
 /// A JSONPath payload template compiled: what `Engine::template` evaluates, with every `.$` value parsed.
@@ -137,6 +139,14 @@ impl Table {
         while let Some(v) = stack.pop() {
             match v {
                 Value::Object(o) => {
+                    if let Some(Value::Object(states)) = o.get("States") {
+                        for (name, state) in states {
+                            t.names.insert(
+                                std::ptr::from_ref(state) as usize,
+                                Arc::from(name.as_str()),
+                            );
+                        }
+                    }
                     for (k, x) in o {
                         if x.is_object()
                             && TEMPLATE_FIELDS.contains(&k.as_str())
@@ -165,6 +175,15 @@ impl Table {
     /// The compiled form of a template of the definition this table was built from.
     pub(crate) fn template(&self, v: &Value) -> Option<&Tpl> {
         self.templates.get(&(std::ptr::from_ref(v) as usize))
+    }
+
+    /// The shared name of a state of the definition this table was built from (`name` is what the caller
+    /// knows it as).
+    pub(crate) fn state_name(&self, state: &Value, name: &str) -> Option<Arc<str>> {
+        self.names
+            .get(&(std::ptr::from_ref(state) as usize))
+            .filter(|n| ***n == *name)
+            .cloned()
     }
 
     fn add(&mut self, text: &str) {
