@@ -1,8 +1,9 @@
 //! Fuzz target: `definition text \0 input JSON` → when `asl::analyze` finds no errors, run the simulator
-//! with small limits and a seed; it must end and never panic.
+//! with small limits and a seed; it must end and never panic, and a run without history
+//! (`run_outcome`) must end exactly the same way.
 #![no_main]
 
-use asl::simulate::{Limits, Mocks, Options, run};
+use asl::simulate::{Limits, Mocks, Options, run, run_outcome};
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 
@@ -28,7 +29,12 @@ fuzz_target!(|data: &[u8]| {
         },
         ..Options::default()
     };
-    let (_outcome, events) = run(&definition, input, &Mocks::default(), &options);
+    let (outcome, events) = run(&definition, input.clone(), &Mocks::default(), &options);
+    assert_eq!(
+        run_outcome(&definition, input, &Mocks::default(), &options),
+        outcome,
+        "a run without history ended differently"
+    );
     assert!(
         events.len() <= 2_100,
         "history of {} events over the 2,000 limit",

@@ -162,18 +162,22 @@ fn wasm_timings(workloads: &Path) -> Result<String, String> {
 /// Peak memory of the 10,000-item map: the native bench binary in a fresh process (it reads its own
 /// VmHWM), and the peer in Node under /usr/bin/time -v.
 fn memory(workloads: &Path, peers_dir: &Path) -> Result<(), String> {
-    let out = Command::new("cargo")
-        .args(["bench", "--quiet", "-p", "asl", "--bench", "workloads"])
-        .current_dir(root())
-        .env("STATEWRIGHT_BENCH_WORKLOADS", workloads)
-        .env("STATEWRIGHT_BENCH_PEAK_MEMORY", "1")
-        .output()
-        .map_err(|e| format!("could not start cargo bench: {e}"))?;
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let ours = stdout
-        .lines()
-        .find(|l| l.starts_with("peak-memory:"))
-        .ok_or_else(|| format!("no peak-memory line from the bench: {stdout}"))?;
+    // One fresh process per mode: the peak is a high-water mark.
+    for mode in ["history", "outcome"] {
+        let out = Command::new("cargo")
+            .args(["bench", "--quiet", "-p", "asl", "--bench", "workloads"])
+            .current_dir(root())
+            .env("STATEWRIGHT_BENCH_WORKLOADS", workloads)
+            .env("STATEWRIGHT_BENCH_PEAK_MEMORY", mode)
+            .output()
+            .map_err(|e| format!("could not start cargo bench: {e}"))?;
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let ours = stdout
+            .lines()
+            .find(|l| l.starts_with("peak-memory:"))
+            .ok_or_else(|| format!("no peak-memory line from the bench: {stdout}"))?;
+        println!("statewright (native) {ours}");
+    }
     let peer = max_rss_kib(
         Command::new("node")
             .args(["run.mjs", "map"])
@@ -181,7 +185,6 @@ fn memory(workloads: &Path, peers_dir: &Path) -> Result<(), String> {
             .env("RUNS", "1")
             .env("WORKLOADS", with_slash(workloads)),
     )?;
-    println!("statewright (native) {ours}");
     println!(
         "aws-local-stepfunctions in node, one map run (construction included): peak RSS {:.0} KiB",
         peer

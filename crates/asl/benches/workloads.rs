@@ -124,9 +124,10 @@ fn peak_rss_kib() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// `STATEWRIGHT_BENCH_PEAK_MEMORY=1`: instead of timing, run the 10,000-item map once in this fresh
-/// process and print the peak RSS before (definition and input parsed) and after the run.
-fn peak_memory() {
+/// `STATEWRIGHT_BENCH_PEAK_MEMORY=history|outcome`: instead of timing, run the 10,000-item map once in this
+/// fresh process, keeping its history or not (`Plan::outcome`), and print the peak RSS before (definition
+/// and input parsed) and after the run.
+fn peak_memory(mode: &str) {
     let (Some(definition), Some(input)) = (json("map.asl.json"), json("map.input.json")) else {
         eprintln!(
             "skipped: benchmark workloads not found at {}",
@@ -142,12 +143,17 @@ fn peak_memory() {
         },
         ..Options::default()
     };
-    let (outcome, events) = Plan::compile(&definition).run(input, &Mocks::default(), &options);
+    let plan = Plan::compile(&definition);
+    let (outcome, kept) = if mode == "outcome" {
+        (plan.outcome(input, &Mocks::default(), &options), 0)
+    } else {
+        let (outcome, events) = plan.run(input, &Mocks::default(), &options);
+        (outcome, events.len())
+    };
     let after = peak_rss_kib().unwrap_or(0);
     println!(
-        "peak-memory: map {} with {} events; peak RSS {after} KiB (before the run {before} KiB)",
+        "peak-memory: map ({mode}) {} keeping {kept} events; peak RSS {after} KiB (before the run {before} KiB)",
         outcome.status.as_str(),
-        events.len()
     );
 }
 
@@ -200,8 +206,8 @@ fn once(name: &str) {
 criterion_group!(workload_benches, benches);
 
 fn main() {
-    if std::env::var_os("STATEWRIGHT_BENCH_PEAK_MEMORY").is_some() {
-        peak_memory();
+    if let Some(mode) = std::env::var_os("STATEWRIGHT_BENCH_PEAK_MEMORY") {
+        peak_memory(&mode.to_string_lossy());
         return;
     }
     if let Some(name) = std::env::var_os("STATEWRIGHT_BENCH_ONCE") {
