@@ -414,9 +414,12 @@ impl Intrinsic {
         if depth > MAX_NESTING {
             return Err(failure("intrinsic functions nested too deeply"));
         }
-        let mut vals = Vec::with_capacity(self.args.len());
-        for a in &self.args {
-            vals.push(match a {
+        // Up to three arguments (nearly every call) without allocating.
+        let mut inline: [Value; 3] = Default::default();
+        let mut spilled = Vec::new();
+        let few = self.args.len() <= inline.len();
+        for (i, a) in self.args.iter().enumerate() {
+            let v = match a {
                 Arg::String { value, .. } => Value::String(value.clone()),
                 Arg::Number(n) => Value::Number(n.clone()),
                 Arg::Bool(b) => Value::Bool(*b),
@@ -434,8 +437,17 @@ impl Intrinsic {
                     error: "States.Runtime",
                 })?,
                 Arg::Call(c) => c.eval_depth(env, depth + 1)?,
-            });
+            };
+            match inline.get_mut(i) {
+                Some(slot) if few => *slot = v,
+                _ => spilled.push(v),
+            }
         }
+        let vals: &mut [Value] = if few {
+            inline.get_mut(..self.args.len()).unwrap_or_default()
+        } else {
+            &mut spilled
+        };
         let name = self.function.name();
         let arg = |i: usize| vals.get(i).unwrap_or(&Value::Null);
         match self.function {
@@ -467,7 +479,7 @@ impl Intrinsic {
                 ))),
             },
             Function::JsonToString => Ok(Value::String(arg(0).to_string())),
-            Function::Array => Ok(Value::Array(vals)),
+            Function::Array => Ok(Value::Array(vals.iter_mut().map(std::mem::take).collect())),
             Function::ArrayPartition => {
                 let items = array_arg(name, arg(0))?;
                 let size = int_arg(name, arg(1))?;
