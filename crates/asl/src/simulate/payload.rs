@@ -517,6 +517,39 @@ mod tests {
         }
     }
 
+    fn json() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            any::<f64>()
+                .prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+            ".{0,12}".prop_map(Value::from),
+        ];
+        leaf.prop_recursive(5, 48, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                proptest::collection::vec((".{0,6}", inner), 0..6)
+                    .prop_map(|kv| Value::Object(kv.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        /// Sizes counted without writing are the written texts' lengths, and the depth is [`depth`].
+        #[test]
+        fn sizes_are_the_texts_lengths(v in json()) {
+            let d = depth(&v);
+            proptest::prop_assert_eq!(size_and_depth(&v, MAX_DEPTH), Some((text(&v).len(), d)));
+            proptest::prop_assert_eq!(size(&v), serde_json::to_string(&v).unwrap_or_default().len());
+            if d > 0 {
+                proptest::prop_assert_eq!(size_within(&v, d - 1), None);
+            }
+        }
+    }
+
     #[test]
     fn escape_scan_finds_every_byte_that_needs_one() {
         for len in 0..20 {
