@@ -7,7 +7,7 @@
 use super::choice::{self, Lookup};
 use super::history::{Details, Event, Kind, state_kind};
 use super::mocks::{MockResult, Mocks};
-use super::parsed::{MAX_TEMPLATE_DEPTH, Parsed, Tpl, field};
+use super::parsed::{MAX_TEMPLATE_DEPTH, Parsed, Tpl, field, same_key};
 use super::text::Text;
 use super::time::{format_timestamp, parse_timestamp};
 use super::{Options, payload};
@@ -1215,6 +1215,7 @@ impl<'a> Engine<'a> {
         let effective = self.input_path(state, &raw, vars, sctx)?;
         let ctx = self.context(sctx);
         let mut chosen: Option<(&str, Option<&Value>)> = None;
+        let table = self.parsed.table().cloned();
         if let Some(rules) = field(state, "Choices").and_then(Value::as_array) {
             for rule in rules {
                 let mut look = ChoiceLookup {
@@ -1222,6 +1223,7 @@ impl<'a> Engine<'a> {
                     ctx: &ctx,
                     vars,
                     parsed: &mut self.parsed,
+                    table: table.as_deref(),
                 };
                 let hit =
                     choice::evaluate(rule, &mut look, 0).map_err(|m| self.runtime(sctx, m))?;
@@ -2209,7 +2211,7 @@ fn state_named<'v>(states: &'v Map<String, Value>, name: &str) -> Option<&'v Val
     if states.len() <= 16 {
         states
             .iter()
-            .find(|(k, _)| k.as_str() == name)
+            .find(|(k, _)| same_key(k, name))
             .map(|(_, v)| v)
     } else {
         states.get(name)
@@ -2323,7 +2325,7 @@ fn walk<'v>(path: &jsonpath::JsonPath, root: &'v Value) -> Option<Option<&'v Val
         let next = match (seg, cur) {
             (Segment::Child(Selector::Name(n)), Value::Object(o)) => {
                 if o.len() <= 16 {
-                    o.iter().find(|(k, _)| *k == n).map(|(_, v)| v)
+                    o.iter().find(|(k, _)| same_key(k, n)).map(|(_, v)| v)
                 } else {
                     o.get(n.as_str())
                 }
@@ -2372,10 +2374,15 @@ struct ChoiceLookup<'x> {
     ctx: &'x Ctx<'x>,
     vars: &'x Vars<'x>,
     parsed: &'x mut Parsed,
+    /// The run's table: the definition's own path texts are found there by address.
+    table: Option<&'x super::parsed::Table>,
 }
 
 impl Lookup for ChoiceLookup<'_> {
     fn lookup(&mut self, path: &str) -> Result<Option<Value>, String> {
+        if let Some(p) = self.table.and_then(|t| t.path_at(path)) {
+            return Ok(eval_root(p, self.input, self.ctx, self.vars));
+        }
         let p = self
             .parsed
             .path(path)

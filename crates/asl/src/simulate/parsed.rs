@@ -29,6 +29,9 @@ pub(crate) struct Table {
     /// definition the table was built from are in it, and that definition outlives every run that uses
     /// the table unchanged (a run borrows it; a plan owns it): an address found here is that template.
     templates: HashMap<usize, Tpl, jsonata::FxBuild>,
+    /// The definition's path texts by their address and length in it (as [`Self::templates`]): a path read
+    /// often (a Choice's Variable in a loop) is found without hashing its text.
+    paths_at: HashMap<(usize, usize), Arc<JsonPath>, jsonata::FxBuild>,
     /// The states' names, shared (every event of a state names it), by the address of the state's value.
     names: HashMap<usize, Arc<str>, jsonata::FxBuild>,
 }
@@ -186,6 +189,14 @@ impl Table {
             .cloned()
     }
 
+    /// The parsed path of a text of the definition this table was built from, found by the text's address.
+    pub(crate) fn path_at(&self, text: &str) -> Option<&JsonPath> {
+        self.paths_at
+            .get(&(text.as_ptr() as usize, text.len()))
+            .map(|p| &**p)
+    }
+
+    /// Parse a text of the definition (`text` borrows it: its address is kept too).
     fn add(&mut self, text: &str) {
         if intrinsics::looks_like_call(text) {
             if !self.calls.contains_key(text)
@@ -193,10 +204,19 @@ impl Table {
             {
                 self.calls.insert(text.into(), Arc::new(c));
             }
-        } else if !self.paths.contains_key(text)
-            && let Ok(p) = jsonpath::parse(text)
-        {
-            self.paths.insert(text.into(), Arc::new(p));
+            return;
+        }
+        let parsed = match self.paths.get(text) {
+            Some(p) => Some(p.clone()),
+            None => jsonpath::parse(text).ok().map(|p| {
+                let p = Arc::new(p);
+                self.paths.insert(text.into(), p.clone());
+                p
+            }),
+        };
+        if let Some(p) = parsed {
+            self.paths_at
+                .insert((text.as_ptr() as usize, text.len()), p);
         }
     }
 }
@@ -253,8 +273,15 @@ pub(crate) fn field<'v>(v: &'v Value, key: &str) -> Option<&'v Value> {
         return None;
     };
     if o.len() <= 16 {
-        o.iter().find(|(k, _)| k.as_str() == key).map(|(_, x)| x)
+        o.iter().find(|(k, _)| same_key(k, key)).map(|(_, x)| x)
     } else {
         o.get(key)
     }
+}
+
+/// `a == b`, ruling most different keys out by length and first byte before comparing the rest (field
+/// names mostly differ there, and a call to compare memory costs more than the whole test).
+#[inline]
+pub(crate) fn same_key(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
 }
