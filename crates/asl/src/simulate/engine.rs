@@ -599,7 +599,9 @@ impl<'a> Engine<'a> {
             .table()
             .and_then(|t| t.state_name(state, name))
             .unwrap_or_else(|| Arc::from(name));
-        self.current = Some(shared_name.clone());
+        if self.observe_every > 0 {
+            self.current = Some(shared_name.clone());
+        }
         let details = if self.record {
             Details::Entered {
                 name: shared_name.clone(),
@@ -1029,12 +1031,18 @@ impl<'a> Engine<'a> {
         field: &str,
     ) -> Result<Value, Failure> {
         let ctx = self.context(sctx);
-        if let Some(table) = self.parsed.table().cloned()
-            && let Some(compiled) = table.template(tpl)
-        {
-            return self.eval_template(compiled, input, &ctx, vars, sctx);
+        // The table is lent out while its template is evaluated (evaluating needs no parsing).
+        let table = self.parsed.take_table();
+        let compiled = table.as_deref().and_then(|t| t.template(tpl));
+        let result = match compiled {
+            Some(c) => Some(self.eval_template(c, input, &ctx, vars, sctx)),
+            None => None,
+        };
+        self.parsed.put_table(table);
+        match result {
+            Some(r) => r,
+            None => self.template_rec(tpl, input, &ctx, vars, sctx, field, 0),
         }
-        self.template_rec(tpl, input, &ctx, vars, sctx, field, 0)
     }
 
     /// A compiled template (see [`Tpl`]): what [`Self::template_rec`] gives for the template it came from.
@@ -1215,7 +1223,6 @@ impl<'a> Engine<'a> {
         let effective = self.input_path(state, &raw, vars, sctx)?;
         let ctx = self.context(sctx);
         let mut chosen: Option<(&str, Option<&Value>)> = None;
-        let table = self.parsed.table().cloned();
         if let Some(rules) = field(state, "Choices").and_then(Value::as_array) {
             for rule in rules {
                 let mut look = ChoiceLookup {
@@ -1223,7 +1230,6 @@ impl<'a> Engine<'a> {
                     ctx: &ctx,
                     vars,
                     parsed: &mut self.parsed,
-                    table: table.as_deref(),
                 };
                 let hit =
                     choice::evaluate(rule, &mut look, 0).map_err(|m| self.runtime(sctx, m))?;
@@ -2374,13 +2380,12 @@ struct ChoiceLookup<'x> {
     ctx: &'x Ctx<'x>,
     vars: &'x Vars<'x>,
     parsed: &'x mut Parsed,
-    /// The run's table: the definition's own path texts are found there by address.
-    table: Option<&'x super::parsed::Table>,
 }
 
 impl Lookup for ChoiceLookup<'_> {
     fn lookup(&mut self, path: &str) -> Result<Option<Value>, String> {
-        if let Some(p) = self.table.and_then(|t| t.path_at(path)) {
+        // The definition's own path texts are found in the run's table by address.
+        if let Some(p) = self.parsed.table().and_then(|t| t.path_at(path)) {
             return Ok(eval_root(p, self.input, self.ctx, self.vars));
         }
         let p = self

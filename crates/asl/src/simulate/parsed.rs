@@ -238,6 +238,16 @@ impl Parsed {
         self.shared.as_ref()
     }
 
+    /// Lend the table out (no reference count touched), e.g. while evaluating one of its templates needs
+    /// the engine mutably; [`Self::put_table`] gives it back.
+    pub(crate) fn take_table(&mut self) -> Option<Arc<Table>> {
+        self.shared.take()
+    }
+
+    pub(crate) fn put_table(&mut self, table: Option<Arc<Table>>) {
+        self.shared = table;
+    }
+
     pub(crate) fn path(&mut self, text: &str) -> Result<Arc<JsonPath>, PathError> {
         let shared = self.shared.as_deref().map(|t| &t.paths);
         cached(shared, &mut self.own.paths, text, jsonpath::parse)
