@@ -1034,10 +1034,7 @@ impl<'a> Engine<'a> {
         // The table is lent out while its template is evaluated (evaluating needs no parsing).
         let table = self.parsed.take_table();
         let compiled = table.as_deref().and_then(|t| t.template(tpl));
-        let result = match compiled {
-            Some(c) => Some(self.eval_template(c, input, &ctx, vars, sctx)),
-            None => None,
-        };
+        let result = compiled.map(|c| self.eval_template(c, input, &ctx, vars, sctx));
         self.parsed.put_table(table);
         match result {
             Some(r) => r,
