@@ -6,7 +6,7 @@
 use crate::geometry::{Point, Rect, Viewport, path_polyline};
 use crate::graph::EdgeKind;
 use crate::layout::Layout;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// How much the draw window extends past the view on each side, as a fraction of the view's size.
 pub const WINDOW_MARGIN: f64 = 0.5;
@@ -94,7 +94,7 @@ impl CullIndex {
 /// What a drawn state is, whatever its place: its name (and which one of that name, when an invalid
 /// definition repeats it). The canvas keys its elements by this, so an edit that moves states changes
 /// their positions instead of re-creating them.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct NodeKey {
     pub name: String,
     pub nth: usize,
@@ -102,7 +102,7 @@ pub struct NodeKey {
 
 /// What a drawn arrow is, whatever its route: its ends, kind and label (and which one of those, when
 /// two arrows are alike).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct EdgeKey {
     pub from: String,
     pub to: String,
@@ -219,6 +219,75 @@ pub fn reveal(
         *viewport
     } else {
         viewport.pan(dx, dy)
+    }
+}
+
+/// `visible` in an order that does not depend on where the items are in the layout: containers first,
+/// outer ones before inner ones (they are drawn below their children), then states and arrows by key.
+/// A re-layout that only moves what is drawn gives the same lists, so the canvas has nothing to
+/// re-order or re-create.
+pub fn stable_order(keys: &ItemKeys, layout: &Layout, visible: &Visible) -> Visible {
+    let mut nodes: Vec<(bool, usize, &NodeKey, usize)> = visible
+        .nodes
+        .iter()
+        .filter_map(|&i| {
+            let n = layout.nodes.get(i)?;
+            let depth = if n.container { n.depth } else { 0 };
+            Some((!n.container, depth, keys.nodes.get(i)?, i))
+        })
+        .collect();
+    nodes.sort_unstable();
+    let mut edges: Vec<(&EdgeKey, usize)> = visible
+        .edges
+        .iter()
+        .filter_map(|&i| Some((keys.edges.get(i)?, i)))
+        .collect();
+    edges.sort_unstable();
+    Visible {
+        nodes: nodes.into_iter().map(|n| n.3).collect(),
+        edges: edges.into_iter().map(|e| e.1).collect(),
+        slots: visible.slots.clone(),
+    }
+}
+
+/// The keys whose value differs between two maps (present in one only, or with another value), in
+/// key order. The canvas keeps one signal per drawn state for its problems, status and selection and
+/// sets only these, so a change that concerns a few states re-renders those states only.
+pub fn changed_keys<'a, K: Ord, V: PartialEq>(
+    old: &'a BTreeMap<K, V>,
+    new: &'a BTreeMap<K, V>,
+) -> Vec<&'a K> {
+    let mut out = Vec::new();
+    let (mut a, mut b) = (old.iter().peekable(), new.iter().peekable());
+    loop {
+        match (a.peek(), b.peek()) {
+            (None, None) => return out,
+            (Some((k, _)), None) => {
+                out.push(*k);
+                a.next();
+            }
+            (None, Some((k, _))) => {
+                out.push(*k);
+                b.next();
+            }
+            (Some((ka, va)), Some((kb, vb))) => match ka.cmp(kb) {
+                std::cmp::Ordering::Less => {
+                    out.push(*ka);
+                    a.next();
+                }
+                std::cmp::Ordering::Greater => {
+                    out.push(*kb);
+                    b.next();
+                }
+                std::cmp::Ordering::Equal => {
+                    if va != vb {
+                        out.push(*ka);
+                    }
+                    a.next();
+                    b.next();
+                }
+            },
+        }
     }
 }
 
@@ -343,7 +412,56 @@ mod tests {
         assert!((r.to_screen(Point::new(left.x, 0.0)).x - 20.0).abs() < 1e-9);
     }
 
+    #[test]
+    fn stable_order_is_by_key_and_containers_outer_first() {
+        let l = big();
+        let keys = ItemKeys::new(&l);
+        let all = CullIndex::new(&l).visible(l.bounds());
+        let o = stable_order(&keys, &l, &all);
+        let (mut n, mut e) = (o.nodes.clone(), o.edges.clone());
+        n.sort_unstable();
+        e.sort_unstable();
+        assert_eq!(
+            (n, e),
+            (all.nodes.clone(), all.edges.clone()),
+            "a permutation"
+        );
+        let first_state = o.nodes.iter().position(|&i| !l.nodes[i].container).unwrap();
+        assert!(o.nodes[..first_state].iter().all(|&i| l.nodes[i].container));
+        for w in o.nodes[..first_state].windows(2) {
+            assert!(l.nodes[w[0]].depth <= l.nodes[w[1]].depth);
+        }
+        for w in o.nodes[first_state..].windows(2) {
+            assert!(keys.nodes[w[0]] < keys.nodes[w[1]]);
+        }
+        for w in o.edges.windows(2) {
+            assert!(keys.edges[w[0]] < keys.edges[w[1]]);
+        }
+        // Whatever order the indices come in.
+        let mut rev = all.clone();
+        rev.nodes.reverse();
+        rev.edges.reverse();
+        assert_eq!(stable_order(&keys, &l, &rev), o);
+    }
+
+    #[test]
+    fn changed_keys_are_the_differences() {
+        let old: BTreeMap<&str, u8> = [("a", 1), ("b", 2), ("c", 3)].into();
+        let new: BTreeMap<&str, u8> = [("b", 2), ("c", 4), ("d", 5)].into();
+        assert_eq!(changed_keys(&old, &new), vec![&"a", &"c", &"d"]);
+        assert!(changed_keys(&old, &old).is_empty());
+        assert_eq!(changed_keys(&BTreeMap::new(), &new).len(), 3);
+    }
+
     proptest! {
+        #[test]
+        fn changed_keys_match_lookups(old in proptest::collection::btree_map(0u8..40, 0u8..3, 0..30),
+                                      new in proptest::collection::btree_map(0u8..40, 0u8..3, 0..30)) {
+            let got: Vec<u8> = changed_keys(&old, &new).into_iter().copied().collect();
+            let want: Vec<u8> = (0u8..40).filter(|k| old.get(k) != new.get(k)).collect();
+            prop_assert_eq!(got, want);
+        }
+
         #[test]
         fn revealed_targets_are_in_view(x in -5e3f64..5e3, y in -5e3f64..5e3, zoom in 0.05f64..4.0,
                                         tx in -5e3f64..5e3, ty in -5e3f64..5e3) {
