@@ -807,16 +807,15 @@ pub fn Canvas() -> impl IntoView {
     });
     // While the background is dragged the world group may be moved by the compositor (style.css).
     let panning = Memo::new(move |_| gesture.with(|g| matches!(g, Some(Gesture::Pan { .. }))));
-    // What is drawn, in an order that does not depend on the layout (studio::cull::stable_order), and
-    // only what the keys of the lists need: a re-layout that only moves what is drawn leaves these
-    // equal, so the lists are not diffed again (each item follows its place through its own signal).
+    // What is drawn (in graph order, which a re-layout keeps), as only what the lists' keys need: a
+    // re-layout that only moves what is drawn leaves these equal, so the lists are not diffed again
+    // (each item follows its place through its own signal).
     let drawn = Memo::new(move |_| {
         let detail = !low_detail.get();
         visible.with(|vis| {
             ctx.keys.with(|k| {
                 state.layout.with(|l| {
-                    let o = cull::stable_order(k, l, vis);
-                    let nodes: Vec<DrawnNode> = o
+                    let nodes: Vec<DrawnNode> = vis
                         .nodes
                         .iter()
                         .filter_map(|&i| {
@@ -831,7 +830,7 @@ pub fn Canvas() -> impl IntoView {
                             ))
                         })
                         .collect();
-                    let edges: Vec<DrawnEdge> = o
+                    let edges: Vec<DrawnEdge> = vis
                         .edges
                         .iter()
                         .filter_map(|&i| {

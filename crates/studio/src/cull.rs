@@ -94,7 +94,7 @@ impl CullIndex {
 /// What a drawn state is, whatever its place: its name (and which one of that name, when an invalid
 /// definition repeats it). The canvas keys its elements by this, so an edit that moves states changes
 /// their positions instead of re-creating them.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct NodeKey {
     pub name: String,
     pub nth: usize,
@@ -102,7 +102,7 @@ pub struct NodeKey {
 
 /// What a drawn arrow is, whatever its route: its ends, kind and label (and which one of those, when
 /// two arrows are alike).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct EdgeKey {
     pub from: String,
     pub to: String,
@@ -219,34 +219,6 @@ pub fn reveal(
         *viewport
     } else {
         viewport.pan(dx, dy)
-    }
-}
-
-/// `visible` in an order that does not depend on where the items are in the layout: containers first,
-/// outer ones before inner ones (they are drawn below their children), then states and arrows by key.
-/// A re-layout that only moves what is drawn gives the same lists, so the canvas has nothing to
-/// re-order or re-create.
-pub fn stable_order(keys: &ItemKeys, layout: &Layout, visible: &Visible) -> Visible {
-    let mut nodes: Vec<(bool, usize, &NodeKey, usize)> = visible
-        .nodes
-        .iter()
-        .filter_map(|&i| {
-            let n = layout.nodes.get(i)?;
-            let depth = if n.container { n.depth } else { 0 };
-            Some((!n.container, depth, keys.nodes.get(i)?, i))
-        })
-        .collect();
-    nodes.sort_unstable();
-    let mut edges: Vec<(&EdgeKey, usize)> = visible
-        .edges
-        .iter()
-        .filter_map(|&i| Some((keys.edges.get(i)?, i)))
-        .collect();
-    edges.sort_unstable();
-    Visible {
-        nodes: nodes.into_iter().map(|n| n.3).collect(),
-        edges: edges.into_iter().map(|e| e.1).collect(),
-        slots: visible.slots.clone(),
     }
 }
 
@@ -410,38 +382,6 @@ mod tests {
         let left = Rect::new(-500.0, 100.0, 50.0, 40.0);
         let r = reveal(&v, left, 800.0, 600.0, 20.0);
         assert!((r.to_screen(Point::new(left.x, 0.0)).x - 20.0).abs() < 1e-9);
-    }
-
-    #[test]
-    fn stable_order_is_by_key_and_containers_outer_first() {
-        let l = big();
-        let keys = ItemKeys::new(&l);
-        let all = CullIndex::new(&l).visible(l.bounds());
-        let o = stable_order(&keys, &l, &all);
-        let (mut n, mut e) = (o.nodes.clone(), o.edges.clone());
-        n.sort_unstable();
-        e.sort_unstable();
-        assert_eq!(
-            (n, e),
-            (all.nodes.clone(), all.edges.clone()),
-            "a permutation"
-        );
-        let first_state = o.nodes.iter().position(|&i| !l.nodes[i].container).unwrap();
-        assert!(o.nodes[..first_state].iter().all(|&i| l.nodes[i].container));
-        for w in o.nodes[..first_state].windows(2) {
-            assert!(l.nodes[w[0]].depth <= l.nodes[w[1]].depth);
-        }
-        for w in o.nodes[first_state..].windows(2) {
-            assert!(keys.nodes[w[0]] < keys.nodes[w[1]]);
-        }
-        for w in o.edges.windows(2) {
-            assert!(keys.edges[w[0]] < keys.edges[w[1]]);
-        }
-        // Whatever order the indices come in.
-        let mut rev = all.clone();
-        rev.nodes.reverse();
-        rev.edges.reverse();
-        assert_eq!(stable_order(&keys, &l, &rev), o);
     }
 
     #[test]

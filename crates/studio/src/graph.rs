@@ -18,7 +18,7 @@ pub struct ScopeStep {
 pub type ScopePath = Vec<ScopeStep>;
 
 /// What kind of transition an edge is; matches the page's `data-edge-kind`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EdgeKind {
     Next,
