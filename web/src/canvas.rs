@@ -6,6 +6,7 @@
 
 use crate::app;
 use crate::geom::{path_end, path_midpoint};
+use crate::per_name::PerName;
 use crate::state::AppState;
 use leptos::prelude::*;
 use leptos::svg;
@@ -251,13 +252,24 @@ struct CanvasCtx {
     /// The drawn states' and arrows' own position signals, set by one effect when the layout changes
     /// (one subscriber to the layout instead of one per item; only what moved is notified).
     places: StoredValue<Places>,
+    /// Per state name: its worst problem, run status, whether it is selected, whether it is hovered
+    /// (each drawn item follows its own names' signals, set only when their value changes).
+    problems: PerName<&'static str>,
+    statuses: PerName<&'static str>,
+    selected: PerName<bool>,
+    hovered_names: PerName<bool>,
 }
+
+/// A drawn state as its list keys it: key, width and height (bits), kind, container, full detail.
+type DrawnNode = (NodeKey, u64, u64, String, bool, bool);
+/// A drawn arrow as its list keys it: key, full label, full detail.
+type DrawnEdge = (EdgeKey, Option<String>, bool);
 
 /// Where a drawn state is: its offset and its index in the graph.
 type NodePlace = (f64, f64, usize);
-/// Where a drawn arrow is: path, label centre (x, y), end (x, y), label width, back edge, index in
+/// Where a drawn arrow is: path, label centre (x, y), label width, back edge, index in
 /// `Layout::edges`, graph indices of its ends.
-type EdgePlace = (String, f64, f64, f64, f64, f64, bool, usize, usize, usize);
+type EdgePlace = (String, f64, f64, f64, bool, usize, usize, usize);
 
 #[derive(Default)]
 struct Places {
@@ -271,15 +283,16 @@ fn node_place(b: &studio::NodeBox) -> NodePlace {
 }
 
 fn edge_place(e: &studio::EdgePath, at: usize) -> EdgePlace {
-    let (lx, ly) = path_midpoint(&e.d).unwrap_or((e.label_x, e.label_y));
-    let (ex, ey) = path_end(&e.d).unwrap_or((e.label_x, e.label_y));
+    // Only a labelled arrow needs the point halfway along its path (measured along the path).
+    let (lx, ly) = match e.label {
+        Some(_) => path_midpoint(&e.d).unwrap_or((e.label_x, e.label_y)),
+        None => (e.label_x, e.label_y),
+    };
     let lw = e.label_w.max(10.0) + 8.0;
     (
         e.d.clone(),
         lx,
         ly,
-        ex,
-        ey,
         lw,
         e.back,
         at,
@@ -321,12 +334,20 @@ where
 pub fn Canvas() -> impl IntoView {
     let state = app();
     let svg_ref = NodeRef::<svg::Svg>::new();
+    let hovered = RwSignal::new(None::<String>);
+    let flags = |names: BTreeSet<String>| names.into_iter().map(|n| (n, true)).collect();
     let ctx = CanvasCtx {
         gesture: RwSignal::new(None),
-        hovered: RwSignal::new(None),
+        hovered,
         pointer_focus: StoredValue::new(false),
         keys: Memo::new(move |_| state.layout.with(ItemKeys::new)),
         places: StoredValue::new(Places::default()),
+        problems: PerName::new(state.problems_by_state),
+        statuses: PerName::new(state.statuses),
+        selected: PerName::new(Memo::new(move |_| flags(selection(state)))),
+        hovered_names: PerName::new(Memo::new(move |_| {
+            flags(hovered.get().into_iter().collect())
+        })),
     };
     provide_context(ctx);
     // A new layout moves the drawn states and re-routes the drawn arrows in place.
@@ -351,9 +372,9 @@ pub fn Canvas() -> impl IntoView {
                             let e = l.edges.get(i)?;
                             let changed = sig.with_untracked(|g| {
                                 g.0 != e.d
-                                    || g.6 != e.back
-                                    || g.7 != i
-                                    || (g.8, g.9) != (e.from_index, e.to_index)
+                                    || g.4 != e.back
+                                    || g.5 != i
+                                    || (g.6, g.7) != (e.from_index, e.to_index)
                             });
                             changed.then(|| (*sig, edge_place(e, i)))
                         })
@@ -786,31 +807,67 @@ pub fn Canvas() -> impl IntoView {
     });
     // While the background is dragged the world group may be moved by the compositor (style.css).
     let panning = Memo::new(move |_| gesture.with(|g| matches!(g, Some(Gesture::Pan { .. }))));
-    let nodes_where = move |containers: bool| {
-        low_detail.track();
+    // What is drawn (in graph order, which a re-layout keeps), as only what the lists' keys need: a
+    // re-layout that only moves what is drawn leaves these equal, so the lists are not diffed again
+    // (each item follows its place through its own signal).
+    let drawn = Memo::new(move |_| {
+        let detail = !low_detail.get();
         visible.with(|vis| {
             ctx.keys.with(|k| {
                 state.layout.with(|l| {
-                    vis.nodes
+                    let nodes: Vec<DrawnNode> = vis
+                        .nodes
                         .iter()
-                        .filter_map(|&i| Some((k.nodes.get(i)?.clone(), l.nodes.get(i)?.clone())))
-                        .filter(|(_, n)| n.container == containers)
-                        .collect::<Vec<_>>()
+                        .filter_map(|&i| {
+                            let n = l.nodes.get(i)?;
+                            Some((
+                                k.nodes.get(i)?.clone(),
+                                n.w.to_bits(),
+                                n.h.to_bits(),
+                                n.kind.clone(),
+                                n.container,
+                                detail,
+                            ))
+                        })
+                        .collect();
+                    let edges: Vec<DrawnEdge> = vis
+                        .edges
+                        .iter()
+                        .filter_map(|&i| {
+                            Some((
+                                k.edges.get(i)?.clone(),
+                                l.edges.get(i)?.full_label.clone(),
+                                detail,
+                            ))
+                        })
+                        .collect();
+                    (nodes, edges)
                 })
             })
         })
+    });
+    let nodes_where = move |containers: bool| {
+        drawn.with(|(nodes, _)| {
+            nodes
+                .iter()
+                .filter(|n| n.4 == containers)
+                .cloned()
+                .collect::<Vec<_>>()
+        })
     };
-    let edges = move || {
-        low_detail.track();
-        visible.with(|vis| {
-            ctx.keys.with(|k| {
-                state.layout.with(|l| {
-                    vis.edges
-                        .iter()
-                        .filter_map(|&i| Some((k.edges.get(i)?.clone(), l.edges.get(i)?.clone())))
-                        .collect::<Vec<_>>()
-                })
-            })
+    // The layout's box and route of a drawn item, read when the item is created.
+    let node_box = move |key: &NodeKey| {
+        ctx.keys.with_untracked(|k| {
+            state
+                .layout
+                .with_untracked(|l| k.node(key).and_then(|i| l.nodes.get(i)).cloned())
+        })
+    };
+    let edge_path = move |key: &EdgeKey| {
+        ctx.keys.with_untracked(|k| {
+            state
+                .layout
+                .with_untracked(|l| k.edge(key).and_then(|i| l.edges.get(i)).cloned())
         })
     };
 
@@ -849,8 +906,8 @@ pub fn Canvas() -> impl IntoView {
                 // States are keyed by what they are; an edit that moves them moves their elements.
                 <For
                     each=move || nodes_where(true)
-                    key=move |(k, n)| (k.clone(), n.w.to_bits(), n.h.to_bits(), n.kind.clone(), low_detail.get_untracked())
-                    children=move |(k, n)| view! { <StateBox key=k n=n detail=!low_detail.get_untracked() /> }
+                    key=|n| n.clone()
+                    children=move |(k, _, _, _, _, detail)| node_box(&k).map(|n| view! { <StateBox key=k n=n detail=detail /> })
                 />
                 <For
                     each=move || visible.with(|vis| state.layout.with(|l| vis.slots.iter().filter_map(|&i| l.slots.get(i)).filter(|s| s.empty).cloned().collect::<Vec<_>>()))
@@ -864,14 +921,14 @@ pub fn Canvas() -> impl IntoView {
                 />
                 // Arrows are keyed by their ends, kind and label; a new route changes their path.
                 <For
-                    each=edges
-                    key=move |(k, e)| (k.clone(), e.full_label.clone(), low_detail.get_untracked())
-                    children=move |(k, e)| view! { <EdgeView key=k e=e selected=selected_set detail=!low_detail.get_untracked() /> }
+                    each=move || drawn.with(|(_, edges)| edges.clone())
+                    key=|e| e.clone()
+                    children=move |(k, _, detail)| edge_path(&k).map(|e| view! { <EdgeView key=k e=e detail=detail /> })
                 />
                 <For
                     each=move || nodes_where(false)
-                    key=move |(k, n)| (k.clone(), n.w.to_bits(), n.h.to_bits(), n.kind.clone(), low_detail.get_untracked())
-                    children=move |(k, n)| view! { <StateBox key=k n=n detail=!low_detail.get_untracked() /> }
+                    key=|n| n.clone()
+                    children=move |(k, _, _, _, _, detail)| node_box(&k).map(|n| view! { <StateBox key=k n=n detail=detail /> })
                 />
                 <ConnectHandle selected=selected_set />
                 {move || {
@@ -918,12 +975,7 @@ fn drop_target_view(t: &DropTarget, active: bool) -> AnyView {
 /// One transition: its path, label, and (for the selected states' arrows) the retarget handle. Its
 /// route follows the layout (looked up by key), so a re-layout updates the path in place.
 #[component]
-fn EdgeView(
-    key: EdgeKey,
-    e: studio::EdgePath,
-    selected: Memo<BTreeSet<String>>,
-    detail: bool,
-) -> impl IntoView {
+fn EdgeView(key: EdgeKey, e: studio::EdgePath, detail: bool) -> impl IntoView {
     let ctx = expect_context::<CanvasCtx>();
     let state = crate::app();
     let id = format!("{}->{}", e.from, e.to);
@@ -934,16 +986,14 @@ fn EdgeView(
         .unwrap_or(usize::MAX);
     let geom = place_signal(ctx, key, edge_place(&e, at), |p| &mut p.edges);
     let hl = {
-        let (from, to) = (e.from.clone(), e.to.clone());
-        Memo::new(move |_| {
-            ctx.hovered
-                .with(|h| h.as_deref().is_some_and(|h| h == from || h == to))
-        })
+        let from = RwSignal::from(ctx.hovered_names.of(&e.from));
+        let to = RwSignal::from(ctx.hovered_names.of(&e.to));
+        move || from.get().is_some() || to.get().is_some()
     };
     let marker = {
         let catch = e.kind == studio::EdgeKind::Catch;
         move || {
-            if hl.get() {
+            if hl() {
                 "url(#arrow-hl)"
             } else if catch {
                 "url(#arrow-catch)"
@@ -952,10 +1002,7 @@ fn EdgeView(
             }
         }
     };
-    let show_handle = {
-        let from = e.from.clone();
-        Memo::new(move |_| selected.with(|s| s.contains(&from)))
-    };
+    let show_handle = RwSignal::from(ctx.selected.of(&e.from));
     let handle_label = format!("Retarget {} → {}", e.from, e.to);
     let handle_id = id.clone();
     let (tf, tt) = (e.from.clone(), e.to.clone());
@@ -965,8 +1012,10 @@ fn EdgeView(
             .with(|s| s.taken.iter().any(|(f, t)| *f == tf && *t == tt))
     });
     let (ck, cr) = (e.kind, e.rule);
+    // The ends' indices change far less often than the route.
+    let ends = Memo::new(move |_| geom.with(|g| (g.6, g.7)));
     let covered = move || {
-        let (cf, ct) = geom.with(|g| (g.8, g.9));
+        let (cf, ct) = ends.get();
         state.coverage.with(|c| {
             c.as_ref()
                 .and_then(|c| state.graph.with(|g| c.edge(g, cf, ct, ck, cr)))
@@ -976,23 +1025,24 @@ fn EdgeView(
     // Choice rules and catchers carry their index, so two with the same target can be told apart.
     let rule = matches!(e.kind, studio::EdgeKind::Choice | studio::EdgeKind::Catch)
         .then(|| e.rule.to_string());
-    let g = move || geom.get();
+    // Where the arrow ends (its retarget handle), measured only while the handle is shown.
+    let end = move || geom.with(|g| path_end(&g.0).unwrap_or((0.0, 0.0)));
     view! {
-        <g class=format!("edge edge-{}", e.kind.as_str()) class:back=move || geom.with(|g| g.6) class:hl=move || hl.get()
+        <g class=format!("edge edge-{}", e.kind.as_str()) class:back=move || geom.with(|g| g.4) class:hl=hl
             data-edge=id.clone() data-edge-kind=e.kind.as_str() data-rule=rule data-covered=covered
             class:taken=move || taken.get() data-taken=move || taken.get().then_some("true")>
             <path d=move || geom.with(|g| g.0.clone()) marker-end=move || detail.then(marker)></path>
             {e.label.clone().filter(|_| detail).map(|l| view! {
                 <g class="edge-label-box">
                     <title>{e.full_label.clone().unwrap_or_default()}</title>
-                    <rect x=move || { let g = g(); g.1 - g.5 / 2.0 } y=move || geom.with(|g| g.2 - 9.0)
-                        width=move || geom.with(|g| g.5) height="16" rx="4"></rect>
+                    <rect x=move || geom.with(|g| g.1 - g.3 / 2.0) y=move || geom.with(|g| g.2 - 9.0)
+                        width=move || geom.with(|g| g.3) height="16" rx="4"></rect>
                     <text class="edge-label" x=move || geom.with(|g| g.1) y=move || geom.with(|g| g.2 + 3.5) text-anchor="middle">{l}</text>
                 </g>
             })}
-            <Show when=move || show_handle.get()>
-                <circle class="edge-handle" cx=move || geom.with(|g| g.3) cy=move || geom.with(|g| g.4 - 4.0) r="6" data-handle=handle_id.clone()
-                    data-handle-index=move || geom.with(|g| g.7.to_string()) aria-label=handle_label.clone()>
+            <Show when=move || show_handle.get().is_some()>
+                <circle class="edge-handle" cx=move || end().0 cy=move || end().1 - 4.0 r="6" data-handle=handle_id.clone()
+                    data-handle-index=move || geom.with(|g| g.5.to_string()) aria-label=handle_label.clone()>
                     <title>"Drag onto another state to retarget"</title>
                 </circle>
             </Show>
@@ -1047,23 +1097,11 @@ fn StateBox(key: NodeKey, n: studio::NodeBox, detail: bool) -> impl IntoView {
         ..n
     };
     let selected = {
-        let name = name.clone();
-        Memo::new(move |_| {
-            let primary = state.selected.with(|s| s.as_deref() == Some(name.as_str()));
-            primary
-                || state.multi.with(|(anchor, extra)| {
-                    extra.contains(&name) && state.selected.with(|s| s == anchor)
-                })
-        })
+        let sel = RwSignal::from(ctx.selected.of(&name));
+        Memo::new(move |_| sel.get().is_some())
     };
-    let status = {
-        let name = name.clone();
-        move || state.statuses.with(|s| s.get(&name).copied())
-    };
-    let problem = {
-        let name = name.clone();
-        Memo::new(move |_| state.problems_by_state.with(|p| p.get(&name).copied()))
-    };
+    let status = RwSignal::from(ctx.statuses.of(&name));
+    let problem = RwSignal::from(ctx.problems.of(&name));
     let select = {
         let name = name.clone();
         move || {
@@ -1101,8 +1139,10 @@ fn StateBox(key: NodeKey, n: studio::NodeBox, detail: bool) -> impl IntoView {
         None => icon.title.to_string(),
     };
     let badge_x = n.x + n.w - 4.0;
+    // The index changes far less often than the place.
+    let node_index = Memo::new(move |_| at.with(|a| a.2));
     let covered = move || {
-        let node_index = at.with(|a| a.2);
+        let node_index = node_index.get();
         state.coverage.with(|c| {
             c.as_ref()
                 .and_then(|c| c.state(node_index))
@@ -1118,7 +1158,7 @@ fn StateBox(key: NodeKey, n: studio::NodeBox, detail: bool) -> impl IntoView {
             class:selected=move || selected.get()
             data-state=name.clone() role="group" aria-label=name.clone() tabindex="0"
             aria-selected=move || if selected.get() { "true" } else { "false" }
-            data-status=status
+            data-status=move || status.get()
             data-problem=move || problem.get()
             data-covered=covered
             on:pointerenter=move |_| ctx.hovered.set(Some(enter_name.clone()))

@@ -81,9 +81,11 @@ pub fn CodeEditor() -> impl IntoView {
             n.saturating_sub(end) as f64 * LINE_HEIGHT
         )
     };
-    let gutter_style = move || {
+    // The gutter's width: the digits and room for a problem mark (`●` and its margin), fixed so that
+    // the gutter is a layout boundary (style.css).
+    let gutter_width = move || {
         let digits = starts.with(Vec::len).to_string().len();
-        format!("{}; min-width: {digits}ch", padding())
+        format!("width: calc({digits}ch + 30px)")
     };
     let band = move || {
         let (start, end) = selected_range.get()?;
@@ -225,8 +227,8 @@ pub fn CodeEditor() -> impl IntoView {
                 }>"Format"</button>
             </div>
             <div class="code-wrap">
-                <div class="gutter" aria-hidden="true" node_ref=gutter>
-                    <pre style=gutter_style inner_html=gutter_html></pre>
+                <div class="gutter" aria-hidden="true" node_ref=gutter style=gutter_width>
+                    <pre style=padding inner_html=gutter_html></pre>
                 </div>
                 <div class="code-stack">
                     <pre class="code-layer" aria-hidden="true" node_ref=layer>

@@ -14,6 +14,7 @@ mod jobs;
 mod library;
 mod offline;
 mod palette;
+mod per_name;
 mod problems;
 mod run;
 mod run_ctl;

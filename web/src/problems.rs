@@ -65,8 +65,17 @@ pub fn Problems() -> impl IntoView {
             </div>
             <div class="problems" aria-label="Problems" role="list">
                 <For
-                    each=move || state.analysis.with(|a| a.diagnostics.iter().cloned().enumerate().collect::<Vec<_>>())
-                    key=|(i, d)| (*i, d.code.clone(), d.location.clone(), d.message.clone())
+                    // Keyed by what a problem says and where (and which one of equal ones), not by its
+                    // position in the list: problems that stay keep their elements when others come or go.
+                    each=move || state.analysis.with(|a| {
+                        let mut seen = std::collections::HashMap::new();
+                        a.diagnostics.iter().map(|d| {
+                            let nth = seen.entry((&d.code, &d.location, &d.message)).or_insert(0usize);
+                            *nth += 1;
+                            (*nth, d.clone())
+                        }).collect::<Vec<_>>()
+                    })
+                    key=|(nth, d)| (*nth, d.code.clone(), d.location.clone(), d.message.clone(), d.span.map(|s| (s.start, s.line, s.column)))
                     children=move |(_, d)| {
                         let severity = format!("{:?}", d.severity).to_lowercase();
                         let place = d.span.map(|s| format!("{}:{}", s.line, s.column)).unwrap_or_default();

@@ -14,15 +14,22 @@ use studio::replay::{
     RunOptions, group_digits, parse_limit,
 };
 use studio::run_view::playback::{Speed, project, usd};
+use wasm_bindgen::JsCast;
 
 /// The mock form: per Task state, the first invocation's mocked answer (the default, a Return value or
 /// a Throw), written into the MockConfigFile text by `studio::mock_form`; import and export of that text.
+///
+/// Its rows are built only while the "Mocks" section is `open` (a 1,000-state workflow has hundreds of
+/// Task rows, which would otherwise be built and styled with the page and on every Task change).
 #[component]
-fn MockForm() -> impl IntoView {
+fn MockForm(open: ReadSignal<bool>) -> impl IntoView {
     use studio::mock_form::{self, TaskMock};
     let state = crate::app();
     let error = RwSignal::new(None::<String>);
     let rows = Memo::new(move |_| {
+        if !open.get() {
+            return Ok(Vec::new());
+        }
         let text = state.mocks.get();
         state.definition.with(|d| match d {
             Some(d) => mock_form::rows(d, &text),
@@ -274,6 +281,7 @@ pub fn RunPanel() -> impl IntoView {
             .with(|e| e.as_ref().and_then(|e| e.outcome()).map(|o| o.cost.clone()))
     };
     on_cleanup(move || pb.stop());
+    let (mocks_open, set_mocks_open) = signal(false);
     view! {
         <section class="run" aria-label="Run">
             <div class="pane-title">"Run"</div>
@@ -282,9 +290,12 @@ pub fn RunPanel() -> impl IntoView {
                 <textarea id="exec-input" class="code small-code" aria-label="Execution input" spellcheck="false" wrap="off" rows="5"
                     prop:value=move || state.input.get()
                     on:input=move |ev| state.input.set(event_target_value(&ev))></textarea>
-                <details class="mocks">
+                <details class="mocks" on:toggle=move |ev| {
+                    let open = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok()).is_some_and(|d| d.open());
+                    set_mocks_open.set(open);
+                }>
                     <summary>"Mocks (MockConfigFile)"</summary>
-                    <MockForm />
+                    <MockForm open=mocks_open />
                     <textarea class="code small-code" aria-label="Mocks" spellcheck="false" wrap="off" rows="6"
                         placeholder="{\"StateMachines\": {\"M\": {\"TestCases\": {\"Happy\": {\"Call\": \"Ok\"}}}}, \"MockedResponses\": {\"Ok\": {\"0\": {\"Return\": {}}}}}"
                         prop:value=move || state.mocks.get()

@@ -6,7 +6,7 @@
 use crate::geometry::{Point, Rect, Viewport, path_polyline};
 use crate::graph::EdgeKind;
 use crate::layout::Layout;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// How much the draw window extends past the view on each side, as a fraction of the view's size.
 pub const WINDOW_MARGIN: f64 = 0.5;
@@ -222,6 +222,47 @@ pub fn reveal(
     }
 }
 
+/// The keys whose value differs between two maps (present in one only, or with another value), in
+/// key order. The canvas keeps one signal per drawn state for its problems, status and selection and
+/// sets only these, so a change that concerns a few states re-renders those states only.
+pub fn changed_keys<'a, K: Ord, V: PartialEq>(
+    old: &'a BTreeMap<K, V>,
+    new: &'a BTreeMap<K, V>,
+) -> Vec<&'a K> {
+    let mut out = Vec::new();
+    let (mut a, mut b) = (old.iter().peekable(), new.iter().peekable());
+    loop {
+        match (a.peek(), b.peek()) {
+            (None, None) => return out,
+            (Some((k, _)), None) => {
+                out.push(*k);
+                a.next();
+            }
+            (None, Some((k, _))) => {
+                out.push(*k);
+                b.next();
+            }
+            (Some((ka, va)), Some((kb, vb))) => match ka.cmp(kb) {
+                std::cmp::Ordering::Less => {
+                    out.push(*ka);
+                    a.next();
+                }
+                std::cmp::Ordering::Greater => {
+                    out.push(*kb);
+                    b.next();
+                }
+                std::cmp::Ordering::Equal => {
+                    if va != vb {
+                        out.push(*ka);
+                    }
+                    a.next();
+                    b.next();
+                }
+            },
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -343,7 +384,24 @@ mod tests {
         assert!((r.to_screen(Point::new(left.x, 0.0)).x - 20.0).abs() < 1e-9);
     }
 
+    #[test]
+    fn changed_keys_are_the_differences() {
+        let old: BTreeMap<&str, u8> = [("a", 1), ("b", 2), ("c", 3)].into();
+        let new: BTreeMap<&str, u8> = [("b", 2), ("c", 4), ("d", 5)].into();
+        assert_eq!(changed_keys(&old, &new), vec![&"a", &"c", &"d"]);
+        assert!(changed_keys(&old, &old).is_empty());
+        assert_eq!(changed_keys(&BTreeMap::new(), &new).len(), 3);
+    }
+
     proptest! {
+        #[test]
+        fn changed_keys_match_lookups(old in proptest::collection::btree_map(0u8..40, 0u8..3, 0..30),
+                                      new in proptest::collection::btree_map(0u8..40, 0u8..3, 0..30)) {
+            let got: Vec<u8> = changed_keys(&old, &new).into_iter().copied().collect();
+            let want: Vec<u8> = (0u8..40).filter(|k| old.get(k) != new.get(k)).collect();
+            prop_assert_eq!(got, want);
+        }
+
         #[test]
         fn revealed_targets_are_in_view(x in -5e3f64..5e3, y in -5e3f64..5e3, zoom in 0.05f64..4.0,
                                         tx in -5e3f64..5e3, ty in -5e3f64..5e3) {

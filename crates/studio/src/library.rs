@@ -139,6 +139,138 @@ pub fn parse(key: &str, text: &str) -> Result<Workflow, String> {
     Ok(wf)
 }
 
+/// How many states a JSON definition has at the top level (`None` when it is not JSON, not an object or
+/// its `States` is not an object): what `serde_json::Value` would say, without building the value (the
+/// list reads every stored workflow, and a 1,000-state one is 200 KB). Repeated keys count as the
+/// value does: the last `States` wins and a repeated state name counts once.
+fn top_level_states(definition: &str) -> Option<usize> {
+    serde_json::from_str::<count::Top>(definition).ok()?.0
+}
+
+mod count {
+    //! Serde visitors that walk a JSON text like `serde_json::Value` does (the same errors, numbers
+    //! included) while keeping only the top-level `States` member's distinct keys.
+    use serde::Deserialize;
+    use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+    use std::collections::HashSet;
+    use std::fmt;
+
+    /// Any JSON value, read and dropped.
+    pub struct Skip;
+
+    impl<'de> Deserialize<'de> for Skip {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_any(Any(|_| ())).map(|()| Skip)
+        }
+    }
+
+    /// The top-level object: the distinct keys of its (last) `States` object.
+    pub struct Top(pub Option<usize>);
+
+    impl<'de> Deserialize<'de> for Top {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_any(Any(|m: Option<Members>| m.and_then(|m| m.states)))
+                .map(Top)
+        }
+    }
+
+    /// An object's members as far as `Top` needs them.
+    pub struct Members {
+        states: Option<usize>,
+    }
+
+    /// A visitor for any JSON value: `f` is given the object's members when it is an object, `None`
+    /// for anything else.
+    struct Any<F>(F);
+
+    impl<'de, T, F: FnOnce(Option<Members>) -> T> Visitor<'de> for Any<F> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("any JSON value")
+        }
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<T, E> {
+            Ok((self.0)(None))
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<T, E> {
+            Ok((self.0)(None))
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<T, E> {
+            Ok((self.0)(None))
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<T, E> {
+            Ok((self.0)(None))
+        }
+        fn visit_str<E: de::Error>(self, _: &str) -> Result<T, E> {
+            Ok((self.0)(None))
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<T, E> {
+            Ok((self.0)(None))
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<T, A::Error> {
+            while seq.next_element::<Skip>()?.is_some() {}
+            Ok((self.0)(None))
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+            let mut states = None;
+            while let Some(key) = map.next_key::<String>()? {
+                if key == "States" {
+                    states = map.next_value::<Keys>()?.0;
+                } else {
+                    map.next_value::<Skip>()?;
+                }
+            }
+            Ok((self.0)(Some(Members { states })))
+        }
+    }
+
+    /// The number of distinct keys of an object (`None` for anything else).
+    struct Keys(Option<usize>);
+
+    impl<'de> Deserialize<'de> for Keys {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct KeysVisitor;
+            impl<'de> Visitor<'de> for KeysVisitor {
+                type Value = Keys;
+                fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                    f.write_str("any JSON value")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Keys, A::Error> {
+                    let mut keys = HashSet::new();
+                    while let Some(key) = map.next_key::<String>()? {
+                        map.next_value::<Skip>()?;
+                        keys.insert(key);
+                    }
+                    Ok(Keys(Some(keys.len())))
+                }
+                fn visit_bool<E: de::Error>(self, _: bool) -> Result<Keys, E> {
+                    Ok(Keys(None))
+                }
+                fn visit_i64<E: de::Error>(self, _: i64) -> Result<Keys, E> {
+                    Ok(Keys(None))
+                }
+                fn visit_u64<E: de::Error>(self, _: u64) -> Result<Keys, E> {
+                    Ok(Keys(None))
+                }
+                fn visit_f64<E: de::Error>(self, _: f64) -> Result<Keys, E> {
+                    Ok(Keys(None))
+                }
+                fn visit_str<E: de::Error>(self, _: &str) -> Result<Keys, E> {
+                    Ok(Keys(None))
+                }
+                fn visit_unit<E: de::Error>(self) -> Result<Keys, E> {
+                    Ok(Keys(None))
+                }
+                fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Keys, A::Error> {
+                    while seq.next_element::<Skip>()?.is_some() {}
+                    Ok(Keys(None))
+                }
+            }
+            d.deserialize_any(KeysVisitor)
+        }
+    }
+}
+
 /// One row of the library list.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
@@ -162,9 +294,7 @@ pub fn list<'a>(
         }
         match parse(k, v) {
             Ok(wf) => out.push(Summary {
-                states: serde_json::from_str::<Value>(&wf.definition)
-                    .ok()
-                    .and_then(|d| d.get("States").and_then(Value::as_object).map(|s| s.len())),
+                states: top_level_states(&wf.definition),
                 id: wf.id,
                 name: wf.name,
                 updated_ms: wf.updated_ms,
@@ -416,7 +546,67 @@ pub fn from_envelope(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use serde_json::json;
+
+    /// What the list said before `top_level_states`: the count from the whole `Value`.
+    fn by_value(text: &str) -> Option<usize> {
+        serde_json::from_str::<Value>(text)
+            .ok()
+            .and_then(|d| d.get("States").and_then(Value::as_object).map(|s| s.len()))
+    }
+
+    #[test]
+    fn top_level_states_are_counted_as_the_value_counts_them() {
+        for text in [
+            r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}, "B": {}}}"#,
+            r#"{"States": {"A": 1, "A": 2, "B": [1, {"States": {}}]}}"#,
+            r#"{"States": {"A": 1}, "States": {"B": 1, "C": 1}}"#,
+            r#"{"States": [1, 2]}"#,
+            r#"{"States": null, "Comment": "x"}"#,
+            r#"{"Comment": "no states"}"#,
+            r#"{"States": {"A": 1e400}}"#,
+            r#"{"States": {"A": 1}} trailing"#,
+            r#"{"States": {"A": "\u00e9\"q"}}"#,
+            "[1, 2, 3]",
+            "\"text\"",
+            "StartAt: A\nStates:\n  A: {Type: Pass, End: true}\n",
+            "",
+            "{",
+        ] {
+            assert_eq!(top_level_states(text), by_value(text), "{text}");
+        }
+    }
+
+    fn json_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            "[a-cS\"\\\\é]{0,4}".prop_map(Value::from),
+        ];
+        leaf.prop_recursive(4, 32, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
+                prop::collection::vec(
+                    (prop_oneof![Just("States".to_string()), "[A-C]{1,2}"], inner),
+                    0..5
+                )
+                .prop_map(|kv| Value::Object(kv.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn top_level_states_match_the_value(v in json_value(), cut in 0usize..64) {
+            let text = serde_json::to_string(&v).unwrap();
+            prop_assert_eq!(top_level_states(&text), by_value(&text));
+            // A cut-off text too.
+            let end = text.char_indices().map(|(i, _)| i).find(|&i| i >= cut).unwrap_or(text.len());
+            prop_assert_eq!(top_level_states(&text[..end]), by_value(&text[..end]));
+        }
+    }
 
     fn wf(id: &str, def: &str, rev: u64) -> Workflow {
         let mut w = Workflow::new(
