@@ -82,8 +82,10 @@ impl Failure {
 
 /// Per-state facts used for `$$.State` and error messages.
 #[derive(Debug, Clone)]
-pub(crate) struct StateCtx {
-    pub name: Arc<str>,
+pub(crate) struct StateCtx<'n> {
+    pub name: &'n str,
+    /// The name as the history's events share it (a run that keeps no history has none).
+    pub shared: Option<Arc<str>>,
     pub entered_ms: i64,
     pub entered_id: u64,
     pub retry_count: u32,
@@ -223,7 +225,7 @@ impl<'p> Vars<'p> {
 pub(crate) struct Ctx<'o> {
     opts: &'o Options,
     exec: std::rc::Rc<ExecCell>,
-    state: &'o StateCtx,
+    state: &'o StateCtx<'o>,
     cell: OnceCell<Value>,
 }
 
@@ -261,9 +263,9 @@ impl Ctx<'_> {
             m.insert(
                 "State".into(),
                 if s.retryable {
-                    json!({"Name": &*s.name, "EnteredTime": format_timestamp(s.entered_ms), "RetryCount": s.retry_count})
+                    json!({"Name": s.name, "EnteredTime": format_timestamp(s.entered_ms), "RetryCount": s.retry_count})
                 } else {
-                    json!({"Name": &*s.name, "EnteredTime": format_timestamp(s.entered_ms)})
+                    json!({"Name": s.name, "EnteredTime": format_timestamp(s.entered_ms)})
                 },
             );
             if let Some(t) = &s.task_token {
@@ -402,7 +404,7 @@ impl<'a> Engine<'a> {
     }
 
     /// The context object `$$` for a state; built only when a `$$` path reads it.
-    pub(crate) fn context<'s>(&self, s: &'s StateCtx) -> Ctx<'s>
+    pub(crate) fn context<'s>(&self, s: &'s StateCtx<'_>) -> Ctx<'s>
     where
         'a: 's,
     {
@@ -594,26 +596,28 @@ impl<'a> Engine<'a> {
             None if self.record => Text::of(&raw),
             None => Text::UNKNOWN,
         };
-        let shared_name: Arc<str> = self
-            .parsed
-            .table()
-            .and_then(|t| t.state_name(state, name))
-            .unwrap_or_else(|| Arc::from(name));
+        // The name the events share (from the plan's table: no allocation), when something keeps it.
+        let shared_name: Option<Arc<str>> = (self.record || self.observe_every > 0).then(|| {
+            self.parsed
+                .table()
+                .and_then(|t| t.state_name(state, name))
+                .unwrap_or_else(|| Arc::from(name))
+        });
         if self.observe_every > 0 {
-            self.current = Some(shared_name.clone());
+            self.current = shared_name.clone();
         }
-        let details = if self.record {
-            Details::Entered {
-                name: shared_name.clone(),
+        let details = match (&shared_name, self.record) {
+            (Some(n), true) => Details::Entered {
+                name: n.clone(),
                 input: input_text.clone(),
-            }
-        } else {
-            Details::None
+            },
+            _ => Details::None,
         };
         let entered_id = self.push_event(state_kind(ty, true), details, None)?;
         self.transitions += 1;
         let mut sctx = StateCtx {
-            name: shared_name,
+            name,
+            shared: shared_name,
             entered_ms: self.now,
             entered_id,
             retry_count: 0,
@@ -648,7 +652,7 @@ impl<'a> Engine<'a> {
                 let effective = owned_effective!(effective, raw);
                 let out = self.output_path(state, effective, vars, &sctx)?;
                 let text = self.check_text(&sctx, &out)?;
-                self.emit_exited(ty, &sctx.name, text, None)?;
+                self.emit_exited(ty, &sctx, text, None)?;
                 Ok(Flow::End(out))
             }
             "Fail" => {
@@ -752,7 +756,7 @@ impl<'a> Engine<'a> {
     pub(crate) fn emit_exited(
         &mut self,
         ty: &str,
-        name: &Arc<str>,
+        sctx: &StateCtx<'_>,
         text: Text,
         assigned: Option<&Map<String, Value>>,
     ) -> Result<u64, Failure> {
@@ -763,7 +767,7 @@ impl<'a> Engine<'a> {
         });
         let details = if self.record {
             Details::Exited {
-                name: name.clone(),
+                name: sctx.shared.clone().unwrap_or_else(|| Arc::from(sctx.name)),
                 output: text.clone(),
                 assigned,
             }
@@ -853,7 +857,7 @@ impl<'a> Engine<'a> {
             (None, None) => self.check_text(sctx, &out)?,
         };
         let ty = field(state, "Type").and_then(Value::as_str).unwrap_or("");
-        self.emit_exited(ty, &sctx.name, text, assigned.as_ref())?;
+        self.emit_exited(ty, sctx, text, assigned.as_ref())?;
         if let Some(a) = assigned {
             vars.extend(a);
         }
@@ -1265,7 +1269,7 @@ impl<'a> Engine<'a> {
         } else {
             self.unchecked_text(&out)
         };
-        self.emit_exited("Choice", &sctx.name, text, assigned.as_ref())?;
+        self.emit_exited("Choice", sctx, text, assigned.as_ref())?;
         if let Some(a) = assigned {
             vars.extend(a);
         }
@@ -1344,12 +1348,7 @@ impl<'a> Engine<'a> {
         };
         let effective = owned_effective!(effective, raw);
         let out = self.output_path(state, effective, vars, sctx)?;
-        self.emit_exited(
-            "Wait",
-            &sctx.name,
-            self.unchecked_text(&out),
-            assigned.as_ref(),
-        )?;
+        self.emit_exited("Wait", sctx, self.unchecked_text(&out), assigned.as_ref())?;
         if let Some(a) = assigned {
             vars.extend(a);
         }
@@ -1448,7 +1447,7 @@ impl<'a> Engine<'a> {
             };
             let out = self.result_path(field(c, "ResultPath"), Cow::Owned(raw), err_out, sctx)?;
             let ty = field(state, "Type").and_then(Value::as_str).unwrap_or("");
-            self.emit_exited(ty, &sctx.name, self.unchecked_text(&out), assigned.as_ref())?;
+            self.emit_exited(ty, sctx, self.unchecked_text(&out), assigned.as_ref())?;
             if let Some(a) = assigned {
                 vars.extend(a);
             }
@@ -2428,7 +2427,8 @@ mod tests {
                 .collect(),
         );
         let sctx = StateCtx {
-            name: Arc::from("S"),
+            name: "S",
+            shared: None,
             entered_ms: 0,
             entered_id: 2,
             retry_count: 0,

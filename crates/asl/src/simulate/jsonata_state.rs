@@ -51,7 +51,8 @@ impl<'a> Engine<'a> {
                 sctx.name, sctx.entered_id
             ),
         );
-        let details = json!({"error": QUERY_ERROR, "cause": f.cause, "location": field, "state": &*sctx.name});
+        let details =
+            json!({"error": QUERY_ERROR, "cause": f.cause, "location": field, "state": sctx.name});
         match self.emit("EvaluationFailed", details) {
             Ok(_) => f,
             Err(limit) => limit,
@@ -248,7 +249,7 @@ impl<'a> Engine<'a> {
             self.check_assign_size(sctx, a)?;
         }
         let ty = field(state, "Type").and_then(Value::as_str).unwrap_or("");
-        self.emit_exited(ty, &sctx.name, text, assigned.as_ref())?;
+        self.emit_exited(ty, sctx, text, assigned.as_ref())?;
         if let Some(a) = assigned {
             vars.extend(a);
         }
@@ -280,7 +281,7 @@ impl<'a> Engine<'a> {
                 let out = self.jsonata_output(field(state, "Output"), &plain, vars, sctx, &raw)?;
                 if ty == "Succeed" {
                     let text = self.check_text(sctx, &out)?;
-                    self.emit_exited(ty, &sctx.name, text, None)?;
+                    self.emit_exited(ty, sctx, text, None)?;
                     return Ok(Flow::End(out));
                 }
                 self.jsonata_exit(state, out, assigned, vars, sctx)
@@ -550,7 +551,7 @@ impl<'a> Engine<'a> {
         if let Some(a) = &assigned {
             self.check_assign_size(sctx, a)?;
         }
-        self.emit_exited("Choice", &sctx.name, text, assigned.as_ref())?;
+        self.emit_exited("Choice", sctx, text, assigned.as_ref())?;
         if let Some(a) = assigned {
             vars.extend(a);
         }
@@ -705,7 +706,7 @@ impl<'a> Engine<'a> {
             if let Some(a) = &assigned {
                 self.check_assign_size(sctx, a)?;
             }
-            self.emit_exited(ty, &sctx.name, text, assigned.as_ref())?;
+            self.emit_exited(ty, sctx, text, assigned.as_ref())?;
             if let Some(a) = assigned {
                 vars.extend(a);
             }

@@ -237,7 +237,8 @@ fn run(req: &Value, options: &Options) -> Result<Value, Value> {
     let mut e = Engine::new(&opts, &mocks, payload::shared_text(&input));
     let mut vars = Vars::root(vars);
     let sctx = StateCtx {
-        name: name.as_str().into(),
+        name: name.as_str(),
+        shared: Some(name.as_str().into()),
         entered_ms: opts.start_time_ms,
         entered_id: 2,
         retry_count: u32::try_from(retry_count).unwrap_or(0),
