@@ -215,31 +215,33 @@ impl Plan {
 
     /// Run the definition to the end: the outcome and the full history.
     pub fn run(&self, input: Value, mocks: &Mocks, options: &Options) -> (Outcome, Vec<Event>) {
-        run_with(
-            &self.definition,
-            Some(self.parsed.clone()),
-            input,
-            mocks,
-            options,
-            None,
-            0,
-            true,
-        )
+        self.run_keeping(input, mocks, options, true)
     }
 
     /// [`run_outcome`]: the outcome alone, no history kept.
     pub fn outcome(&self, input: Value, mocks: &Mocks, options: &Options) -> Outcome {
+        self.run_keeping(input, mocks, options, false).0
+    }
+
+    /// A run with the plan's table, keeping its history (`record`) or not.
+    fn run_keeping(
+        &self,
+        input: Value,
+        mocks: &Mocks,
+        options: &Options,
+        record: bool,
+    ) -> (Outcome, Vec<Event>) {
+        let table = Some(self.parsed.clone());
         run_with(
             &self.definition,
-            Some(self.parsed.clone()),
+            table,
             input,
             mocks,
             options,
             None,
             0,
-            false,
+            record,
         )
-        .0
     }
 }
 
