@@ -55,6 +55,12 @@ pub struct NodeBox {
     pub depth: usize,
     /// Index (into `Layout::nodes`) of the enclosing container, if any.
     pub parent: Option<usize>,
+    /// The layer (row) of the state in its scope; what [`layout_after`] keeps. Not serialised.
+    #[serde(skip)]
+    pub layer: usize,
+    /// The centre's x in its scope's own frame; what [`layout_after`] keeps. Not serialised.
+    #[serde(skip)]
+    pub local_x: f64,
 }
 
 /// A routed edge as an SVG path.
@@ -154,12 +160,50 @@ struct Ctx<'a> {
     branches: HashMap<usize, Vec<usize>>,
     /// Edge indices by the scope of their source.
     scope_edges: HashMap<(Option<usize>, usize), Vec<usize>>,
+    /// The previous layout, when the layers and order are to be kept (see [`layout_after`]).
+    prev: Option<Prev<'a>>,
+    /// The layer given to each state.
+    layer: Vec<usize>,
+    /// The centre's x of each state in its scope's frame.
+    local_x: Vec<f64>,
+}
+
+/// What is kept of a previous layout: per state name its layer and centre x, and its edges.
+struct Prev<'a> {
+    nodes: HashMap<&'a str, (usize, f64)>,
+    edges: std::collections::HashSet<(&'a str, &'a str)>,
 }
 
 /// Lay out a graph.
 pub fn layout(graph: &FlowGraph) -> Layout {
+    layout_after(graph, None)
+}
+
+/// Lay out a graph after an edit, keeping what can be kept of the layout before it (`prev`), so that
+/// a local edit moves little: in each scope whose states all were in `prev`, the states keep their
+/// layers (empty layers closed up) and start from their previous left-to-right order, provided every
+/// arrow that would go up or sideways under those layers already existed in `prev` (so a new
+/// transition is never drawn as a loop). Otherwise that scope is laid out afresh, as [`layout`] does.
+/// Deterministic: the same graph and the same `prev` give the same layout; always a valid layout
+/// whatever `prev` is.
+pub fn layout_after(graph: &FlowGraph, prev: Option<&Layout>) -> Layout {
     let n = graph.nodes.len();
+    let prev = prev.map(|p| Prev {
+        nodes: p
+            .nodes
+            .iter()
+            .map(|b| (b.name.as_str(), (b.layer, b.local_x)))
+            .collect(),
+        edges: p
+            .edges
+            .iter()
+            .map(|e| (e.from.as_str(), e.to.as_str()))
+            .collect(),
+    });
     let mut ctx = Ctx {
+        prev,
+        layer: vec![0; n],
+        local_x: vec![0.0; n],
         graph,
         size: graph
             .nodes
@@ -240,6 +284,8 @@ pub fn layout(graph: &FlowGraph) -> Layout {
             container: ctx.branches.contains_key(&i),
             depth: depth[i],
             parent: graph.nodes[i].parent,
+            layer: ctx.layer.get(i).copied().unwrap_or(0),
+            local_x: ctx.local_x.get(i).copied().unwrap_or(0.0),
         })
         .collect();
     let mut routes: Vec<Option<Route>> = (0..graph.edges.len()).map(|_| None).collect();
@@ -535,6 +581,45 @@ fn place_scope(ctx: &mut Ctx, parent: Option<usize>, branch: usize, depth: usize
             }
         }
     }
+    // 2b. After an edit: the previous layers, when every state had one and every arrow that would go
+    // up or sideways under them was already there (closing up the layers left empty).
+    let kept = ctx.prev.as_ref().and_then(|p| {
+        let names: Vec<&str> = members
+            .iter()
+            .map(|&i| ctx.graph.nodes[i].name.as_str())
+            .collect();
+        let old: Vec<usize> = names
+            .iter()
+            .map(|n| p.nodes.get(n).map(|t| t.0))
+            .collect::<Option<_>>()?;
+        let mut distinct = old.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let h: Vec<usize> = old
+            .iter()
+            .map(|v| distinct.binary_search(v).unwrap_or(0))
+            .collect();
+        let known = edges
+            .iter()
+            .all(|&(_, f, t)| h[t] > h[f] || p.edges.contains(&(names[f], names[t])));
+        let x: Vec<f64> = names
+            .iter()
+            .map(|n| p.nodes.get(n).map_or(0.0, |t| t.1))
+            .collect();
+        known.then_some((h, x))
+    });
+    let prev_x = kept.map(|(h, x)| {
+        for (j, &(_, f, t)) in edges.iter().enumerate() {
+            back[j] = h[t] <= h[f];
+        }
+        layer = h;
+        x
+    });
+    for (l, &i) in members.iter().enumerate() {
+        if let Some(slot) = ctx.layer.get_mut(i) {
+            *slot = layer[l];
+        }
+    }
     let n_layers = layer.iter().max().map_or(1, |m| m + 1);
     // 3. The layered graph with dummies.
     let mut verts: Vec<Vert> = (0..k)
@@ -650,9 +735,30 @@ fn place_scope(ctx: &mut Ctx, parent: Option<usize>, branch: usize, depth: usize
             }
         }
     }
+    // After an edit: the previous left-to-right order and places (dummies between their ends' old
+    // places).
+    let anchor = prev_x.as_ref().map(|px| {
+        let mut key: Vec<f64> = (0..verts.len())
+            .map(|v| px.get(v).copied().unwrap_or(0.0))
+            .collect();
+        for p in &paths {
+            if let Path::Chain(c) = p
+                && let (Some(&a), Some(&b)) = (c.first(), c.last())
+            {
+                let span = (c.len() - 1) as f64;
+                for (s, &v) in c.iter().enumerate().take(c.len() - 1).skip(1) {
+                    key[v] = px[a] + (px[b] - px[a]) * s as f64 / span;
+                }
+            }
+        }
+        for l in &mut layers {
+            l.sort_by(|a, b| key[*a].total_cmp(&key[*b]));
+        }
+        key
+    });
     order_layers(&verts, &mut layers);
     // 5. Coordinates.
-    assign_x(&mut verts, &layers);
+    assign_x(&mut verts, &layers, anchor.as_deref());
     // Vertical: layer tops, band heights, gaps (index l = gap above layer l; n_layers = below the last).
     let mut band_h = vec![0.0f64; n_layers];
     for v in &verts {
@@ -705,8 +811,17 @@ fn place_scope(ctx: &mut Ctx, parent: Option<usize>, branch: usize, depth: usize
         .map(|v| v.x - v.eff_w / 2.0)
         .fold(f64::INFINITY, f64::min);
     let min_x = if min_x.is_finite() { min_x } else { 0.0 };
+    // After an edit the previous frame is kept unless something now reaches left of it.
+    let min_x = if anchor.is_some() {
+        min_x.min(0.0)
+    } else {
+        min_x
+    };
     for v in &mut verts {
         v.x -= min_x;
+        if let Some(slot) = v.node.and_then(|i| ctx.local_x.get_mut(i)) {
+            *slot = v.x;
+        }
     }
     let right = verts
         .iter()
@@ -1030,7 +1145,28 @@ fn crossings(verts: &[Vert], layers: &[Vec<usize>], pos: &[usize]) -> usize {
 
 /// Alternating sweeps placing each vertex at the weighted mean of its neighbours in the previous layer,
 /// resolved per layer by isotonic regression so that vertices keep their order and separation.
-fn assign_x(verts: &mut [Vert], layers: &[Vec<usize>]) {
+///
+/// With `anchor` (after an edit: each vertex's previous centre), each layer is instead placed once as
+/// close as possible to those centres (dummies weigh next to nothing), so what the edit did not
+/// touch stays exactly where it was.
+fn assign_x(verts: &mut [Vert], layers: &[Vec<usize>], anchor: Option<&[f64]>) {
+    if let Some(anchor) = anchor {
+        for layer in layers {
+            let desired: Vec<(f64, f64)> = layer
+                .iter()
+                .map(|&v| {
+                    let w = if verts[v].node.is_some() { 1.0 } else { 1e-9 };
+                    (anchor.get(v).copied().unwrap_or(0.0), w)
+                })
+                .collect();
+            let offs = offsets(verts, layer);
+            let xs = isotonic(&desired, &offs);
+            for (&v, x) in layer.iter().zip(xs) {
+                verts[v].x = x;
+            }
+        }
+        return;
+    }
     for layer in layers {
         let offs = offsets(verts, layer);
         let mid = offs.last().copied().unwrap_or(0.0) / 2.0;

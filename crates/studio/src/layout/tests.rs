@@ -560,3 +560,57 @@ fn inserting_a_state_moves_only_what_follows_it() {
     }
     assert!(moved_sideways.len() <= 2, "{moved_sideways:?}");
 }
+
+/// States of `b` whose box is not where it was in `a`.
+fn moved<'a>(a: &Layout, b: &'a Layout) -> Vec<&'a str> {
+    b.nodes
+        .iter()
+        .filter(|n| {
+            a.node_named(&n.name)
+                .is_none_or(|o| (o.x, o.y, o.w, o.h) != (n.x, n.y, n.w, n.h))
+        })
+        .map(|n| n.name.as_str())
+        .collect()
+}
+
+#[test]
+fn breaking_and_restoring_a_transition_after_an_edit_moves_little() {
+    // The canvas benchmark's edit: one transition retargeted to a missing state (the rest of the
+    // workflow becomes unreachable), then restored.
+    let def = testgen::nested(1000);
+    let g0 = FlowGraph::from_definition(&def);
+    let l0 = layout(&g0);
+    let mut broken = def.clone();
+    broken["States"]["Fetch 7"]["Next"] = json!("Nowhere");
+    let g1 = FlowGraph::from_definition(&broken);
+    let l1 = layout_after(&g1, Some(&l0));
+    check_invariants(&l1).unwrap();
+    let m1 = moved(&l0, &l1);
+    let fresh = moved(&l0, &layout(&g1)).len();
+    println!("break: {} moved ({fresh} afresh)", m1.len());
+    for n in [
+        "Fetch 1",
+        "Fetch 7",
+        "Route 7",
+        "Fetch 30",
+        "Handle failure",
+    ] {
+        let (a, b) = (l0.node_named(n).unwrap(), l1.node_named(n).unwrap());
+        println!(
+            "{n}: {:?} -> {:?}",
+            (a.x, a.y, a.layer),
+            (b.x, b.y, b.layer)
+        );
+    }
+    assert!(m1.len() <= 10, "{m1:?}");
+    let l2 = layout_after(&g0, Some(&l1));
+    check_invariants(&l2).unwrap();
+    let m2 = moved(&l1, &l2);
+    println!(
+        "restore: {} moved, {} from the original",
+        m2.len(),
+        moved(&l0, &l2).len()
+    );
+    assert!(m2.len() <= 10, "{m2:?}");
+    assert_eq!(l1, layout_after(&g1, Some(&l0)), "deterministic");
+}
