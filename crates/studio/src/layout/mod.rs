@@ -88,6 +88,10 @@ pub struct EdgePath {
     pub rule: usize,
     /// True for edges that go back up (loops), routed around the scope.
     pub back: bool,
+    /// The x of the edge's bends through the layers it skips, in its scope's frame; what
+    /// [`layout_after`] keeps. Not serialised.
+    #[serde(skip)]
+    pub dummies: Vec<f64>,
 }
 
 /// The area of one Parallel branch or Map processor inside its container (a drop target; an empty
@@ -166,12 +170,16 @@ struct Ctx<'a> {
     layer: Vec<usize>,
     /// The centre's x of each state in its scope's frame.
     local_x: Vec<f64>,
+    /// The x of each edge's bends in its scope's frame.
+    bends: Vec<Vec<f64>>,
 }
 
 /// What is kept of a previous layout: per state name its layer and centre x, and its edges.
 struct Prev<'a> {
     nodes: HashMap<&'a str, (usize, f64)>,
     edges: std::collections::HashSet<(&'a str, &'a str)>,
+    /// Bends per edge (source, target, kind, rule).
+    bends: HashMap<(&'a str, &'a str, EdgeKind, usize), &'a [f64]>,
 }
 
 /// Lay out a graph.
@@ -199,11 +207,22 @@ pub fn layout_after(graph: &FlowGraph, prev: Option<&Layout>) -> Layout {
             .iter()
             .map(|e| (e.from.as_str(), e.to.as_str()))
             .collect(),
+        bends: p
+            .edges
+            .iter()
+            .map(|e| {
+                (
+                    (e.from.as_str(), e.to.as_str(), e.kind, e.rule),
+                    e.dummies.as_slice(),
+                )
+            })
+            .collect(),
     });
     let mut ctx = Ctx {
         prev,
         layer: vec![0; n],
         local_x: vec![0.0; n],
+        bends: vec![Vec::new(); graph.edges.len()],
         graph,
         size: graph
             .nodes
@@ -294,11 +313,13 @@ pub fn layout_after(graph: &FlowGraph, prev: Option<&Layout>) -> Layout {
             *slot = Some(r);
         }
     }
+    let mut bends = std::mem::take(&mut ctx.bends);
     let edges = graph
         .edges
         .iter()
         .zip(routes)
-        .filter_map(|(e, r)| {
+        .enumerate()
+        .filter_map(|(ei, (e, r))| {
             let r = r?;
             let (from, to) = (graph.nodes.get(e.from)?, graph.nodes.get(e.to)?);
             let mut d = String::with_capacity(r.segs.len() * 24);
@@ -331,6 +352,7 @@ pub fn layout_after(graph: &FlowGraph, prev: Option<&Layout>) -> Layout {
                 to_index: e.to,
                 rule: e.rule,
                 back: r.back,
+                dummies: bends.get_mut(ei).map(std::mem::take).unwrap_or_default(),
             })
         })
         .collect();
@@ -741,13 +763,21 @@ fn place_scope(ctx: &mut Ctx, parent: Option<usize>, branch: usize, depth: usize
         let mut key: Vec<f64> = (0..verts.len())
             .map(|v| px.get(v).copied().unwrap_or(0.0))
             .collect();
-        for p in &paths {
+        for (j, p) in paths.iter().enumerate() {
             if let Path::Chain(c) = p
                 && let (Some(&a), Some(&b)) = (c.first(), c.last())
             {
                 let span = (c.len() - 1) as f64;
+                let old = ctx.prev.as_ref().and_then(|p| {
+                    let e = ctx.graph.edges.get(edges[j].0)?;
+                    let (f, t) = (ctx.graph.nodes.get(e.from)?, ctx.graph.nodes.get(e.to)?);
+                    let d = *p
+                        .bends
+                        .get(&(f.name.as_str(), t.name.as_str(), e.kind, e.rule))?;
+                    (d.len() + 2 == c.len()).then_some(d)
+                });
                 for (s, &v) in c.iter().enumerate().take(c.len() - 1).skip(1) {
-                    key[v] = px[a] + (px[b] - px[a]) * s as f64 / span;
+                    key[v] = old.map_or(px[a] + (px[b] - px[a]) * s as f64 / span, |d| d[s - 1]);
                 }
             }
         }
@@ -821,6 +851,18 @@ fn place_scope(ctx: &mut Ctx, parent: Option<usize>, branch: usize, depth: usize
         v.x -= min_x;
         if let Some(slot) = v.node.and_then(|i| ctx.local_x.get_mut(i)) {
             *slot = v.x;
+        }
+    }
+    for (j, p) in paths.iter().enumerate() {
+        if let Path::Chain(c) = p
+            && let Some(slot) = ctx.bends.get_mut(edges[j].0)
+        {
+            *slot = c
+                .iter()
+                .take(c.len().saturating_sub(1))
+                .skip(1)
+                .map(|&v| verts[v].x)
+                .collect();
         }
     }
     let right = verts

@@ -402,6 +402,36 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(120))]
+    #[test]
+    fn layouts_after_an_edit_keep_the_invariants(a in any::<u64>(), b in any::<u64>(), size in 1usize..9, depth in 0usize..3) {
+        // Any previous layout (of an unrelated definition, or of the same one with one transition
+        // changed) gives a valid layout, the same one each time.
+        let before = testgen::definition(&mut Rng::new(a), size, depth);
+        let prev = lay(&before);
+        let mut edited = before.clone();
+        let names: Vec<String> = edited["States"].as_object().map(|m| m.keys().cloned().collect()).unwrap_or_default();
+        if let (Some(x), Some(y)) = (names.get(b as usize % names.len().max(1)), names.get((b >> 8) as usize % names.len().max(1)))
+            && edited["States"][x].get("Next").is_some()
+        {
+            edited["States"][x]["Next"] = json!(y);
+        }
+        for def in [edited, testgen::definition(&mut Rng::new(b), size, depth)] {
+            let g = FlowGraph::from_definition(&def);
+            let l = layout_after(&g, Some(&prev));
+            if let Err(e) = check_invariants(&l) {
+                prop_assert!(false, "{e}\n{}\nafter\n{}", serde_json::to_string_pretty(&def).unwrap(), serde_json::to_string_pretty(&before).unwrap());
+            }
+            prop_assert_eq!(&l, &layout_after(&g, Some(&prev)));
+            prop_assert_eq!(l.edges.len(), g.edges.len());
+        }
+        // Laying out the same graph again moves nothing.
+        let again = layout_after(&FlowGraph::from_definition(&before), Some(&prev));
+        prop_assert!(moved(&prev, &again).is_empty(), "{:?}", moved(&prev, &again));
+    }
+}
+
 /// Renders a layout as a standalone SVG (for looking at layouts while working on them).
 fn to_svg(l: &Layout) -> String {
     let mut s = format!(
