@@ -1,6 +1,8 @@
 //! Layered top-to-bottom layout of a [`FlowGraph`] (Sugiyama style), with Parallel branches and Map
 //! processors nested inside their containers. Pure and deterministic: the same graph always gives the
-//! same boxes and paths.
+//! same boxes and paths ([`layout`]); after an edit, [`layout_after`] also takes the previous layout
+//! and keeps each scope's layers and places when it can, so a local edit moves little (the same graph
+//! and the same previous layout always give the same result).
 //!
 //! Per scope (the top level, each Parallel branch, each Map processor), innermost first:
 //! 1. back edges are found by a depth-first search from the start state and set aside;
