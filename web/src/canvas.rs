@@ -26,11 +26,11 @@ thread_local! {
     static LAYOUT_MS: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
 }
 
-/// `studio::layout`, timed.
-pub fn timed_layout(graph: &studio::FlowGraph) -> studio::Layout {
+/// `studio::layout_after`, timed.
+pub fn timed_layout(graph: &studio::FlowGraph, prev: Option<&studio::Layout>) -> studio::Layout {
     let perf = window().performance();
     let t0 = perf.as_ref().map(|p| p.now());
-    let l = studio::layout(graph);
+    let l = studio::layout_after(graph, prev);
     if let (Some(p), Some(t0)) = (perf, t0) {
         LAYOUT_MS.set(p.now() - t0);
     }

@@ -89,7 +89,10 @@ impl AppState {
                     .unwrap_or_default()
             })
         });
-        let layout = Memo::new(move |_| graph.with(crate::canvas::timed_layout));
+        // After an edit the layout keeps what it can of the previous one (`studio::layout_after`).
+        let layout = Memo::new(move |prev: Option<&studio::Layout>| {
+            graph.with(|g| crate::canvas::timed_layout(g, prev))
+        });
         let problems_by_state = Memo::new(move |_| {
             let mut out = BTreeMap::new();
             graph.with(|g| {

@@ -52,7 +52,7 @@ pub use edit::{Edit, EditError, Transition, apply};
 pub use geometry::{Point, Rect, Viewport};
 pub use graph::{EdgeKind, FlowGraph, ScopePath, ScopeStep};
 pub use history::History;
-pub use layout::{EdgePath, Layout, NodeBox, ScopeSlot, layout};
+pub use layout::{EdgePath, Layout, NodeBox, ScopeSlot, layout, layout_after};
 pub use share::{ShareEnvelope, ShareError, ShareView};
 #[cfg(test)]
 pub(crate) mod testgen;

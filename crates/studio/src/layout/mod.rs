@@ -1,6 +1,8 @@
 //! Layered top-to-bottom layout of a [`FlowGraph`] (Sugiyama style), with Parallel branches and Map
 //! processors nested inside their containers. Pure and deterministic: the same graph always gives the
-//! same boxes and paths.
+//! same boxes and paths ([`layout`]); after an edit, [`layout_after`] also takes the previous layout
+//! and keeps each scope's layers and places when it can, so a local edit moves little (the same graph
+//! and the same previous layout always give the same result).
 //!
 //! Per scope (the top level, each Parallel branch, each Map processor), innermost first:
 //! 1. back edges are found by a depth-first search from the start state and set aside;
@@ -55,6 +57,12 @@ pub struct NodeBox {
     pub depth: usize,
     /// Index (into `Layout::nodes`) of the enclosing container, if any.
     pub parent: Option<usize>,
+    /// The layer (row) of the state in its scope; what [`layout_after`] keeps. Not serialised.
+    #[serde(skip)]
+    pub layer: usize,
+    /// The centre's x in its scope's own frame; what [`layout_after`] keeps. Not serialised.
+    #[serde(skip)]
+    pub local_x: f64,
 }
 
 /// A routed edge as an SVG path.
@@ -82,6 +90,10 @@ pub struct EdgePath {
     pub rule: usize,
     /// True for edges that go back up (loops), routed around the scope.
     pub back: bool,
+    /// The x of the edge's bends through the layers it skips, in its scope's frame; what
+    /// [`layout_after`] keeps. Not serialised.
+    #[serde(skip)]
+    pub dummies: Vec<f64>,
 }
 
 /// The area of one Parallel branch or Map processor inside its container (a drop target; an empty
@@ -154,12 +166,65 @@ struct Ctx<'a> {
     branches: HashMap<usize, Vec<usize>>,
     /// Edge indices by the scope of their source.
     scope_edges: HashMap<(Option<usize>, usize), Vec<usize>>,
+    /// The previous layout, when the layers and order are to be kept (see [`layout_after`]).
+    prev: Option<Prev<'a>>,
+    /// The layer given to each state.
+    layer: Vec<usize>,
+    /// The centre's x of each state in its scope's frame.
+    local_x: Vec<f64>,
+    /// The x of each edge's bends in its scope's frame.
+    bends: Vec<Vec<f64>>,
+}
+
+/// What is kept of a previous layout: per state name its layer and centre x, and its edges.
+struct Prev<'a> {
+    nodes: HashMap<&'a str, (usize, f64)>,
+    edges: std::collections::HashSet<(&'a str, &'a str)>,
+    /// Bends per edge (source, target, kind, rule).
+    bends: HashMap<(&'a str, &'a str, EdgeKind, usize), &'a [f64]>,
 }
 
 /// Lay out a graph.
 pub fn layout(graph: &FlowGraph) -> Layout {
+    layout_after(graph, None)
+}
+
+/// Lay out a graph after an edit, keeping what can be kept of the layout before it (`prev`), so that
+/// a local edit moves little: in each scope whose states all were in `prev`, the states keep their
+/// layers (empty layers closed up) and start from their previous left-to-right order, provided every
+/// arrow that would go up or sideways under those layers already existed in `prev` (so a new
+/// transition is never drawn as a loop). Otherwise that scope is laid out afresh, as [`layout`] does.
+/// Deterministic: the same graph and the same `prev` give the same layout; always a valid layout
+/// whatever `prev` is.
+pub fn layout_after(graph: &FlowGraph, prev: Option<&Layout>) -> Layout {
     let n = graph.nodes.len();
+    let prev = prev.map(|p| Prev {
+        nodes: p
+            .nodes
+            .iter()
+            .map(|b| (b.name.as_str(), (b.layer, b.local_x)))
+            .collect(),
+        edges: p
+            .edges
+            .iter()
+            .map(|e| (e.from.as_str(), e.to.as_str()))
+            .collect(),
+        bends: p
+            .edges
+            .iter()
+            .map(|e| {
+                (
+                    (e.from.as_str(), e.to.as_str(), e.kind, e.rule),
+                    e.dummies.as_slice(),
+                )
+            })
+            .collect(),
+    });
     let mut ctx = Ctx {
+        prev,
+        layer: vec![0; n],
+        local_x: vec![0.0; n],
+        bends: vec![Vec::new(); graph.edges.len()],
         graph,
         size: graph
             .nodes
@@ -240,6 +305,8 @@ pub fn layout(graph: &FlowGraph) -> Layout {
             container: ctx.branches.contains_key(&i),
             depth: depth[i],
             parent: graph.nodes[i].parent,
+            layer: ctx.layer.get(i).copied().unwrap_or(0),
+            local_x: ctx.local_x.get(i).copied().unwrap_or(0.0),
         })
         .collect();
     let mut routes: Vec<Option<Route>> = (0..graph.edges.len()).map(|_| None).collect();
@@ -248,11 +315,13 @@ pub fn layout(graph: &FlowGraph) -> Layout {
             *slot = Some(r);
         }
     }
+    let mut bends = std::mem::take(&mut ctx.bends);
     let edges = graph
         .edges
         .iter()
         .zip(routes)
-        .filter_map(|(e, r)| {
+        .enumerate()
+        .filter_map(|(ei, (e, r))| {
             let r = r?;
             let (from, to) = (graph.nodes.get(e.from)?, graph.nodes.get(e.to)?);
             let mut d = String::with_capacity(r.segs.len() * 24);
@@ -285,6 +354,7 @@ pub fn layout(graph: &FlowGraph) -> Layout {
                 to_index: e.to,
                 rule: e.rule,
                 back: r.back,
+                dummies: bends.get_mut(ei).map(std::mem::take).unwrap_or_default(),
             })
         })
         .collect();
@@ -535,6 +605,45 @@ fn place_scope(ctx: &mut Ctx, parent: Option<usize>, branch: usize, depth: usize
             }
         }
     }
+    // 2b. After an edit: the previous layers, when every state had one and every arrow that would go
+    // up or sideways under them was already there (closing up the layers left empty).
+    let kept = ctx.prev.as_ref().and_then(|p| {
+        let names: Vec<&str> = members
+            .iter()
+            .map(|&i| ctx.graph.nodes[i].name.as_str())
+            .collect();
+        let old: Vec<usize> = names
+            .iter()
+            .map(|n| p.nodes.get(n).map(|t| t.0))
+            .collect::<Option<_>>()?;
+        let mut distinct = old.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let h: Vec<usize> = old
+            .iter()
+            .map(|v| distinct.binary_search(v).unwrap_or(0))
+            .collect();
+        let known = edges
+            .iter()
+            .all(|&(_, f, t)| h[t] > h[f] || p.edges.contains(&(names[f], names[t])));
+        let x: Vec<f64> = names
+            .iter()
+            .map(|n| p.nodes.get(n).map_or(0.0, |t| t.1))
+            .collect();
+        known.then_some((h, x))
+    });
+    let prev_x = kept.map(|(h, x)| {
+        for (j, &(_, f, t)) in edges.iter().enumerate() {
+            back[j] = h[t] <= h[f];
+        }
+        layer = h;
+        x
+    });
+    for (l, &i) in members.iter().enumerate() {
+        if let Some(slot) = ctx.layer.get_mut(i) {
+            *slot = layer[l];
+        }
+    }
     let n_layers = layer.iter().max().map_or(1, |m| m + 1);
     // 3. The layered graph with dummies.
     let mut verts: Vec<Vert> = (0..k)
@@ -650,9 +759,38 @@ fn place_scope(ctx: &mut Ctx, parent: Option<usize>, branch: usize, depth: usize
             }
         }
     }
+    // After an edit: the previous left-to-right order and places (dummies between their ends' old
+    // places).
+    let anchor = prev_x.as_ref().map(|px| {
+        let mut key: Vec<f64> = (0..verts.len())
+            .map(|v| px.get(v).copied().unwrap_or(0.0))
+            .collect();
+        for (j, p) in paths.iter().enumerate() {
+            if let Path::Chain(c) = p
+                && let (Some(&a), Some(&b)) = (c.first(), c.last())
+            {
+                let span = (c.len() - 1) as f64;
+                let old = ctx.prev.as_ref().and_then(|p| {
+                    let e = ctx.graph.edges.get(edges[j].0)?;
+                    let (f, t) = (ctx.graph.nodes.get(e.from)?, ctx.graph.nodes.get(e.to)?);
+                    let d = *p
+                        .bends
+                        .get(&(f.name.as_str(), t.name.as_str(), e.kind, e.rule))?;
+                    (d.len() + 2 == c.len()).then_some(d)
+                });
+                for (s, &v) in c.iter().enumerate().take(c.len() - 1).skip(1) {
+                    key[v] = old.map_or(px[a] + (px[b] - px[a]) * s as f64 / span, |d| d[s - 1]);
+                }
+            }
+        }
+        for l in &mut layers {
+            l.sort_by(|a, b| key[*a].total_cmp(&key[*b]));
+        }
+        key
+    });
     order_layers(&verts, &mut layers);
     // 5. Coordinates.
-    assign_x(&mut verts, &layers);
+    assign_x(&mut verts, &layers, anchor.as_deref());
     // Vertical: layer tops, band heights, gaps (index l = gap above layer l; n_layers = below the last).
     let mut band_h = vec![0.0f64; n_layers];
     for v in &verts {
@@ -705,8 +843,29 @@ fn place_scope(ctx: &mut Ctx, parent: Option<usize>, branch: usize, depth: usize
         .map(|v| v.x - v.eff_w / 2.0)
         .fold(f64::INFINITY, f64::min);
     let min_x = if min_x.is_finite() { min_x } else { 0.0 };
+    // After an edit the previous frame is kept unless something now reaches left of it.
+    let min_x = if anchor.is_some() {
+        min_x.min(0.0)
+    } else {
+        min_x
+    };
     for v in &mut verts {
         v.x -= min_x;
+        if let Some(slot) = v.node.and_then(|i| ctx.local_x.get_mut(i)) {
+            *slot = v.x;
+        }
+    }
+    for (j, p) in paths.iter().enumerate() {
+        if let Path::Chain(c) = p
+            && let Some(slot) = ctx.bends.get_mut(edges[j].0)
+        {
+            *slot = c
+                .iter()
+                .take(c.len().saturating_sub(1))
+                .skip(1)
+                .map(|&v| verts[v].x)
+                .collect();
+        }
     }
     let right = verts
         .iter()
@@ -1030,7 +1189,28 @@ fn crossings(verts: &[Vert], layers: &[Vec<usize>], pos: &[usize]) -> usize {
 
 /// Alternating sweeps placing each vertex at the weighted mean of its neighbours in the previous layer,
 /// resolved per layer by isotonic regression so that vertices keep their order and separation.
-fn assign_x(verts: &mut [Vert], layers: &[Vec<usize>]) {
+///
+/// With `anchor` (after an edit: each vertex's previous centre), each layer is instead placed once as
+/// close as possible to those centres (dummies weigh next to nothing), so what the edit did not
+/// touch stays exactly where it was.
+fn assign_x(verts: &mut [Vert], layers: &[Vec<usize>], anchor: Option<&[f64]>) {
+    if let Some(anchor) = anchor {
+        for layer in layers {
+            let desired: Vec<(f64, f64)> = layer
+                .iter()
+                .map(|&v| {
+                    let w = if verts[v].node.is_some() { 1.0 } else { 1e-9 };
+                    (anchor.get(v).copied().unwrap_or(0.0), w)
+                })
+                .collect();
+            let offs = offsets(verts, layer);
+            let xs = isotonic(&desired, &offs);
+            for (&v, x) in layer.iter().zip(xs) {
+                verts[v].x = x;
+            }
+        }
+        return;
+    }
     for layer in layers {
         let offs = offsets(verts, layer);
         let mid = offs.last().copied().unwrap_or(0.0) / 2.0;

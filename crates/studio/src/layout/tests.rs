@@ -402,6 +402,36 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(120))]
+    #[test]
+    fn layouts_after_an_edit_keep_the_invariants(a in any::<u64>(), b in any::<u64>(), size in 1usize..9, depth in 0usize..3) {
+        // Any previous layout (of an unrelated definition, or of the same one with one transition
+        // changed) gives a valid layout, the same one each time.
+        let before = testgen::definition(&mut Rng::new(a), size, depth);
+        let prev = lay(&before);
+        let mut edited = before.clone();
+        let names: Vec<String> = edited["States"].as_object().map(|m| m.keys().cloned().collect()).unwrap_or_default();
+        if let (Some(x), Some(y)) = (names.get(b as usize % names.len().max(1)), names.get((b >> 8) as usize % names.len().max(1)))
+            && edited["States"][x].get("Next").is_some()
+        {
+            edited["States"][x]["Next"] = json!(y);
+        }
+        for def in [edited, testgen::definition(&mut Rng::new(b), size, depth)] {
+            let g = FlowGraph::from_definition(&def);
+            let l = layout_after(&g, Some(&prev));
+            if let Err(e) = check_invariants(&l) {
+                prop_assert!(false, "{e}\n{}\nafter\n{}", serde_json::to_string_pretty(&def).unwrap(), serde_json::to_string_pretty(&before).unwrap());
+            }
+            prop_assert_eq!(&l, &layout_after(&g, Some(&prev)));
+            prop_assert_eq!(l.edges.len(), g.edges.len());
+        }
+        // Laying out the same graph again moves nothing.
+        let again = layout_after(&FlowGraph::from_definition(&before), Some(&prev));
+        prop_assert!(moved(&prev, &again).is_empty(), "{:?}", moved(&prev, &again));
+    }
+}
+
 /// Renders a layout as a standalone SVG (for looking at layouts while working on them).
 fn to_svg(l: &Layout) -> String {
     let mut s = format!(
@@ -559,4 +589,76 @@ fn inserting_a_state_moves_only_what_follows_it() {
         }
     }
     assert!(moved_sideways.len() <= 2, "{moved_sideways:?}");
+}
+
+/// States of `b` whose box is not where it was in `a`.
+fn moved<'a>(a: &Layout, b: &'a Layout) -> Vec<&'a str> {
+    b.nodes
+        .iter()
+        .filter(|n| {
+            a.node_named(&n.name)
+                .is_none_or(|o| (o.x, o.y, o.w, o.h) != (n.x, n.y, n.w, n.h))
+        })
+        .map(|n| n.name.as_str())
+        .collect()
+}
+
+#[test]
+fn breaking_and_restoring_a_transition_after_an_edit_moves_little() {
+    // The canvas benchmark's edit: one transition retargeted to a missing state (the rest of the
+    // workflow becomes unreachable), then restored.
+    let def = testgen::nested(1000);
+    let g0 = FlowGraph::from_definition(&def);
+    let l0 = layout(&g0);
+    let mut broken = def.clone();
+    broken["States"]["Fetch 7"]["Next"] = json!("Nowhere");
+    let g1 = FlowGraph::from_definition(&broken);
+    let l1 = layout_after(&g1, Some(&l0));
+    check_invariants(&l1).unwrap();
+    let m1 = moved(&l0, &l1);
+    let fresh = moved(&l0, &layout(&g1)).len();
+    let redrawn = l1
+        .edges
+        .iter()
+        .filter(|e| {
+            !l0.edges.iter().any(|o| {
+                o.from == e.from
+                    && o.to == e.to
+                    && o.rule == e.rule
+                    && o.kind == e.kind
+                    && o.d == e.d
+            })
+        })
+        .count();
+    println!(
+        "break: {} moved ({fresh} afresh), {redrawn} of {} arrows redrawn",
+        m1.len(),
+        l1.edges.len()
+    );
+    for n in [
+        "Fetch 1",
+        "Fetch 7",
+        "Route 7",
+        "Fetch 30",
+        "Handle failure",
+    ] {
+        let (a, b) = (l0.node_named(n).unwrap(), l1.node_named(n).unwrap());
+        println!(
+            "{n}: {:?} -> {:?}",
+            (a.x, a.y, a.layer),
+            (b.x, b.y, b.layer)
+        );
+    }
+    assert!(m1.len() <= 10, "{m1:?}");
+    assert!(redrawn <= 10, "{redrawn} arrows redrawn");
+    let l2 = layout_after(&g0, Some(&l1));
+    check_invariants(&l2).unwrap();
+    let m2 = moved(&l1, &l2);
+    println!(
+        "restore: {} moved, {} from the original",
+        m2.len(),
+        moved(&l0, &l2).len()
+    );
+    assert!(m2.len() <= 10, "{m2:?}");
+    assert_eq!(l1, layout_after(&g1, Some(&l0)), "deterministic");
 }
