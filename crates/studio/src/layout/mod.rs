@@ -387,6 +387,17 @@ pub fn layout_after(graph: &FlowGraph, prev: Option<&Layout>) -> Layout {
     }
 }
 
+/// A coordinate on a grid of 1/1024: sums of such numbers are exact, so a state's place (its scope's
+/// offset plus its place in the scope) rounds the same way whichever way the same places were reached
+/// (a layout after an edit computes them by another path than a fresh one).
+fn snap(v: f64) -> f64 {
+    if v.is_finite() {
+        (v * 1024.0).round() / 1024.0
+    } else {
+        0.0
+    }
+}
+
 /// Rounds to one decimal, like the numbers in edge paths.
 fn round1(v: f64) -> f64 {
     if v.is_finite() {
@@ -456,7 +467,7 @@ fn place_container(ctx: &mut Ctx, container: usize, depth: usize) -> ScopeOut {
         all.nodes.extend(
             o.nodes
                 .into_iter()
-                .map(|(i, nx, ny)| (i, nx + x, ny + HEADER)),
+                .map(|(i, nx, ny)| (i, snap(nx + x), snap(ny + HEADER))),
         );
         all.edges.extend(o.edges.into_iter().map(|(ei, mut r)| {
             for s in &mut r.segs {
@@ -468,7 +479,7 @@ fn place_container(ctx: &mut Ctx, container: usize, depth: usize) -> ScopeOut {
         x += o.w + GAP_X;
     }
     if let Some(sz) = ctx.size.get_mut(container) {
-        *sz = (w, h);
+        *sz = (snap(w), snap(h));
     }
     all
 }
@@ -850,7 +861,7 @@ fn place_scope(ctx: &mut Ctx, parent: Option<usize>, branch: usize, depth: usize
         min_x
     };
     for v in &mut verts {
-        v.x -= min_x;
+        v.x = snap(v.x - min_x);
         if let Some(slot) = v.node.and_then(|i| ctx.local_x.get_mut(i)) {
             *slot = v.x;
         }
@@ -1059,8 +1070,8 @@ fn place_scope(ctx: &mut Ctx, parent: Option<usize>, branch: usize, depth: usize
             },
         ));
     }
-    out.w = width.max(NODE_W);
-    out.h = height;
+    out.w = snap(width.max(NODE_W));
+    out.h = snap(height);
     // A scope narrower than its minimum width is centred.
     let dx = (out.w - width).max(0.0) / 2.0;
     if dx > 0.0 {
@@ -1073,14 +1084,14 @@ fn place_scope(ctx: &mut Ctx, parent: Option<usize>, branch: usize, depth: usize
     }
     for v in verts.iter().take(k) {
         let Some(i) = v.node else { continue };
-        let (x, y) = (v.x - v.w / 2.0 + dx, top[v.layer]);
+        let (x, y) = (snap(v.x - v.w / 2.0 + dx), snap(top[v.layer]));
         out.nodes.push((i, x, y));
         if let Some(inner) = nested.remove(&i) {
             out.nodes.extend(
                 inner
                     .nodes
                     .into_iter()
-                    .map(|(c, cx, cy)| (c, cx + x, cy + y)),
+                    .map(|(c, cx, cy)| (c, snap(cx + x), snap(cy + y))),
             );
             out.edges.extend(inner.edges.into_iter().map(|(ei, mut r)| {
                 for s in &mut r.segs {
