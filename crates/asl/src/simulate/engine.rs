@@ -329,9 +329,11 @@ impl<'a> Engine<'a> {
 
     /// Give `$$.Execution.Input` the input itself (a run without history writes no text of it).
     pub(crate) fn set_input_value(&mut self, input: std::rc::Rc<Value>) {
-        if let Some(cell) = std::rc::Rc::get_mut(&mut self.exec) {
-            cell.input_value = Some(input);
-        }
+        self.exec = std::rc::Rc::new(ExecCell {
+            input_text: self.exec.input_text.clone(),
+            input_value: Some(input),
+            value: OnceCell::new(),
+        });
     }
 
     pub fn emit(&mut self, kind: &'static str, details: Value) -> Result<u64, Failure> {
